@@ -1,0 +1,140 @@
+"""Runs every benchmark; per figure prints the measured value, the baseline measured in
+the same run, and their ratio against the goal.
+
+    .venv/bin/python bench/run.py [--repeat N] [--households N] [--keep DIR]
+
+Start-up: wall time from spawning the process to its first idle moment with the
+window shown (the process prints READY then), `gridapp --demo` on a ready-built
+2,000-household demo vs a bare PySide6 QMainWindow process. Memory: resident set
+size at that moment, gridapp on the 100,000-household demo vs the bare window.
+Both run with QT_QPA_PLATFORM=offscreen so no display server is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall_ms: float
+    rss_kb: int
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def _spawn(argv: list[str]) -> Sample:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env()
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            wall = (time.perf_counter() - start) * 1000
+            rss = int(line.split()[3])
+            proc.wait(timeout=60)
+            return Sample(wall, rss)
+    proc.wait(timeout=60)
+    raise RuntimeError(f"{argv[0]} never became ready (exit {proc.returncode})")
+
+
+def _median(samples: list[Sample]) -> Sample:
+    return Sample(
+        statistics.median(s.wall_ms for s in samples),
+        int(statistics.median(s.rss_kb for s in samples)),
+    )
+
+
+def _build_demo(data_dir: Path, households: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(BIN / "gridapp-cli"),
+            "--data-dir",
+            str(data_dir),
+            "demo",
+            "--households",
+            str(households),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=_env(),
+    )
+    return time.perf_counter() - start
+
+
+def _row(name: str, value: float, baseline: float, unit: str, goal: float) -> str:
+    ratio = value / baseline if baseline else float("inf")
+    verdict = "ok" if ratio <= goal else "OVER GOAL"
+    return (
+        f"{name:<38} {value:>10.0f} {unit:<3} baseline {baseline:>8.0f} {unit:<3} "
+        f"ratio {ratio:>5.2f}× (goal ≤ {goal:g}×) {verdict}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--keep", help="reuse/keep demo databases in this folder")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-bench-"))
+    small, large = work / "demo2000", work / f"demo{args.households}"
+    try:
+        for folder, n in ((small, 2000), (large, args.households)):
+            if not (folder / "gridapp.db").exists():
+                seconds = _build_demo(folder, n)
+                print(f"built the {n}-household demo in {seconds:.1f} s", flush=True)
+        bare = [sys.executable, str(ROOT / "bench" / "bare_window.py")]
+        app = [str(BIN / "gridapp"), "--demo", "--exit-when-ready", "--data-dir"]
+        _spawn(bare)  # warm the file cache for both, so "cold" means a new process
+        _spawn([*app, str(small)])
+        base = _median([_spawn(bare) for _ in range(args.repeat)])
+        start_small = _median([_spawn([*app, str(small)]) for _ in range(args.repeat)])
+        start_large = _median([_spawn([*app, str(large)]) for _ in range(args.repeat)])
+        print(f"median of {args.repeat} runs each")
+        print(_row("start-up, gridapp --demo (2,000)", start_small.wall_ms, base.wall_ms, "ms", 3))
+        print(
+            _row(
+                f"start-up, gridapp --demo ({args.households:,})",
+                start_large.wall_ms,
+                base.wall_ms,
+                "ms",
+                3,
+            )
+        )
+        print(
+            _row(
+                f"memory (RSS), demo of {args.households:,}",
+                start_large.rss_kb,
+                base.rss_kb,
+                "kB",
+                3,
+            )
+        )
+        print(_row("memory (RSS), demo of 2,000", start_small.rss_kb, base.rss_kb, "kB", 3))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

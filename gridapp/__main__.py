@@ -1,0 +1,5 @@
+import sys
+
+from gridapp.app import main
+
+sys.exit(main())

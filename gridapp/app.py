@@ -1,0 +1,125 @@
+"""`gridapp`: the desktop app's composition root. Everything is wired here, once."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from gridapp.demo import DemoOptions, build_demo
+from gridapp.errors import GridappError
+from gridapp.i18n import LANGUAGES, Catalog
+from gridapp.logs import setup_logging
+from gridapp.paths import resolve_data_dir
+from gridapp.services import Services
+from gridapp.settings import load_settings, load_ui_state
+from gridapp.storage.store import Store
+from gridapp.ui.crash import ErrorPresenter
+from gridapp.ui.fonts import install_cjk_font
+from gridapp.ui.main_window import MainWindow, ShellContext
+
+log = logging.getLogger("gridapp.app")
+_STARTED = time.perf_counter()
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gridapp", description="gridapp 网格走访")
+    parser.add_argument("--data-dir", help="数据文件夹 / data folder")
+    parser.add_argument("--demo", action="store_true", help="打开演示专项行动 / open the demo")
+    parser.add_argument("--lang", choices=LANGUAGES, help="界面语言 / language")
+    parser.add_argument("--screenshot", metavar="PNG", help="保存窗口截图 / save a screenshot")
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(list(argv))
+
+
+def _rss_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def open_services(data_dir: Path, demo: bool, catalog: Catalog) -> Services:
+    services = Services(Store.open_in(data_dir))
+    if demo and services.read.is_empty():
+        if services.store.local_device() is None:
+            services.device.initialise("office", catalog.tr("cli.default_device_name.office"))
+        dialog = QProgressDialog(catalog.tr("ui.demo.building"), "", 0, 100)
+        dialog.setCancelButton(None)
+        dialog.setWindowTitle(catalog.tr("ui.window_title"))
+        dialog.setMinimumDuration(600)  # quick work never flashes a dialog
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+
+        def progress(stage: str, fraction: float) -> None:
+            dialog.setLabelText(catalog.tr(f"cli.demo_stage.{stage}", percent=int(fraction * 100)))
+            dialog.setValue(int(fraction * 100))
+            QApplication.processEvents()
+
+        build_demo(services, DemoOptions(), progress)
+        dialog.close()
+    return services
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    settings = load_settings(data_dir)
+    if args.lang:
+        settings.language = args.lang
+    catalog = Catalog(settings.language)
+    log_path: Path | None = None
+    try:
+        log_path = setup_logging(data_dir)
+    except OSError as exc:
+        print(f"gridapp: {exc}", file=sys.stderr)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("gridapp")
+    app.setApplicationDisplayName(catalog.tr("ui.window_title"))
+    install_cjk_font(app)
+    errors = ErrorPresenter(catalog, log_path)
+    errors.install()
+
+    try:
+        services = open_services(data_dir, args.demo, catalog)
+    except GridappError as exc:
+        message = catalog.error(exc)
+        print(f"gridapp: {message}", file=sys.stderr)
+        if not args.exit_when_ready and app.platformName() not in ("offscreen", "minimal"):
+            QMessageBox.critical(None, catalog.tr("ui.error.title"), message)
+        return 1
+
+    window = MainWindow(
+        services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir))
+    )
+    window.show()
+    log.info("started on %s (demo=%s)", data_dir, args.demo)
+
+    def ready() -> None:
+        if args.screenshot:
+            window.grab().save(args.screenshot)
+        if args.exit_when_ready:
+            elapsed_ms = (time.perf_counter() - _STARTED) * 1000
+            print(f"READY {elapsed_ms:.0f} ms {_rss_kb()} kB", flush=True)
+            window.close()
+            app.quit()
+
+    QTimer.singleShot(0, ready)
+    code = app.exec()
+    services.store.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

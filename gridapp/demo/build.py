@@ -1,0 +1,377 @@
+"""Builds the demo campaign: four compounds, about 2,000 households, 16 teams, the
+fee-adjustment consultation part-way through its week. Deterministic for a seed."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from gridapp.clock import CHINA_TZ, FixedClock
+from gridapp.codes import (
+    HouseholdStatus,
+    Relation,
+    WorkerRole,
+)
+from gridapp.demo.names import landline, mobile, person_name
+from gridapp.demo.week import WeekPlan, WeekSimulator
+from gridapp.errors import InvalidInput
+from gridapp.resources import load_json
+from gridapp.services import Services
+from gridapp.services.households import NewHousehold, NewResident
+
+CAMPAIGN_START = date(2023, 12, 4)  # a Monday, as in the seed's December push
+CAMPAIGN_DAYS = 7
+TEAMS = 16
+WORKERS_PER_TEAM = 3
+
+
+@dataclass(frozen=True)
+class CompoundPlan:
+    name: str
+    abbr: str
+    kind: str
+    floors: int
+    units: int
+    rooms_per_floor: int
+    share: float
+    fee: float
+    firm: str
+    address: str
+    area_range: tuple[float, float]
+
+
+PLANS = (
+    CompoundPlan(
+        "建业新村",
+        "JYXC",
+        "walkup",
+        6,
+        2,
+        2,
+        0.30,
+        0.45,
+        "上海南浦物业管理有限公司",
+        "南码头路 300 弄",
+        (42.0, 72.0),
+    ),
+    CompoundPlan(
+        "临沂二村",
+        "LYEC",
+        "walkup",
+        6,
+        3,
+        2,
+        0.27,
+        0.55,
+        "上海临沂物业服务有限公司",
+        "临沂路 80 弄",
+        (45.0, 78.0),
+    ),
+    CompoundPlan(
+        "光鸿苑",
+        "GHY",
+        "highrise",
+        18,
+        1,
+        4,
+        0.215,
+        0.75,
+        "上海光鸿物业管理有限公司",
+        "浦三路 150 弄",
+        (68.0, 135.0),
+    ),
+    CompoundPlan(
+        "东方城市花园二期",
+        "DFCS",
+        "highrise",
+        24,
+        1,
+        4,
+        0.215,
+        0.78,
+        "上海东方城市物业有限公司",
+        "南码头路 1000 弄",
+        (75.0, 145.0),
+    ),
+)
+
+TAG_RATES = (
+    ("独居老人", 0.07),
+    ("孤老", 0.015),
+    ("残疾", 0.03),
+    ("困难家庭", 0.02),
+    ("党员", 0.06),
+    ("重点关注", 0.01),
+)
+
+ProgressFn = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    households: int = 2000
+    seed: int = 20231204
+    #: Share of each team's households already visited: the week part-way through.
+    progress: float = 0.6
+
+
+@dataclass
+class DemoSummary:
+    households: int = 0
+    visits: int = 0
+    online_answers: int = 0
+
+
+def build_demo(
+    services: Services, options: DemoOptions, on_progress: ProgressFn | None = None
+) -> DemoSummary:
+    """Fill an office database in one unit of work: all of it, or nothing."""
+    if options.households < 1 or options.households > 1_000_000:
+        raise InvalidInput("error.demo_size", value=options.households)
+    if not 0.0 <= options.progress <= 1.0:
+        raise InvalidInput("error.demo_progress", value=options.progress)
+    if not services.read.is_empty():
+        raise InvalidInput("error.demo_not_empty")
+    store = services.store
+    saved_clock, saved_random = store.clock, store.id_random
+    clock = FixedClock(datetime.combine(CAMPAIGN_START - timedelta(days=7), time(9), CHINA_TZ))
+    store.clock, store.id_random = clock, random.Random(options.seed)
+    try:
+        with store.unit_of_work("demo"):
+            return _Builder(services, options, clock, on_progress or (lambda _s, _f: None)).run()
+    finally:
+        store.clock, store.id_random = saved_clock, saved_random
+
+
+class _Builder:
+    def __init__(
+        self, services: Services, options: DemoOptions, clock: FixedClock, progress: ProgressFn
+    ) -> None:
+        self.s = services
+        self.o = options
+        self.clock = clock
+        self.rng = random.Random(options.seed)
+        self.progress = progress
+        self.summary = DemoSummary()
+        self.buildings: list[tuple[str, int]] = []  # (building id, household count)
+
+    def run(self) -> DemoSummary:
+        compound_ids = self._places()
+        policy_ids, campaign_id = self._content(compound_ids)
+        team_workers = self._teams(campaign_id)
+        self.progress("visits", 0.0)
+        week = WeekSimulator(
+            self.s,
+            self.rng,
+            self.clock,
+            WeekPlan(CAMPAIGN_START, CAMPAIGN_DAYS, self.o.progress, self.o.households),
+        )
+        week.run(self.team_buildings, team_workers, policy_ids, [b for b, _ in self.buildings])
+        self.summary.visits, self.summary.online_answers = week.visits, week.online_answers
+        self.progress("done", 1.0)
+        return self.summary
+
+    # -- places and people ---------------------------------------------------------
+    def _targets(self) -> list[int]:
+        n = self.o.households
+        targets = [math.floor(n * plan.share) for plan in PLANS]
+        targets[0] += n - sum(targets)
+        return targets
+
+    def _places(self) -> list[str]:
+        compound_ids = []
+        done = 0
+        for plan, target in zip(PLANS, self._targets(), strict=True):
+            self.clock.advance(minutes=1)  # keeps the plan's order as creation order
+            compound = self.s.households.add_compound(
+                "demo",
+                plan.name,
+                street="南码头路街道",
+                neighbourhood_committee=f"{plan.name}居委会",
+                address=f"上海市浦东新区{plan.address}",
+                property_firm=plan.firm,
+                fee_per_m2=plan.fee,
+            )
+            compound_ids.append(compound.id)
+            grids = [
+                self.s.households.add_grid(
+                    "demo", compound.id, f"{plan.name}第{g}网格", f"{plan.abbr}-G{g}"
+                )
+                for g in (1, 2)
+            ]
+            per_building = plan.floors * plan.units * plan.rooms_per_floor
+            count = math.ceil(target / per_building) if target else 0
+            remaining = target
+            for number in range(1, count + 1):
+                size = min(per_building, remaining)
+                remaining -= size
+                building = self.s.households.add_building(
+                    "demo",
+                    {
+                        "compound_id": compound.id,
+                        "number": str(number),
+                        "kind": plan.kind,
+                        "floors": plan.floors,
+                        "units": plan.units,
+                        "grid_id": grids[0 if number <= count / 2 else 1].id,
+                        "sort_key": number,
+                    },
+                )
+                self.s.households.add_households(
+                    "demo", self._households(plan, building.id, number, size)
+                )
+                self.buildings.append((building.id, size))
+                done += size
+                self.progress("households", done / self.o.households)
+            self.summary.households += target
+        return compound_ids
+
+    def _households(
+        self, plan: CompoundPlan, building_id: str, number: int, size: int
+    ) -> list[NewHousehold]:
+        rng = self.rng
+        result: list[NewHousehold] = []
+        for floor in range(1, plan.floors + 1):
+            for unit in range(1, plan.units + 1):
+                for idx in range(1, plan.rooms_per_floor + 1):
+                    if len(result) == size:
+                        return result
+                    room = f"{floor}{idx:02d}"
+                    unit_text = str(unit) if plan.units > 1 else ""
+                    roll = rng.random()
+                    status = (
+                        HouseholdStatus.VACANT
+                        if roll < 0.06
+                        else HouseholdStatus.RENTED
+                        if roll < 0.21
+                        else HouseholdStatus.OWNER_OCCUPIED
+                    )
+                    low, high = plan.area_range
+                    tags = tuple(tag for tag, rate in TAG_RATES if rng.random() < rate)
+                    code = f"{plan.abbr}-{number}-{unit_text + '-' if unit_text else ''}{room}"
+                    result.append(
+                        NewHousehold(
+                            building_id=building_id,
+                            floor=floor,
+                            room=room,
+                            code=code,
+                            unit=unit_text,
+                            area=round(rng.uniform(low, high), 2),
+                            status=status,
+                            tags=tags if status != HouseholdStatus.VACANT else (),
+                            residents=tuple(self._residents(status, "独居老人" in tags)),
+                        )
+                    )
+        return result
+
+    def _residents(self, status: str, alone: bool) -> list[NewResident]:
+        rng = self.rng
+        head_year = rng.randint(1938, 1995) if not alone else rng.randint(1932, 1950)
+        female = rng.random() < 0.5
+        head = NewResident(
+            person_name(rng, head_year, female),
+            Relation.HEAD,
+            True,
+            head_year,
+            (mobile(rng),) if rng.random() < 0.93 else (landline(rng),),
+        )
+        if status == HouseholdStatus.VACANT or alone:
+            return [head]
+        people = [head]
+        if status == HouseholdStatus.RENTED:
+            year = rng.randint(1975, 2000)
+            people = [
+                NewResident(head.name, Relation.HEAD, True, head_year, head.phones),
+                NewResident(
+                    person_name(rng, year, rng.random() < 0.5),
+                    Relation.TENANT,
+                    False,
+                    year,
+                    (mobile(rng),),
+                ),
+            ]
+            return people
+        if rng.random() < 0.75:
+            year = head_year + rng.randint(-4, 4)
+            people.append(
+                NewResident(
+                    person_name(rng, year, not female),
+                    Relation.SPOUSE,
+                    rng.random() < 0.5,
+                    year,
+                    (mobile(rng),) if rng.random() < 0.6 else (),
+                )
+            )
+        for _ in range(rng.choice((0, 0, 1, 1, 2))):
+            year = min(head_year + rng.randint(22, 32), 2020)
+            people.append(
+                NewResident(
+                    person_name(rng, year, rng.random() < 0.5),
+                    Relation.CHILD,
+                    False,
+                    year,
+                    (mobile(rng),) if rng.random() < 0.5 else (),
+                )
+            )
+        return people
+
+    # -- campaign content ----------------------------------------------------------
+    def _content(self, compound_ids: list[str]) -> tuple[list[str], str]:
+        questionnaire = self.s.campaigns.publish_questionnaire(
+            "demo", load_json("content", "fee_consultation.v1.json")
+        )
+        policy_ids = [
+            self.s.campaigns.add_policy_item("demo", item).id
+            for item in load_json("content", "fee_policy_items.json")
+        ]
+        campaign = self.s.campaigns.create_campaign(
+            "demo",
+            {
+                "name": "四小区物业费调价入户征询",
+                "starts_on": CAMPAIGN_START.isoformat(),
+                "ends_on": (CAMPAIGN_START + timedelta(days=CAMPAIGN_DAYS - 1)).isoformat(),
+                "questionnaire_id": questionnaire.id,
+                "description": (
+                    "百日攻坚行动：16 个小组一周内全覆盖上门走访 4 个小区，"
+                    "开展入户征询、政策宣讲，收集意见建议。"
+                ),
+            },
+            compound_ids,
+            policy_ids,
+        )
+        return policy_ids, campaign.id
+
+    def _teams(self, campaign_id: str) -> list[list[str]]:
+        """16 teams; buildings dealt in walking order so each team has a fair share."""
+        rng = self.rng
+        teams, team_workers = [], []
+        for number in range(1, TEAMS + 1):
+            team = self.s.campaigns.add_team("demo", number, f"第{number}组")
+            teams.append(team)
+            codes = []
+            for idx in range(1, WORKERS_PER_TEAM + 1):
+                code = f"W{number:02d}{idx:02d}"
+                year = rng.randint(1970, 1998)
+                self.s.campaigns.add_worker(
+                    "demo", code, person_name(rng, year, rng.random() < 0.6), team.id
+                )
+                codes.append(code)
+            team_workers.append(codes)
+        self.s.campaigns.add_worker("demo", "OFFICE01", "街道物业专班", None, WorkerRole.OFFICE)
+        self.s.campaigns.add_worker("demo", "ADMIN", "系统管理员", None, WorkerRole.ADMIN)
+        share = self.o.households / TEAMS
+        load = 0
+        self.team_buildings: list[list[str]] = [[] for _ in range(TEAMS)]
+        for building_id, size in self.buildings:
+            index = min(int(load // share), TEAMS - 1) if share else 0
+            self.team_buildings[index].append(building_id)
+            load += size
+        for index, building_ids in enumerate(self.team_buildings):
+            if building_ids:
+                self.s.campaigns.assign_buildings(
+                    "demo", campaign_id, teams[index].id, building_ids
+                )
+        return team_workers

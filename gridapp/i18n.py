@@ -1,0 +1,57 @@
+"""The translation catalog: message keys to words, per language (zh_CN by default).
+
+The core speaks in keys and codes; the UI, the CLI and printing turn them into words
+here, so one catalog serves every surface and a test can check that both languages
+know every key.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from typing import Any
+
+from gridapp.errors import GridappError
+from gridapp.resources import load_json
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@lru_cache(maxsize=4)
+def _messages(lang: str) -> dict[str, str]:
+    return dict(load_json("i18n", f"{lang}.json"))
+
+
+class Catalog:
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+        if lang not in LANGUAGES:
+            lang = DEFAULT_LANGUAGE
+        self.lang = lang
+        self._messages = _messages(lang)
+
+    def tr(self, key: str, /, **params: Any) -> str:
+        template = self._messages.get(key)
+        if template is None:
+            template = _messages(DEFAULT_LANGUAGE).get(key, key)
+        if not params:
+            return template
+        return string.Formatter().vformat(template, (), _Lenient(params))
+
+    def code(self, kind: str, value: str | None) -> str:
+        if value is None:
+            return ""
+        key = f"code.{kind}.{value}"
+        text = self.tr(key)
+        return value if text == key else text
+
+    def error(self, exc: GridappError) -> str:
+        return self.tr(exc.key, **exc.params)
+
+    def known_keys(self) -> set[str]:
+        return set(self._messages)

@@ -1,0 +1,29 @@
+"""Field rules: pure functions, the clock passed in."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from gridapp.codes import Outcome
+
+#: Outcomes after which somebody must come back.
+CALLBACK_OUTCOMES = frozenset({Outcome.NOT_HOME, Outcome.APPOINTMENT})
+
+_EVENING = time(19, 0)
+_WEEKEND_MORNING = time(10, 0)
+_WEEKEND_AFTERNOON = time(15, 0)
+
+
+def suggest_callback(after: datetime) -> datetime:
+    """When grid workers find people in: weekday evenings at 19:00, weekends at 10:00
+    or 15:00. Returns the first such slot at least two hours after `after`."""
+    earliest = after + timedelta(hours=2)
+    day = earliest.date()
+    for _ in range(8):
+        slots = (_WEEKEND_MORNING, _WEEKEND_AFTERNOON) if day.weekday() >= 5 else (_EVENING,)
+        for slot in slots:
+            candidate = datetime.combine(day, slot, tzinfo=after.tzinfo)
+            if candidate >= earliest:
+                return candidate
+        day += timedelta(days=1)
+    raise AssertionError("a slot exists within a week")

@@ -1,0 +1,116 @@
+"""Campaign set-up: teams, workers, content (questionnaires, policy items), assignments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.codes import WorkerRole
+from gridapp.errors import InvalidInput
+from gridapp.model import Campaign, PolicyItem, Questionnaire, Team, Worker
+from gridapp.storage import queries, records
+from gridapp.storage.store import Store
+
+
+class CampaignService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _id(self) -> str:
+        return self.store.new_id(self.store.clock.now())
+
+    def add_team(self, actor: str, number: int, name: str) -> Team:
+        team = Team(self._id(), number, name)
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "team", team)
+        return team
+
+    def add_worker(
+        self, actor: str, code: str, name: str, team_id: str | None, role: str = WorkerRole.FIELD
+    ) -> Worker:
+        if role not in {r.value for r in WorkerRole}:
+            raise InvalidInput("error.bad_role", role=role)
+        worker = Worker(self._id(), code.strip().upper(), name.strip(), team_id, role)
+        with self.store.unit_of_work(actor) as db:
+            if queries.worker_by_code(db, worker.code) is not None:
+                raise InvalidInput("error.duplicate_worker", code=worker.code)
+            records.insert(db, "worker", worker)
+        return worker
+
+    def publish_questionnaire(self, actor: str, definition: Mapping[str, Any]) -> Questionnaire:
+        for key in ("id", "version", "title", "questions"):
+            if key not in definition:
+                raise InvalidInput("error.questionnaire_field", field=key)
+        record = Questionnaire(
+            id=self._id(),
+            form_id=str(definition["id"]),
+            version=int(definition["version"]),
+            title=str(definition["title"]),
+            definition=json.dumps(definition, ensure_ascii=False, sort_keys=True),
+            published_at=iso(self.store.clock.now()),
+        )
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "questionnaire", record)
+        return record
+
+    def add_policy_item(self, actor: str, item: Mapping[str, Any]) -> PolicyItem:
+        record = PolicyItem(id=self._id(), **item)
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "policy_item", record)
+        return record
+
+    def create_campaign(
+        self,
+        actor: str,
+        campaign: Mapping[str, Any],
+        compound_ids: Iterable[str],
+        policy_item_ids: Iterable[str],
+    ) -> Campaign:
+        record = Campaign(id=self._id(), **campaign)
+        if record.ends_on < record.starts_on:
+            raise InvalidInput("error.campaign_dates", starts=record.starts_on, ends=record.ends_on)
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "campaign", record)
+            records.insert_many(
+                db,
+                "campaign_compound",
+                (
+                    {"id": self._id(), "campaign_id": record.id, "compound_id": c}
+                    for c in compound_ids
+                ),
+            )
+            records.insert_many(
+                db,
+                "campaign_policy",
+                (
+                    {"id": self._id(), "campaign_id": record.id, "policy_item_id": p, "position": i}
+                    for i, p in enumerate(policy_item_ids)
+                ),
+            )
+        return record
+
+    def assign_buildings(
+        self, actor: str, campaign_id: str, team_id: str, building_ids: Iterable[str]
+    ) -> int:
+        """Give buildings to a team; a building already held by another team moves."""
+        count = 0
+        with self.store.unit_of_work(actor) as db:
+            for building_id in building_ids:
+                current = queries.assignment(db, campaign_id, building_id)
+                if current is None:
+                    records.insert(
+                        db,
+                        "assignment",
+                        {
+                            "id": self._id(),
+                            "campaign_id": campaign_id,
+                            "team_id": team_id,
+                            "building_id": building_id,
+                        },
+                    )
+                elif current["team_id"] != team_id:
+                    records.update(db, "assignment", current["id"], {"team_id": team_id})
+                count += 1
+        return count

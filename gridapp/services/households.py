@@ -1,0 +1,168 @@
+"""Master data: compounds, grids, buildings, households, residents, phones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.codes import HouseholdStatus
+from gridapp.errors import InvalidInput, NotFound
+from gridapp.model import Building, Compound, Grid, Household, Phone, Resident
+from gridapp.storage import records
+from gridapp.storage.store import Store
+
+EDITABLE_HOUSEHOLD_FIELDS = frozenset({"area", "status", "tags", "note", "unit", "floor", "room"})
+
+
+@dataclass(frozen=True)
+class NewResident:
+    name: str
+    relation: str = "other"
+    is_owner: bool = False
+    birth_year: int | None = None
+    phones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewHousehold:
+    building_id: str
+    floor: int
+    room: str
+    code: str
+    unit: str = ""
+    area: float | None = None
+    status: str = HouseholdStatus.OWNER_OCCUPIED
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    residents: tuple[NewResident, ...] = field(default_factory=tuple)
+
+
+class HouseholdService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add_compound(self, actor: str, name: str, **details: Any) -> Compound:
+        now = self.store.clock.now()
+        compound = Compound(id=self.store.new_id(now), name=name, created_at=iso(now), **details)
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "compound", compound)
+        return compound
+
+    def add_grid(self, actor: str, compound_id: str, name: str, code: str = "") -> Grid:
+        grid = Grid(self.store.new_id(self.store.clock.now()), compound_id, name, code)
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "grid", grid)
+        return grid
+
+    def add_building(self, actor: str, building: Mapping[str, Any]) -> Building:
+        record = Building(id=self.store.new_id(self.store.clock.now()), **building)
+        with self.store.unit_of_work(actor) as db:
+            records.insert(db, "building", record)
+        return record
+
+    def add_households(self, actor: str, households: Iterable[NewHousehold]) -> list[str]:
+        """Add households with their residents and phones in one unit of work."""
+        now = self.store.clock.now()
+        created = iso(now)
+        rows: list[Household] = []
+        residents: list[Resident] = []
+        phones: list[Phone] = []
+        for new in households:
+            _check_household(new.status, new.floor, new.room)
+            hid = self.store.new_id(now)
+            rows.append(
+                Household(
+                    id=hid,
+                    building_id=new.building_id,
+                    floor=new.floor,
+                    room=new.room,
+                    code=new.code,
+                    created_at=created,
+                    unit=new.unit,
+                    area=new.area,
+                    status=new.status,
+                    tags=json.dumps(list(new.tags), ensure_ascii=False),
+                    note=new.note,
+                )
+            )
+            for person in new.residents:
+                rid = self.store.new_id(now)
+                residents.append(
+                    Resident(
+                        rid,
+                        hid,
+                        person.name,
+                        person.relation,
+                        int(person.is_owner),
+                        person.birth_year,
+                    )
+                )
+                phones.extend(
+                    Phone(self.store.new_id(now), rid, number) for number in person.phones
+                )
+        with self.store.unit_of_work(actor) as db:
+            records.insert_many(db, "household", rows)
+            records.insert_many(db, "resident", residents)
+            records.insert_many(db, "phone", phones)
+        return [h.id for h in rows]
+
+    def update_household(self, actor: str, household_id: str, changes: Mapping[str, Any]) -> None:
+        unknown = set(changes) - EDITABLE_HOUSEHOLD_FIELDS
+        if unknown:
+            raise InvalidInput("error.unknown_field", field=", ".join(sorted(unknown)))
+        values = dict(changes)
+        if "tags" in values and not isinstance(values["tags"], str):
+            values["tags"] = json.dumps(list(values["tags"]), ensure_ascii=False)
+        with self.store.unit_of_work(actor) as db:
+            current = records.get(db, "household", household_id)
+            if current is None:
+                raise NotFound("error.household_not_found", id=household_id)
+            _check_household(
+                values.get("status", current["status"]),
+                values.get("floor", current["floor"]),
+                values.get("room", current["room"]),
+            )
+            records.update(db, "household", household_id, values)
+
+    def add_resident(self, actor: str, household_id: str, person: NewResident) -> str:
+        now = self.store.clock.now()
+        rid = self.store.new_id(now)
+        with self.store.unit_of_work(actor) as db:
+            if not records.exists(db, "household", household_id):
+                raise NotFound("error.household_not_found", id=household_id)
+            records.insert(
+                db,
+                "resident",
+                Resident(
+                    rid,
+                    household_id,
+                    person.name,
+                    person.relation,
+                    int(person.is_owner),
+                    person.birth_year,
+                ),
+            )
+            for number in person.phones:
+                records.insert(db, "phone", Phone(self.store.new_id(now), rid, number))
+        return rid
+
+    def change_phone(self, actor: str, phone_id: str, number: str) -> None:
+        digits = "".join(ch for ch in number if ch.isdigit())
+        if len(digits) < 7:
+            raise InvalidInput("error.bad_phone", value=number)
+        with self.store.unit_of_work(actor) as db:
+            if not records.exists(db, "phone", phone_id):
+                raise NotFound("error.phone_not_found", id=phone_id)
+            records.update(db, "phone", phone_id, {"number": digits})
+
+
+def _check_household(status: str, floor: int, room: str) -> None:
+    if status not in {s.value for s in HouseholdStatus}:
+        raise InvalidInput("error.bad_status", value=status)
+    if not room.strip():
+        raise InvalidInput("error.missing_room")
+    if floor < -5 or floor > 200:
+        raise InvalidInput("error.bad_floor", value=floor)

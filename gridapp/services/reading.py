@@ -1,0 +1,55 @@
+"""Read-only questions the screens and commands ask. No unit of work needed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gridapp.model import (
+    BuildingSummary,
+    CompoundSummary,
+    Counts,
+    HouseholdDetail,
+    HouseholdRow,
+)
+from gridapp.storage import queries, stats
+from gridapp.storage.store import Store
+
+
+class ReadingService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def counts(self) -> Counts:
+        return stats.counts(self.store.db)
+
+    def compounds(self) -> list[CompoundSummary]:
+        return queries.compound_summaries(self.store.db)
+
+    def buildings(
+        self, compound_id: str | None = None, team_number: int | None = None
+    ) -> list[BuildingSummary]:
+        return queries.building_summaries(self.store.db, compound_id, team_number)
+
+    def household_ids(
+        self,
+        building_id: str | None = None,
+        team_number: int | None = None,
+        compound_id: str | None = None,
+    ) -> list[str]:
+        return queries.household_ids(self.store.db, building_id, team_number, compound_id)
+
+    def household_rows(self, ids: Sequence[str]) -> list[HouseholdRow]:
+        return queries.household_rows(self.store.db, ids)
+
+    def household(self, household_id: str) -> HouseholdDetail | None:
+        return queries.household_detail(self.store.db, household_id)
+
+    def household_by_code(self, code: str) -> str | None:
+        return queries.household_by_code(self.store.db, code.strip().upper())
+
+    def campaigns(self) -> list[dict[str, Any]]:
+        return queries.campaign_overview(self.store.db)
+
+    def is_empty(self) -> bool:
+        return queries.is_empty(self.store.db)

@@ -1,0 +1,260 @@
+"""Visits and what hangs off them: answers, explanations, suggestions, callbacks;
+online answers; corrections and voids. Visit-side records are immutable: a correction
+is a new visit that supersedes, a void is a record of its own, nothing is deleted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
+from gridapp.errors import InvalidInput, NotFound
+from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
+from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
+from gridapp.storage import queries, records
+from gridapp.storage.store import Store
+
+VOIDABLE = frozenset({"visit", "online_answer", "suggestion", "callback"})
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    household_id: str
+    worker_code: str
+    outcome: str
+    mode: str = VisitMode.IN_PERSON
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    people_met: int = 0
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    explained: tuple[tuple[str, str | None], ...] = ()  # (policy item id, reaction)
+    suggestions: tuple[tuple[str, str], ...] = ()  # (category, text)
+    notes: str = ""
+    callback_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit_id: str
+    callback_id: str | None
+    callback_due: str | None
+
+
+class VisitService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record(self, visit: VisitInput, supersedes_id: str | None = None) -> VisitResult:
+        """Record one whole visit in one transaction: nothing half-saved."""
+        _check_codes(visit)
+        now = self.store.clock.now()
+        started = visit.started_at or now
+        ended = visit.ended_at or max(now, started)
+        if ended < started:
+            raise InvalidInput("error.visit_times", started=iso(started), ended=iso(ended))
+        device = self.store.require_device()
+        with self.store.unit_of_work(visit.worker_code) as db:
+            worker = queries.worker_by_code(db, visit.worker_code.strip().upper())
+            if worker is None:
+                raise NotFound("error.worker_not_found", code=visit.worker_code)
+            if not records.exists(db, "household", visit.household_id):
+                raise NotFound("error.household_not_found", id=visit.household_id)
+            if supersedes_id is not None:
+                old = records.get(db, "visit", supersedes_id)
+                if old is None:
+                    raise NotFound("error.visit_not_found", id=supersedes_id)
+                if old["household_id"] != visit.household_id:
+                    raise InvalidInput("error.correction_household", id=supersedes_id)
+            campaign = queries.active_campaign(db)
+            questionnaire_id = campaign["questionnaire_id"] if campaign else None
+            if visit.answers:
+                _check_answers(db, questionnaire_id, visit.answers)
+            record = Visit(
+                id=self.store.new_id(started),
+                household_id=visit.household_id,
+                worker_id=worker["id"],
+                device_id=device.device_id,
+                mode=visit.mode,
+                outcome=visit.outcome,
+                started_at=iso(started),
+                ended_at=iso(ended),
+                campaign_id=campaign["id"] if campaign else None,
+                team_id=worker["team_id"],
+                people_met=visit.people_met,
+                questionnaire_id=questionnaire_id if visit.answers else None,
+                notes=visit.notes,
+                supersedes_id=supersedes_id,
+            )
+            records.insert(db, "visit", record)
+            records.insert_many(
+                db,
+                "answer",
+                (
+                    {
+                        "id": self.store.new_id(now),
+                        "visit_id": record.id,
+                        "questionnaire_id": questionnaire_id,
+                        "question": name,
+                        "value": json.dumps(value, ensure_ascii=False),
+                    }
+                    for name, value in visit.answers.items()
+                ),
+            )
+            for item_id, reaction in visit.explained:
+                item = records.get(db, "policy_item", item_id)
+                if item is None:
+                    raise NotFound("error.policy_item_not_found", id=item_id)
+                records.insert(
+                    db,
+                    "explanation",
+                    {
+                        "id": self.store.new_id(now),
+                        "visit_id": record.id,
+                        "policy_item_id": item_id,
+                        "policy_version": item["version"],
+                        "reaction": reaction,
+                    },
+                )
+            records.insert_many(
+                db,
+                "suggestion",
+                (
+                    Suggestion(
+                        id=self.store.new_id(now),
+                        category=category,
+                        text=text,
+                        created_at=iso(ended),
+                        campaign_id=record.campaign_id,
+                        visit_id=record.id,
+                        household_id=visit.household_id,
+                        worker_id=worker["id"],
+                    )
+                    for category, text in visit.suggestions
+                ),
+            )
+            callback = None
+            if visit.outcome in CALLBACK_OUTCOMES:
+                due = visit.callback_at or suggest_callback(ended)
+                callback = Callback(
+                    id=self.store.new_id(now),
+                    household_id=visit.household_id,
+                    due_at=iso(due),
+                    created_at=iso(ended),
+                    campaign_id=record.campaign_id,
+                    visit_id=record.id,
+                )
+                records.insert(db, "callback", callback)
+        return VisitResult(
+            record.id, callback.id if callback else None, callback.due_at if callback else None
+        )
+
+    def correct(self, visit_id: str, visit: VisitInput) -> VisitResult:
+        """A corrected visit: a new record superseding the old; counts once."""
+        return self.record(visit, supersedes_id=visit_id)
+
+    def void(self, actor: str, entity: str, record_id: str, reason: str) -> str:
+        if entity not in VOIDABLE:
+            raise InvalidInput("error.not_voidable", entity=entity)
+        if not reason.strip():
+            raise InvalidInput("error.void_reason_missing")
+        now = self.store.clock.now()
+        void_id = self.store.new_id(now)
+        with self.store.unit_of_work(actor) as db:
+            if not records.exists(db, entity, record_id):
+                raise NotFound("error.record_not_found", entity=entity, id=record_id)
+            if queries.is_voided(db, entity, record_id):
+                raise InvalidInput("error.already_voided", id=record_id)
+            worker = queries.worker_by_code(db, actor)
+            records.insert(
+                db,
+                "void",
+                {
+                    "id": void_id,
+                    "entity": entity,
+                    "record_id": record_id,
+                    "reason": reason.strip(),
+                    "worker_id": worker["id"] if worker else None,
+                    "voided_at": iso(now),
+                },
+            )
+        return void_id
+
+    def add_online_answer(
+        self,
+        worker_code: str,
+        channel: str,
+        question: str,
+        answer: str,
+        household_id: str | None = None,
+        at: datetime | None = None,
+    ) -> str:
+        if channel not in {c.value for c in Channel}:
+            raise InvalidInput("error.bad_code", kind="channel", value=channel)
+        if not question.strip() or not answer.strip():
+            raise InvalidInput("error.online_answer_empty")
+        now = self.store.clock.now()
+        with self.store.unit_of_work(worker_code) as db:
+            worker = queries.worker_by_code(db, worker_code.strip().upper())
+            if worker is None:
+                raise NotFound("error.worker_not_found", code=worker_code)
+            if household_id is not None and not records.exists(db, "household", household_id):
+                raise NotFound("error.household_not_found", id=household_id)
+            campaign = queries.active_campaign(db)
+            record = OnlineAnswer(
+                id=self.store.new_id(now),
+                worker_id=worker["id"],
+                channel=channel,
+                question=question.strip(),
+                answer=answer.strip(),
+                answered_at=iso(at or now),
+                campaign_id=campaign["id"] if campaign else None,
+                household_id=household_id,
+            )
+            records.insert(db, "online_answer", record)
+        return record.id
+
+
+def _check_codes(visit: VisitInput) -> None:
+    checks = (
+        ("mode", visit.mode, VisitMode),
+        ("outcome", visit.outcome, Outcome),
+    )
+    for kind, value, enum in checks:
+        if value not in {e.value for e in enum}:
+            raise InvalidInput("error.bad_code", kind=kind, value=value)
+    for _, reaction in visit.explained:
+        if reaction is not None and reaction not in {r.value for r in Reaction}:
+            raise InvalidInput("error.bad_code", kind="reaction", value=reaction)
+    for category, text in visit.suggestions:
+        if category not in {c.value for c in SuggestionCategory}:
+            raise InvalidInput("error.bad_code", kind="category", value=category)
+        if not text.strip():
+            raise InvalidInput("error.suggestion_empty")
+    if visit.people_met < 0:
+        raise InvalidInput("error.bad_people_met", value=visit.people_met)
+    if visit.answers and visit.outcome != Outcome.MET:
+        raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)
+
+
+def _check_answers(db: Any, questionnaire_id: str | None, answers: Mapping[str, Any]) -> None:
+    """Until the questionnaire engine lands: answers must name known questions and, for
+    choice questions, known choices."""
+    if questionnaire_id is None:
+        raise InvalidInput("error.no_questionnaire")
+    definition = queries.questionnaire_definition(db, questionnaire_id)
+    questions = {q["name"]: q for q in definition.get("questions", [])}
+    for name, value in answers.items():
+        question = questions.get(name)
+        if question is None:
+            raise InvalidInput("error.unknown_question", name=name)
+        choices = {c["value"] for c in question.get("choices", [])}
+        if question.get("type") == "select_one" and value not in choices:
+            raise InvalidInput("error.bad_choice", name=name, value=value)
+        if question.get("type") == "select_multiple" and (
+            not isinstance(value, list) or not set(value) <= choices
+        ):
+            raise InvalidInput("error.bad_choice", name=name, value=value)

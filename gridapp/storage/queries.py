@@ -1,0 +1,313 @@
+"""Reads for screens and commands. Lists return ids first; rows are fetched by id in
+pages, so a 100,000-household campaign never loads whole."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from gridapp.model import (
+    BuildingSummary,
+    CompoundSummary,
+    HouseholdDetail,
+    HouseholdRow,
+    ResidentView,
+    TimelineEvent,
+)
+from gridapp.storage.stats import OPEN_CALLBACK
+
+_VISITED_BY_BUILDING = """
+SELECT h.building_id AS building_id, count(DISTINCT v.household_id) AS visited
+FROM live_visit v JOIN household h ON h.id = v.household_id
+WHERE v.mode = 'in_person'
+GROUP BY h.building_id
+"""
+
+WALK_ORDER = "h.unit, h.floor, CAST(h.room AS INTEGER), h.room"
+
+
+def compound_summaries(db: Database) -> list[CompoundSummary]:
+    sql = f"""
+    SELECT c.id, c.name,
+           (SELECT count(*) FROM building b WHERE b.compound_id = c.id) AS buildings,
+           (SELECT count(*) FROM household h JOIN building b ON b.id = h.building_id
+             WHERE b.compound_id = c.id) AS households,
+           COALESCE((SELECT sum(vb.visited) FROM ({_VISITED_BY_BUILDING}) vb
+             JOIN building b ON b.id = vb.building_id WHERE b.compound_id = c.id), 0) AS visited
+    FROM compound c ORDER BY c.created_at, c.name
+    """
+    return [CompoundSummary(*row) for row in db.execute(sql).fetchall()]
+
+
+def building_summaries(
+    db: Database, compound_id: str | None = None, team_number: int | None = None
+) -> list[BuildingSummary]:
+    where: list[str] = []
+    params: list[Any] = []
+    if compound_id is not None:
+        where.append("b.compound_id = ?")
+        params.append(compound_id)
+    if team_number is not None:
+        where.append("t.number = ?")
+        params.append(team_number)
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    sql = f"""
+    WITH counts AS (SELECT building_id, count(*) AS n FROM household GROUP BY building_id),
+         visited AS ({_VISITED_BY_BUILDING})
+    SELECT b.id, b.compound_id, c.name, b.number, b.kind, b.floors,
+           COALESCE(counts.n, 0), COALESCE(visited.visited, 0), t.number
+    FROM building b
+    JOIN compound c ON c.id = b.compound_id
+    LEFT JOIN counts ON counts.building_id = b.id
+    LEFT JOIN visited ON visited.building_id = b.id
+    LEFT JOIN assignment a ON a.building_id = b.id
+    LEFT JOIN team t ON t.id = a.team_id
+    {clause}
+    ORDER BY c.created_at, c.name, b.sort_key, b.number
+    """
+    return [BuildingSummary(*row) for row in db.execute(sql, params).fetchall()]
+
+
+def household_ids(
+    db: Database,
+    building_id: str | None = None,
+    team_number: int | None = None,
+    compound_id: str | None = None,
+) -> list[str]:
+    """Household ids in walking order (building, unit, floor, room)."""
+    where: list[str] = []
+    params: list[Any] = []
+    join = "JOIN building b ON b.id = h.building_id JOIN compound c ON c.id = b.compound_id"
+    if building_id is not None:
+        where.append("h.building_id = ?")
+        params.append(building_id)
+    if compound_id is not None:
+        where.append("b.compound_id = ?")
+        params.append(compound_id)
+    if team_number is not None:
+        join += " JOIN assignment a ON a.building_id = b.id JOIN team t ON t.id = a.team_id"
+        where.append("t.number = ?")
+        params.append(team_number)
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    sql = f"""SELECT h.id FROM household h {join} {clause}
+              ORDER BY c.created_at, c.name, b.sort_key, b.number, {WALK_ORDER}"""
+    return [row[0] for row in db.execute(sql, params).fetchall()]
+
+
+_HOUSEHOLD_ROW = """
+SELECT h.id, h.code, c.name, b.number, h.unit, h.floor, h.room, h.area, h.status, h.tags,
+       COALESCE((SELECT r.name FROM resident r WHERE r.household_id = h.id
+                 ORDER BY (r.relation = 'head') DESC, r.is_owner DESC, r.rowid LIMIT 1), ''),
+       (SELECT count(*) FROM live_visit v WHERE v.household_id = h.id),
+       (SELECT v.outcome FROM live_visit v WHERE v.household_id = h.id
+         ORDER BY v.started_at DESC LIMIT 1)
+FROM household h
+JOIN building b ON b.id = h.building_id
+JOIN compound c ON c.id = b.compound_id
+"""
+
+
+def _household_row(row: Sequence[Any]) -> HouseholdRow:
+    values = list(row)
+    values[9] = json.loads(values[9] or "[]")
+    return HouseholdRow(*values)
+
+
+def household_rows(db: Database, ids: Sequence[str]) -> list[HouseholdRow]:
+    """Rows for the given ids, in the order given."""
+    found: dict[str, HouseholdRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"{_HOUSEHOLD_ROW} WHERE h.id IN ({marks})", chunk).fetchall():
+            found[row[0]] = _household_row(row)
+    return [found[i] for i in ids if i in found]
+
+
+def household_by_code(db: Database, code: str) -> str | None:
+    row = db.execute("SELECT id FROM household WHERE code = ?", [code]).fetchone()
+    return row[0] if row else None
+
+
+def household_detail(db: Database, household_id: str) -> HouseholdDetail | None:
+    rows = household_rows(db, [household_id])
+    if not rows:
+        return None
+    residents = []
+    for rid, name, relation, is_owner in db.execute(
+        "SELECT id, name, relation, is_owner FROM resident WHERE household_id = ?"
+        " ORDER BY (relation = 'head') DESC, is_owner DESC, rowid",
+        [household_id],
+    ).fetchall():
+        phones = [
+            p[0]
+            for p in db.execute(
+                "SELECT number FROM phone WHERE resident_id = ? ORDER BY rowid", [rid]
+            ).fetchall()
+        ]
+        residents.append(ResidentView(rid, name, relation, bool(is_owner), phones))
+    return HouseholdDetail(
+        row=rows[0],
+        residents=residents,
+        timeline=_timeline(db, household_id),
+        open_callbacks=[
+            r[0]
+            for r in db.execute(
+                f"SELECT c.due_at FROM callback c WHERE c.household_id = ? AND {OPEN_CALLBACK}"
+                " ORDER BY c.due_at",
+                [household_id],
+            ).fetchall()
+        ],
+    )
+
+
+def _timeline(db: Database, household_id: str) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    live = {
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM live_visit WHERE household_id = ?", [household_id]
+        ).fetchall()
+    }
+    for row in db.query(
+        """SELECT v.id, v.started_at, v.ended_at, v.mode, v.outcome, v.people_met, v.notes,
+                  w.name AS worker, v.supersedes_id,
+                  (SELECT count(*) FROM answer a WHERE a.visit_id = v.id) AS answers,
+                  (SELECT count(*) FROM explanation e WHERE e.visit_id = v.id) AS explained
+           FROM visit v LEFT JOIN worker w ON w.id = v.worker_id
+           WHERE v.household_id = ? ORDER BY v.started_at""",
+        [household_id],
+    ):
+        vid = row.pop("id")
+        at = row.pop("started_at")
+        events.append(TimelineEvent(at, "visit", vid, row, voided=vid not in live))
+    for row in db.query(
+        """SELECT o.id, o.answered_at, o.channel, o.question, o.answer, w.name AS worker
+           FROM online_answer o LEFT JOIN worker w ON w.id = o.worker_id
+           WHERE o.household_id = ?""",
+        [household_id],
+    ):
+        oid = row.pop("id")
+        events.append(TimelineEvent(row.pop("answered_at"), "online_answer", oid, row))
+    for row in db.query(
+        "SELECT id, created_at, category, text, status FROM suggestion WHERE household_id = ?",
+        [household_id],
+    ):
+        sid = row.pop("id")
+        events.append(TimelineEvent(row.pop("created_at"), "suggestion", sid, row))
+    events.sort(key=lambda e: e.at)
+    return events
+
+
+def campaign_overview(db: Database) -> list[dict[str, Any]]:
+    """Every campaign with its questionnaire, policy items, teams and assignments."""
+    result = []
+    for campaign in db.query("SELECT * FROM campaign ORDER BY starts_on"):
+        cid = campaign["id"]
+        questionnaire = next(
+            db.query(
+                "SELECT id, form_id, version, title FROM questionnaire WHERE id = ?",
+                [campaign["questionnaire_id"]],
+            ),
+            None,
+        )
+        policy = list(
+            db.query(
+                """SELECT p.id, p.code, p.title, p.category, p.version FROM campaign_policy cp
+                   JOIN policy_item p ON p.id = cp.policy_item_id
+                   WHERE cp.campaign_id = ? ORDER BY cp.position""",
+                [cid],
+            )
+        )
+        compounds = [
+            r[0]
+            for r in db.execute(
+                """SELECT c.name FROM campaign_compound cc JOIN compound c ON c.id = cc.compound_id
+                   WHERE cc.campaign_id = ? ORDER BY c.created_at""",
+                [cid],
+            ).fetchall()
+        ]
+        teams = []
+        for team in db.query("SELECT id, number, name FROM team ORDER BY number"):
+            workers = list(
+                db.query(
+                    "SELECT code, name, role FROM worker WHERE team_id = ? AND active = 1"
+                    " ORDER BY code",
+                    [team["id"]],
+                )
+            )
+            buildings = [
+                f"{r[0]}{r[1]}号"
+                for r in db.execute(
+                    """SELECT c.name, b.number FROM assignment a
+                       JOIN building b ON b.id = a.building_id
+                       JOIN compound c ON c.id = b.compound_id
+                       WHERE a.campaign_id = ? AND a.team_id = ?
+                       ORDER BY c.created_at, b.sort_key""",
+                    [cid, team.pop("id")],
+                ).fetchall()
+            ]
+            teams.append({**team, "workers": workers, "buildings": buildings})
+        result.append(
+            {
+                **campaign,
+                "compounds": compounds,
+                "questionnaire": questionnaire,
+                "policy_items": policy,
+                "teams": teams,
+            }
+        )
+    return result
+
+
+def worker_by_code(db: Database, code: str) -> dict[str, Any] | None:
+    return next(db.query("SELECT * FROM worker WHERE code = ?", [code]), None)
+
+
+def active_campaign(db: Database) -> dict[str, Any] | None:
+    return next(
+        db.query("SELECT * FROM campaign WHERE status = 'active' ORDER BY starts_on DESC LIMIT 1"),
+        None,
+    )
+
+
+def team_of_building(db: Database, building_id: str) -> int | None:
+    row = db.execute(
+        """SELECT t.number FROM assignment a JOIN team t ON t.id = a.team_id
+           WHERE a.building_id = ?""",
+        [building_id],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def is_empty(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM household LIMIT 1").fetchone() is None
+
+
+def assignment(db: Database, campaign_id: str, building_id: str) -> dict[str, Any] | None:
+    return next(
+        db.query(
+            "SELECT id, team_id FROM assignment WHERE campaign_id = ? AND building_id = ?",
+            [campaign_id, building_id],
+        ),
+        None,
+    )
+
+
+def is_voided(db: Database, entity: str, record_id: str) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM void WHERE entity = ? AND record_id = ?", [entity, record_id]
+        ).fetchone()
+        is not None
+    )
+
+
+def questionnaire_definition(db: Database, questionnaire_id: str) -> dict[str, Any]:
+    row = db.execute(
+        "SELECT definition FROM questionnaire WHERE id = ?", [questionnaire_id]
+    ).fetchone()
+    return dict(json.loads(row[0])) if row else {}

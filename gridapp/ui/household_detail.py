@@ -1,0 +1,224 @@
+"""One household: address, residents with masked phones, tags, callbacks, history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.clock import parse_iso
+from gridapp.i18n import Catalog
+from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
+from gridapp.services.reading import ReadingService
+
+
+class HouseholdDetailView(QWidget):
+    #: A phone number was shown in full (the audit log of the trust issue listens).
+    phones_revealed = Signal(str)
+
+    def __init__(self, read: ReadingService, catalog: Catalog, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("householdDetail")
+        self._read = read
+        self._catalog = catalog
+        self._detail: HouseholdDetail | None = None
+        self._revealed = False
+
+        self.title = QLabel(self)
+        self.title.setObjectName("householdTitle")
+        title_font = QFont(self.title.font())
+        title_font.setPointSize(title_font.pointSize() + 5)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.form = QFormLayout()
+        self._values: dict[str, QLabel] = {}
+        self._labels: dict[str, QLabel] = {}
+        for key in ("code", "status", "area", "tags", "callbacks"):
+            label, value = QLabel(self), QLabel(self)
+            value.setWordWrap(True)
+            value.setObjectName(f"value_{key}")
+            self._labels[key], self._values[key] = label, value
+            self.form.addRow(label, value)
+
+        self.residents_label = QLabel(self)
+        self.reveal_button = QPushButton(self)
+        self.reveal_button.setObjectName("revealPhones")
+        self.reveal_button.clicked.connect(self._toggle_reveal)
+        head = QHBoxLayout()
+        head.addWidget(self.residents_label)
+        head.addStretch(1)
+        head.addWidget(self.reveal_button)
+
+        self.residents = QTableWidget(0, 4, self)
+        self.residents.setObjectName("residents")
+        self.residents.verticalHeader().setVisible(False)
+        self.residents.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.residents.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        self.timeline_label = QLabel(self)
+        self.timeline = QTreeWidget(self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setColumnCount(3)
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        self.placeholder = QLabel(self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.title)
+        layout.addLayout(self.form)
+        layout.addLayout(head)
+        layout.addWidget(self.residents, 2)
+        layout.addWidget(self.timeline_label)
+        layout.addWidget(self.timeline, 3)
+        self.retranslate()
+        self.show_household(None)
+
+    # -- public --------------------------------------------------------------------
+    def show_household(self, household_id: str | None) -> None:
+        changed = self._detail is None or household_id != self._detail.row.id
+        self._detail = self._read.household(household_id) if household_id else None
+        if changed:
+            self._revealed = False  # a reveal is for one household, never carried over
+        self._fill()
+
+    def current_id(self) -> str | None:
+        return self._detail.row.id if self._detail else None
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.retranslate()
+        self._fill()
+
+    def retranslate(self) -> None:
+        tr = self._catalog.tr
+        for key, label in self._labels.items():
+            label.setText(tr(f"ui.detail.{key}"))
+        self.residents_label.setText(tr("ui.detail.residents"))
+        self.timeline_label.setText(tr("ui.detail.timeline"))
+        self.placeholder.setText(tr("ui.detail.placeholder"))
+        self.residents.setHorizontalHeaderLabels(
+            [
+                tr("ui.detail.name"),
+                tr("ui.detail.relation"),
+                tr("ui.detail.owner"),
+                tr("ui.detail.phone"),
+            ]
+        )
+        self.timeline.setHeaderLabels(
+            [tr("ui.detail.when"), tr("ui.detail.what"), tr("ui.detail.details")]
+        )
+        self._update_reveal_text()
+
+    # -- internals -----------------------------------------------------------------
+    def _toggle_reveal(self) -> None:
+        self._revealed = not self._revealed
+        if self._revealed and self._detail is not None:
+            self.phones_revealed.emit(self._detail.row.id)
+        self._fill()
+
+    def _update_reveal_text(self) -> None:
+        key = "ui.detail.hide_phones" if self._revealed else "ui.detail.reveal_phones"
+        self.reveal_button.setText(self._catalog.tr(key))
+
+    def _fill(self) -> None:
+        detail = self._detail
+        has = detail is not None
+        for widget in (
+            self.title,
+            self.residents,
+            self.timeline,
+            self.reveal_button,
+            self.residents_label,
+            self.timeline_label,
+            *self._labels.values(),
+            *self._values.values(),
+        ):
+            widget.setVisible(has)
+        self.placeholder.setVisible(not has)
+        self._update_reveal_text()
+        if detail is None:
+            return
+        tr, code = self._catalog.tr, self._catalog.code
+        row = detail.row
+        self.title.setText(row.address)
+        self._values["code"].setText(row.code)
+        self._values["status"].setText(code("household_status", row.status))
+        self._values["area"].setText(
+            tr("ui.detail.area_value", area=f"{row.area:.2f}") if row.area is not None else "—"
+        )
+        self._values["tags"].setText("、".join(row.tags) or "—")
+        self._values["callbacks"].setText(
+            "、".join(self._when(due) for due in detail.open_callbacks) or "—"
+        )
+        self.residents.setRowCount(len(detail.residents))
+        for r, person in enumerate(detail.residents):
+            phones = person.phones if self._revealed else [mask_phone(p) for p in person.phones]
+            cells = (
+                person.name,
+                code("relation", person.relation),
+                tr("ui.yes") if person.is_owner else "",
+                "、".join(phones),
+            )
+            for c, text in enumerate(cells):
+                self.residents.setItem(r, c, QTableWidgetItem(text))
+        self.timeline.clear()
+        for event in detail.timeline:
+            self.timeline.addTopLevelItem(self._event_item(event))
+        for column in range(2):
+            self.timeline.resizeColumnToContents(column)
+
+    def _when(self, text: str) -> str:
+        return parse_iso(text).strftime("%m-%d %H:%M")
+
+    def _event_item(self, event: TimelineEvent) -> QTreeWidgetItem:
+        tr, code = self._catalog.tr, self._catalog.code
+        s = event.summary
+        if event.kind == "visit":
+            what = tr(
+                "ui.timeline.visit",
+                mode=code("mode", s.get("mode")),
+                outcome=code("outcome", s.get("outcome")),
+            )
+            parts = [tr("ui.timeline.by", worker=s.get("worker") or "")]
+            if s.get("answers"):
+                parts.append(tr("ui.timeline.answered", count=s["answers"]))
+            if s.get("explained"):
+                parts.append(tr("ui.timeline.explained", count=s["explained"]))
+            if s.get("supersedes_id"):
+                parts.append(tr("ui.timeline.correction"))
+            if s.get("notes"):
+                parts.append(str(s["notes"]))
+            details = "；".join(parts)
+        elif event.kind == "online_answer":
+            what = tr("ui.timeline.online", channel=code("channel", s.get("channel")))
+            details = f"{s.get('question', '')} → {s.get('answer', '')}"
+        else:
+            what = tr("ui.timeline.suggestion", category=code("category", s.get("category")))
+            details = f"{s.get('text', '')}（{code('suggestion_status', s.get('status'))}）"
+        if event.voided:
+            what = tr("ui.timeline.void_mark", what=what)
+        item = QTreeWidgetItem([self._when(event.at), what, details])
+        if event.voided:
+            for column in range(3):
+                font = item.font(column)
+                font.setStrikeOut(True)
+                item.setFont(column, font)
+        return item

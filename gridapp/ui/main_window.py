@@ -1,0 +1,294 @@
+"""The main window: navigator | household list | household page, a status bar that says
+who and where, menus for language and refresh. Screens talk through signals wired here."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from gridapp import __version__
+from gridapp.i18n import LANGUAGES, Catalog
+from gridapp.services import Services
+from gridapp.settings import Settings, UiState, save_settings, save_ui_state
+from gridapp.ui.household_detail import HouseholdDetailView
+from gridapp.ui.household_model import HouseholdTableModel
+from gridapp.ui.navigator import Navigator
+
+log = logging.getLogger("gridapp.ui")
+
+
+@dataclass(frozen=True)
+class ShellContext:
+    data_dir: Path
+    settings: Settings
+    ui_state: UiState
+
+
+class MainWindow(QMainWindow):
+    language_changed = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        catalog: Catalog,
+        context: ShellContext,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.services = services
+        self.catalog = catalog
+        self.context = context
+
+        self.navigator = Navigator(services.read, catalog, self)
+        self.households = HouseholdTableModel(services.read, catalog, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("households")
+        self.table.setModel(self.households)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = HouseholdDetailView(services.read, catalog, self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for widget in (self.navigator, self.table, self.detail):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 4)
+        self.setCentralWidget(self.splitter)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.navigator.selected.connect(self._on_place_selected)
+        self.table.selectionModel().selectionChanged.connect(self._on_household_selected)
+
+        self.retranslate()
+        self._restore_state()
+        if self.navigator.current() is None:
+            self.navigator.select("all", "")
+
+    # -- building ------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.code_label = QLabel(self)
+        self.code_box = QLineEdit(self)
+        self.code_box.setObjectName("codeBox")
+        self.code_box.setClearButtonEnabled(True)
+        self.code_box.setMaximumWidth(260)
+        # A USB QR scanner types the household code and Enter: open it from anywhere.
+        self.code_box.returnPressed.connect(self._open_code)
+        self.toolbar.addWidget(self.code_label)
+        self.toolbar.addWidget(self.code_box)
+        self.addToolBar(self.toolbar)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+
+        self.view_menu = bar.addMenu("")
+        self.refresh_action = QAction(self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.triggered.connect(self.refresh)
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.find_action.triggered.connect(self._focus_code_box)
+        self.view_menu.addActions([self.refresh_action, self.find_action])
+
+        self.language_menu = bar.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang in LANGUAGES:
+            action = QAction(self, checkable=True)
+            action.setData(lang)
+            action.setChecked(lang == self.catalog.lang)
+            action.triggered.connect(lambda _checked, lang=lang: self.set_language(lang))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
+        self.help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        self.status_role = QLabel(self)
+        self.status_role.setObjectName("statusRole")
+        self.status_device = QLabel(self)
+        self.status_device.setObjectName("statusDevice")
+        self.status_data = QLabel(self)
+        self.status_data.setObjectName("statusData")
+        self.status_counts = QLabel(self)
+        self.status_counts.setObjectName("statusCounts")
+        bar = self.statusBar()
+        for label in (self.status_role, self.status_device, self.status_data):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.status_counts)
+
+    # -- behaviour -----------------------------------------------------------------
+    def _on_place_selected(self, kind: str, record_id: str) -> None:
+        read = self.services.read
+        if kind == "building":
+            ids = read.household_ids(building_id=record_id)
+        elif kind == "compound":
+            ids = read.household_ids(compound_id=record_id)
+        else:
+            ids = read.household_ids()
+        self.households.set_ids(ids)
+        self.table.resizeColumnToContents(0)
+        self.detail.show_household(None)
+        if ids:
+            self.table.selectRow(0)
+
+    def _on_household_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = selected.indexes()
+        self.detail.show_household(self.households.household_id(rows[0].row()) if rows else None)
+
+    def open_household(self, household_id: str) -> bool:
+        row = self.households.row_of(household_id)
+        if row < 0:
+            self.navigator.select("all", "")
+            row = self.households.row_of(household_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.households.index(row, 0))
+        return True
+
+    def _open_code(self) -> None:
+        code = self.code_box.text().strip()
+        household_id = self.services.read.household_by_code(code) if code else None
+        if household_id is None or not self.open_household(household_id):
+            self.statusBar().showMessage(self.catalog.tr("ui.code.not_found", code=code), 5000)
+            return
+        self.code_box.clear()
+
+    def _focus_code_box(self) -> None:
+        self.code_box.setFocus()
+        self.code_box.selectAll()
+
+    def refresh(self) -> None:
+        """Re-read everything shown (after an import or a write elsewhere)."""
+        current = self.detail.current_id()
+        self.navigator.reload()
+        self.households.refresh()
+        self.detail.show_household(current)
+        self._update_counts()
+
+    def set_language(self, lang: str) -> None:
+        if lang == self.catalog.lang:
+            return
+        self.catalog = Catalog(lang)
+        self.context.settings.language = lang
+        save_settings(self.context.data_dir, self.context.settings)
+        self.navigator.set_catalog(self.catalog)
+        self.households.set_catalog(self.catalog)
+        self.detail.set_catalog(self.catalog)
+        self.retranslate()
+        self.language_changed.emit(lang)
+
+    def retranslate(self) -> None:
+        tr = self.catalog.tr
+        self.setWindowTitle(tr("ui.window_title"))
+        self.file_menu.setTitle(tr("ui.menu.file"))
+        self.quit_action.setText(tr("ui.menu.quit"))
+        self.view_menu.setTitle(tr("ui.menu.view"))
+        self.refresh_action.setText(tr("ui.menu.refresh"))
+        self.find_action.setText(tr("ui.menu.find_code"))
+        self.language_menu.setTitle(tr("ui.menu.language"))
+        for lang, action in self.language_actions.items():
+            action.setText(tr(f"ui.language.{lang}"))
+            action.setChecked(lang == self.catalog.lang)
+        self.help_menu.setTitle(tr("ui.menu.help"))
+        self.about_action.setText(tr("ui.menu.about"))
+        self.code_label.setText(tr("ui.code.label") + " ")
+        self.code_box.setPlaceholderText(tr("ui.code.placeholder"))
+        device = self.services.store.local_device()
+        if device is not None:
+            self.status_role.setText(
+                tr("ui.status.role", role=self.catalog.code("role", device.role))
+            )
+            self.status_device.setText(
+                tr("ui.status.device", name=device.name, id=device.device_id[-8:])
+            )
+        self.status_data.setText(tr("ui.status.data", path=str(self.context.data_dir)))
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        c = self.services.read.counts()
+        self.status_counts.setText(
+            self.catalog.tr(
+                "ui.status.counts",
+                visited=c.households_visited,
+                total=c.households,
+                consultations=c.consultations,
+                callbacks=c.callbacks_open,
+            )
+        )
+
+    def _about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.catalog.tr("ui.menu.about"),
+            self.catalog.tr("ui.about", version=__version__),
+            parent=self,
+        )
+        box.open()
+
+    # -- remembered state ----------------------------------------------------------
+    def _restore_state(self) -> None:
+        state = self.context.ui_state
+        if state.geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(state.geometry)))
+        else:
+            self.resize(1440, 860)
+        if state.splitter:
+            self.splitter.setSizes(state.splitter)
+        else:
+            self.splitter.setSizes([300, 640, 500])
+        if state.last_building_id:
+            self.navigator.select("building", state.last_building_id)
+
+    def save_state(self) -> None:
+        state = self.context.ui_state
+        state.geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        state.splitter = self.splitter.sizes()
+        current = self.navigator.current()
+        state.last_building_id = current[1] if current and current[0] == "building" else ""
+        try:
+            save_ui_state(self.context.data_dir, state)
+        except OSError as exc:  # remembered layout is a convenience; never block closing
+            log.warning("could not save window state: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

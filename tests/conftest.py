@@ -1,0 +1,48 @@
+"""Shared fixtures. Qt runs offscreen: without a display Qt would abort the process."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from gridapp.clock import CHINA_TZ, FixedClock
+from gridapp.demo import DemoOptions, build_demo
+from gridapp.services import Services
+from gridapp.storage.store import Store
+
+START = datetime(2023, 12, 4, 9, 0, tzinfo=CHINA_TZ)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+def make_services(path: Path | None, clock: FixedClock, role: str = "office") -> Services:
+    services = Services(Store.open(path, clock))
+    services.device.initialise(role, f"test {role}")
+    return services
+
+
+@pytest.fixture
+def services(clock: FixedClock) -> Iterator[Services]:
+    """A fresh in-memory office database, initialised."""
+    s = make_services(None, clock)
+    yield s
+    s.store.close()
+
+
+@pytest.fixture
+def demo_services(clock: FixedClock) -> Iterator[Services]:
+    """A small demo campaign (240 households) in memory."""
+    s = make_services(None, clock)
+    build_demo(s, DemoOptions(households=240, seed=7))
+    yield s
+    s.store.close()

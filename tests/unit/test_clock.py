@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from gridapp.clock import CHINA_TZ, MAX_COUNTER, Hlc, iso, parse_iso
+from gridapp.ids import is_uuid7, uuid7
+from gridapp.rules import suggest_callback
+
+
+def test_hlc_tick_and_encoding_order() -> None:
+    a = Hlc(1000)
+    b = a.tick(999)
+    c = b.tick(2000)
+    assert a < b < c
+    assert a.encode() < b.encode() < c.encode()
+    assert Hlc.decode(b.encode()) == b
+    assert Hlc(5, MAX_COUNTER).tick(1) == Hlc(6, 0)
+
+
+def test_hlc_receive_moves_past_both() -> None:
+    local = Hlc(1000, 3)
+    remote = Hlc(5000, 7)
+    merged = local.receive(remote, now_ms=10)
+    assert merged > remote and merged > local
+
+
+def test_uuid7_is_time_ordered() -> None:
+    t = datetime(2023, 12, 4, 9, tzinfo=CHINA_TZ)
+    first, second = uuid7(t), uuid7(t + timedelta(milliseconds=1))
+    assert is_uuid7(first) and uuid.UUID(first).variant == uuid.RFC_4122
+    assert first < second
+    assert not is_uuid7("not-a-uuid")
+
+
+def test_iso_roundtrip_in_china_time() -> None:
+    moment = datetime(2023, 12, 4, 19, 30, tzinfo=CHINA_TZ)
+    assert iso(moment) == "2023-12-04T19:30:00+08:00"
+    assert parse_iso("2023-12-04T11:30:00+00:00") == moment
+
+
+def test_callback_suggestions_are_evenings_and_weekends() -> None:
+    monday_10 = datetime(2023, 12, 4, 10, tzinfo=CHINA_TZ)
+    assert suggest_callback(monday_10) == datetime(2023, 12, 4, 19, tzinfo=CHINA_TZ)
+    monday_18 = datetime(2023, 12, 4, 18, tzinfo=CHINA_TZ)
+    assert suggest_callback(monday_18) == datetime(2023, 12, 5, 19, tzinfo=CHINA_TZ)
+    friday_19 = datetime(2023, 12, 8, 19, tzinfo=CHINA_TZ)
+    assert suggest_callback(friday_19) == datetime(2023, 12, 9, 10, tzinfo=CHINA_TZ)
+    saturday_9 = datetime(2023, 12, 9, 9, tzinfo=CHINA_TZ)
+    assert suggest_callback(saturday_9) == datetime(2023, 12, 9, 15, tzinfo=CHINA_TZ)
