@@ -106,9 +106,13 @@ def main() -> int:
         app = [str(BIN / "gridapp"), "--demo", "--exit-when-ready", "--data-dir"]
         _spawn(bare)  # warm the file cache for both, so "cold" means a new process
         _spawn([*app, str(small)])
-        base = _median([_spawn(bare) for _ in range(args.repeat)])
-        start_small = _median([_spawn([*app, str(small)]) for _ in range(args.repeat)])
-        start_large = _median([_spawn([*app, str(large)]) for _ in range(args.repeat)])
+        # Interleaved, so a busy moment of the machine falls on all three alike.
+        runs: dict[str, list[Sample]] = {"bare": [], "small": [], "large": []}
+        for _ in range(args.repeat):
+            runs["bare"].append(_spawn(bare))
+            runs["small"].append(_spawn([*app, str(small)]))
+            runs["large"].append(_spawn([*app, str(large)]))
+        base, start_small, start_large = (_median(runs[k]) for k in ("bare", "small", "large"))
         print(f"median of {args.repeat} runs each")
         print(_row("start-up, gridapp --demo (2,000)", start_small.wall_ms, base.wall_ms, "ms", 3))
         print(

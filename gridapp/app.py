@@ -12,17 +12,18 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import GridappError
 from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
 from gridapp.services import Services
+from gridapp.services.reading import ReadingService
 from gridapp.settings import load_settings, load_ui_state
 from gridapp.storage.store import Store
 from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.fonts import install_cjk_font
 from gridapp.ui.main_window import MainWindow, ShellContext
+from gridapp.ui.tasks import ThreadReadPool
 
 log = logging.getLogger("gridapp.app")
 _STARTED = time.perf_counter()
@@ -52,6 +53,8 @@ def _rss_kb() -> int:
 def open_services(data_dir: Path, demo: bool, catalog: Catalog) -> Services:
     services = Services(Store.open_in(data_dir))
     if demo and services.read.is_empty():
+        from gridapp.demo import DemoOptions, build_demo  # only on first run: keep start-up lean
+
         if services.store.local_device() is None:
             services.device.initialise("office", catalog.tr("cli.default_device_name.office"))
         dialog = QProgressDialog(catalog.tr("ui.demo.building"), "", 0, 100)
@@ -100,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, catalog.tr("ui.error.title"), message)
         return 1
 
+    pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir)))
     window = MainWindow(
-        services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir))
+        services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir)), pool
     )
     window.show()
     log.info("started on %s (demo=%s)", data_dir, args.demo)
@@ -117,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QTimer.singleShot(0, ready)
     code = app.exec()
+    pool.shutdown()
     services.store.close()
     return int(code)
 

@@ -232,7 +232,7 @@ class BuildingSummary:
     kind: str
     floors: int
     households: int
-    households_visited: int
+    households_visited: int | None  # None: not fetched yet
     team_number: int | None
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 
-from nacl.public import PrivateKey
-from nacl.signing import SigningKey
-
 from gridapp.clock import iso
 from gridapp.codes import Role
 from gridapp.errors import InvalidInput
@@ -29,6 +26,9 @@ class DeviceService:
         The secrets stay in this database's local table; the public half is a synced
         `device` record, so the office learns it through the change log.
         """
+        from nacl.public import PrivateKey  # once per database: keep start-up lean
+        from nacl.signing import SigningKey
+
         if role not in {r.value for r in Role}:
             raise InvalidInput("error.bad_role", role=role)
         now = self.store.clock.now()

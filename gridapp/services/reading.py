@@ -26,10 +26,19 @@ class ReadingService:
     def compounds(self) -> list[CompoundSummary]:
         return queries.compound_summaries(self.store.db)
 
+    def compound_names(self) -> list[tuple[str, str]]:
+        return queries.compound_names(self.store.db)
+
     def buildings(
-        self, compound_id: str | None = None, team_number: int | None = None
+        self,
+        compound_id: str | None = None,
+        team_number: int | None = None,
+        with_progress: bool = True,
     ) -> list[BuildingSummary]:
-        return queries.building_summaries(self.store.db, compound_id, team_number)
+        return queries.building_summaries(self.store.db, compound_id, team_number, with_progress)
+
+    def visited_by_building(self) -> dict[str, int]:
+        return queries.visited_by_building(self.store.db)
 
     def household_ids(
         self,

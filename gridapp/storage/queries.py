@@ -3,6 +3,7 @@ pages, so a 100,000-household campaign never loads whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -20,9 +21,9 @@ from gridapp.model import (
 from gridapp.storage.stats import OPEN_CALLBACK
 
 _VISITED_BY_BUILDING = """
-SELECT h.building_id AS building_id, count(DISTINCT v.household_id) AS visited
-FROM live_visit v JOIN household h ON h.id = v.household_id
-WHERE v.mode = 'in_person'
+SELECT h.building_id AS building_id, count(*) AS visited
+FROM household h
+WHERE EXISTS (SELECT 1 FROM live_visit v WHERE v.household_id = h.id AND v.mode = 'in_person')
 GROUP BY h.building_id
 """
 
@@ -42,9 +43,22 @@ def compound_summaries(db: Database) -> list[CompoundSummary]:
     return [CompoundSummary(*row) for row in db.execute(sql).fetchall()]
 
 
+def compound_names(db: Database) -> list[tuple[str, str]]:
+    """(id, name) of every compound in creation order: cheap, for trees and pickers."""
+    return [
+        (r[0], r[1])
+        for r in db.execute("SELECT id, name FROM compound ORDER BY created_at, name").fetchall()
+    ]
+
+
 def building_summaries(
-    db: Database, compound_id: str | None = None, team_number: int | None = None
+    db: Database,
+    compound_id: str | None = None,
+    team_number: int | None = None,
+    with_progress: bool = True,
 ) -> list[BuildingSummary]:
+    """Buildings in walking order with household totals; `with_progress=False` skips the
+    visited counts (the costly part on a large campaign: screens fetch it apart)."""
     where: list[str] = []
     params: list[Any] = []
     if compound_id is not None:
@@ -55,20 +69,27 @@ def building_summaries(
         params.append(team_number)
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     sql = f"""
-    WITH counts AS (SELECT building_id, count(*) AS n FROM household GROUP BY building_id),
-         visited AS ({_VISITED_BY_BUILDING})
+    WITH counts AS (SELECT building_id, count(*) AS n FROM household GROUP BY building_id)
     SELECT b.id, b.compound_id, c.name, b.number, b.kind, b.floors,
-           COALESCE(counts.n, 0), COALESCE(visited.visited, 0), t.number
+           COALESCE(counts.n, 0), NULL, t.number
     FROM building b
     JOIN compound c ON c.id = b.compound_id
     LEFT JOIN counts ON counts.building_id = b.id
-    LEFT JOIN visited ON visited.building_id = b.id
     LEFT JOIN assignment a ON a.building_id = b.id
     LEFT JOIN team t ON t.id = a.team_id
     {clause}
     ORDER BY c.created_at, c.name, b.sort_key, b.number
     """
-    return [BuildingSummary(*row) for row in db.execute(sql, params).fetchall()]
+    rows = [BuildingSummary(*row) for row in db.execute(sql, params).fetchall()]
+    if with_progress:
+        visited = visited_by_building(db)
+        rows = [dataclasses.replace(r, households_visited=visited.get(r.id, 0)) for r in rows]
+    return rows
+
+
+def visited_by_building(db: Database) -> dict[str, int]:
+    """Households with at least one live in-person visit, per building."""
+    return {row[0]: int(row[1]) for row in db.execute(_VISITED_BY_BUILDING).fetchall()}
 
 
 def household_ids(

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from gridapp import __version__
 from gridapp.i18n import LANGUAGES, Catalog
+from gridapp.model import Counts
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState, save_settings, save_ui_state
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
 from gridapp.ui.navigator import Navigator
+from gridapp.ui.tasks import ReadPool, SyncReadPool
 
 log = logging.getLogger("gridapp.ui")
 
@@ -43,12 +45,15 @@ class ShellContext:
 
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
+    #: The status bar's counts were (re)computed in the background and shown.
+    counts_shown = Signal()
 
     def __init__(
         self,
         services: Services,
         catalog: Catalog,
         context: ShellContext,
+        pool: ReadPool | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -56,8 +61,10 @@ class MainWindow(QMainWindow):
         self.services = services
         self.catalog = catalog
         self.context = context
+        self.pool: ReadPool = pool or SyncReadPool(services.read)
+        self._counts: Counts | None = None
 
-        self.navigator = Navigator(services.read, catalog, self)
+        self.navigator = Navigator(services.read, self.pool, catalog, self)
         self.households = HouseholdTableModel(services.read, catalog, self)
         self.table = QTableView(self)
         self.table.setObjectName("households")
@@ -88,7 +95,12 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._restore_state()
         if self.navigator.current() is None:
-            self.navigator.select("all", "")
+            # A building, not all households: the list a worker walks, and instant even
+            # on a 100,000-household campaign.
+            first = self.navigator.first_building()
+            if first is None or not self.navigator.select("building", first):
+                self.navigator.select("all", "")
+        self._update_counts()
 
     # -- building ------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -241,10 +253,16 @@ class MainWindow(QMainWindow):
                 tr("ui.status.device", name=device.name, id=device.device_id[-8:])
             )
         self.status_data.setText(tr("ui.status.data", path=str(self.context.data_dir)))
-        self._update_counts()
+        self._show_counts()
 
     def _update_counts(self) -> None:
-        c = self.services.read.counts()
+        self.pool.submit(lambda read: read.counts(), self._show_counts)
+
+    def _show_counts(self, counts: Counts | None = None) -> None:
+        self._counts = counts or self._counts
+        if self._counts is None:
+            return
+        c = self._counts
         self.status_counts.setText(
             self.catalog.tr(
                 "ui.status.counts",
@@ -254,6 +272,8 @@ class MainWindow(QMainWindow):
                 callbacks=c.callbacks_open,
             )
         )
+        if counts is not None:
+            self.counts_shown.emit()
 
     def _about(self) -> None:
         box = QMessageBox(

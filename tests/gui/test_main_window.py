@@ -49,8 +49,12 @@ def _tree_items(w: MainWindow, kind: str) -> list[tuple[str, str]]:
     return found
 
 
-def test_opens_on_all_households_with_the_first_selected(window: MainWindow) -> None:
-    assert window.households.rowCount() == 240
+def test_opens_on_the_first_building_with_its_first_household_selected(
+    window: MainWindow, demo_services: Services
+) -> None:
+    first = demo_services.read.buildings()[0]
+    assert window.navigator.current() == ("building", first.id)
+    assert window.households.rowCount() == first.households
     assert window.detail.current_id() == window.households.household_id(0)
     assert window.detail.title.text() == window.households.index(0, 0).data()
     assert "办公室" in window.status_role.text()
@@ -158,3 +162,37 @@ def test_window_state_is_remembered(window: MainWindow, tmp_path: Path) -> None:
 
 def test_household_model_passes_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(window.households)
+
+
+def test_all_households_are_one_click_away(window: MainWindow) -> None:
+    window.navigator.select("all", "")
+    assert window.households.rowCount() == 240
+
+
+def test_progress_and_counts_come_from_background_reads_on_a_file_database(
+    qtbot: QtBot, tmp_path: Path, clock: FixedClock
+) -> None:
+    from gridapp.demo import DemoOptions, build_demo
+    from gridapp.services.reading import ReadingService
+    from gridapp.storage.store import Store
+    from gridapp.ui.tasks import ThreadReadPool
+    from tests.conftest import make_services
+
+    services = make_services(tmp_path / "gridapp.db", clock)
+    build_demo(services, DemoOptions(households=120, seed=2))
+
+    pool = ThreadReadPool(lambda: ReadingService(Store.open(tmp_path / "gridapp.db")))
+    w = MainWindow(services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()), pool)
+    qtbot.addWidget(w)
+    with qtbot.waitSignals([w.counts_shown, w.navigator.progress_shown], timeout=10_000):
+        w.show()
+    counts = services.read.counts()
+    assert f"{counts.households_visited}/{counts.households}" in w.status_counts.text()
+    labels = [w.navigator.model.index(r, 0).data() for r in range(w.navigator.model.rowCount())]
+    assert not any("…" in label for label in labels)
+    pool.shutdown()
+    services.store.close()
+
+
+def test_navigator_model_passes_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(window.navigator.model)
