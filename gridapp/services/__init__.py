@@ -6,6 +6,7 @@ from gridapp.services.campaigns import CampaignService
 from gridapp.services.device import DeviceService
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
+from gridapp.services.sync import SyncService
 from gridapp.services.visits import VisitService
 from gridapp.storage.store import Store
 
@@ -20,6 +21,7 @@ class Services:
         self.campaigns = CampaignService(store)
         self.visits = VisitService(store)
         self.read = ReadingService(store)
+        self.sync = SyncService(store)
 
 
 __all__ = ["Services"]

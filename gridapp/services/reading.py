@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gridapp.errors import NotFound
 from gridapp.model import (
     BuildingSummary,
     CompoundSummary,
@@ -59,6 +60,13 @@ class ReadingService:
 
     def campaigns(self) -> list[dict[str, Any]]:
         return queries.campaign_overview(self.store.db)
+
+    def policy_item_id(self, ref: str) -> str:
+        """A policy item by id or by its code (FEE-Q1)."""
+        found = queries.policy_item_id(self.store.db, ref.strip())
+        if found is None:
+            raise NotFound("error.policy_item_not_found", id=ref)
+        return found
 
     def is_empty(self) -> bool:
         return queries.is_empty(self.store.db)

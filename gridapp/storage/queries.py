@@ -333,3 +333,11 @@ def questionnaire_definition(db: Database, questionnaire_id: str) -> dict[str, A
         "SELECT definition FROM questionnaire WHERE id = ?", [questionnaire_id]
     ).fetchone()
     return dict(json.loads(row[0])) if row else {}
+
+
+def policy_item_id(db: Database, ref: str) -> str | None:
+    row = db.execute(
+        "SELECT id FROM policy_item WHERE id = ? OR code = ? ORDER BY version DESC LIMIT 1",
+        [ref, ref.upper()],
+    ).fetchone()
+    return row[0] if row else None

@@ -303,6 +303,76 @@ def m001_initial(db: Database) -> None:
     changelog.install_triggers(db, SYNCED_TABLES)
 
 
+_SYNC = """
+DROP TABLE conflict;
+CREATE TABLE conflict (
+    id TEXT PRIMARY KEY,
+    entity TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    candidates TEXT NOT NULL,
+    provisional_value TEXT,
+    resolution TEXT,
+    resolved_by TEXT,
+    resolved_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX conflict_field ON conflict(entity, record_id, field);
+CREATE TABLE _sync_peer (
+    device_id TEXT PRIMARY KEY,
+    applied_seq INTEGER NOT NULL DEFAULT 0,
+    highest_seq INTEGER NOT NULL DEFAULT 0,
+    last_bundle_id TEXT,
+    last_bundle_at TEXT,
+    clock_skew_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE _held_bundle (
+    bundle_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    seq_from INTEGER NOT NULL,
+    seq_to INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE _imported_bundle (
+    bundle_id TEXT PRIMARY KEY,
+    sender TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE _quarantine (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (device_id, seq)
+);
+CREATE TABLE _office_anchor (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    device_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sign_public_key TEXT NOT NULL,
+    box_public_key TEXT NOT NULL,
+    acked_seq INTEGER NOT NULL DEFAULT 0,
+    acked_at TEXT
+)
+"""
+
+
+@migrations()
+def m002_sync(db: Database) -> None:
+    """Sync bookkeeping: peers, held and imported bundles, quarantine, the field's
+    trust anchor; conflicts reshaped to hold every candidate value."""
+    for statement in _SYNC.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     pending = [m.name for m in migrations.pending(db)]

@@ -143,9 +143,14 @@ class Store:
                 self._depth = 0
 
     @contextmanager
-    def replaying(self) -> Iterator[Database]:
-        """A transaction in which applied entries keep their origin (sync, replay)."""
+    def replaying(self, defer_foreign_keys: bool = False) -> Iterator[Database]:
+        """A transaction in which applied entries keep their origin (sync, replay).
+
+        `defer_foreign_keys` checks references at commit rather than per row, for
+        content whose order is the sender's, not ours."""
         with translate_sqlite_errors(self.path), self._transaction() as db:
+            if defer_foreign_keys:
+                db.execute("PRAGMA defer_foreign_keys = ON")
             db.execute("UPDATE _write_context SET replaying = 1 WHERE id = 1")
             yield db
             db.execute("UPDATE _write_context SET replaying = 0 WHERE id = 1")

@@ -1,63 +1,15 @@
-"""`gridapp-cli`: the same services as the GUI, for batch work, scripts and tests.
-
-Success exits 0; bad input prints one clear line on stderr and exits 2; `--json` prints
-one JSON document on stdout.
-"""
+"""Set-up and reading commands: init, demo, stats, campaign show, household list."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import logging
 import sys
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from gridapp import __version__
+from gridapp.cli.context import Context
 from gridapp.demo import DemoOptions, build_demo
-from gridapp.errors import GridappError, InvalidInput
-from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
-from gridapp.logs import setup_logging
-from gridapp.paths import resolve_data_dir
-from gridapp.services import Services
-from gridapp.storage.store import DB_FILENAME, Store
-
-EXIT_BAD_INPUT = 2
-
-Handler = Callable[[argparse.Namespace, "Context"], int]
-
-
-class Context:
-    """What a command needs: the data folder, the catalog, and the services on demand."""
-
-    def __init__(self, data_dir: Path, catalog: Catalog) -> None:
-        self.data_dir = data_dir
-        self.catalog = catalog
-        self._services: Services | None = None
-
-    @property
-    def db_path(self) -> Path:
-        return self.data_dir / DB_FILENAME
-
-    def services(self, create: bool = False) -> Services:
-        if self._services is None:
-            if not create and not self.db_path.exists():
-                raise InvalidInput("error.no_database", path=str(self.db_path))
-            self._services = Services(Store.open(self.db_path))
-        return self._services
-
-    def close(self) -> None:
-        if self._services is not None:
-            self._services.store.close()
-
-    def out(self, text: str = "") -> None:
-        print(text)
-
-    def json(self, document: Any) -> None:
-        print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+from gridapp.errors import InvalidInput
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
@@ -174,14 +126,7 @@ def _household_list(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
-    tr = catalog.tr
-    parser = argparse.ArgumentParser(prog="gridapp-cli", description=tr("cli.description"))
-    parser.add_argument("--version", action="version", version=f"gridapp {__version__}")
-    parser.add_argument("--data-dir", help=tr("cli.help.data_dir"))
-    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=tr("cli.help.lang"))
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register(sub: Any, tr: Any) -> None:
     p = sub.add_parser("init", help=tr("cli.help.init"))
     p.add_argument("--role", choices=("office", "field"), required=True)
     p.add_argument("--name")
@@ -212,39 +157,3 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_household_list)
-    return parser
-
-
-def _language(argv: Sequence[str]) -> str:
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return DEFAULT_LANGUAGE
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    catalog = Catalog(_language(argv))
-    args = build_parser(catalog).parse_args(argv)
-    ctx = Context(resolve_data_dir(args.data_dir), catalog)
-    with contextlib.suppress(OSError):  # a read-only data folder is reported by the command
-        setup_logging(ctx.data_dir, console=False)
-    handler: Handler = args.handler
-    try:
-        return handler(args, ctx)
-    except GridappError as exc:
-        logging.getLogger("gridapp.cli").info("refused: %s", exc)
-        print(f"gridapp-cli: {catalog.error(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        # `gridapp-cli household list | head`: the reader left; not an error of ours.
-        sys.stderr.close()
-        return 0
-    finally:
-        ctx.close()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

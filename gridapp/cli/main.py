@@ -1,0 +1,69 @@
+"""`gridapp-cli`: the same services as the GUI, for batch work, scripts and tests.
+
+Success exits 0; bad input prints one clear line on stderr and exits 2; `--json` prints
+one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from gridapp import __version__
+from gridapp.cli import core, sync, visits
+from gridapp.cli.context import EXIT_BAD_INPUT, Context, Handler
+from gridapp.errors import GridappError
+from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
+from gridapp.logs import setup_logging
+from gridapp.paths import resolve_data_dir
+
+
+def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
+    tr = catalog.tr
+    parser = argparse.ArgumentParser(prog="gridapp-cli", description=tr("cli.description"))
+    parser.add_argument("--version", action="version", version=f"gridapp {__version__}")
+    parser.add_argument("--data-dir", help=tr("cli.help.data_dir"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=tr("cli.help.lang"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    core.register(sub, tr)
+    visits.register(sub, tr)
+    sync.register(sub, tr)
+    return parser
+
+
+def _language(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return DEFAULT_LANGUAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    catalog = Catalog(_language(argv))
+    args = build_parser(catalog).parse_args(argv)
+    ctx = Context(resolve_data_dir(args.data_dir), catalog)
+    with contextlib.suppress(OSError):  # a read-only data folder is reported by the command
+        setup_logging(ctx.data_dir, console=False)
+    handler: Handler = args.handler
+    try:
+        return handler(args, ctx)
+    except GridappError as exc:
+        logging.getLogger("gridapp.cli").info("refused: %s", exc)
+        print(f"gridapp-cli: {catalog.error(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # `gridapp-cli household list | head`: the reader left; not an error of ours.
+        sys.stderr.close()
+        return 0
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

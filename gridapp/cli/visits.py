@@ -1,0 +1,140 @@
+"""Field commands: record and void visits, add online answers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from gridapp.cli.context import Context
+from gridapp.clock import CHINA_TZ, parse_iso
+from gridapp.errors import InvalidInput
+from gridapp.services.visits import VisitInput
+
+
+def _household(ctx: Context, ref: str) -> str:
+    read = ctx.services().read
+    by_code = read.household_by_code(ref)
+    if by_code is not None:
+        return by_code
+    if read.household_rows([ref]):
+        return ref
+    raise InvalidInput("error.household_not_found", id=ref)
+
+
+def _at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_iso(text)
+    except ValueError as exc:
+        raise InvalidInput("error.cli.bad_time", value=text) from exc
+
+
+def _record(args: argparse.Namespace, ctx: Context) -> int:
+    services = ctx.services()
+    try:
+        answers: Any = json.loads(args.answers) if args.answers else {}
+    except ValueError as exc:
+        raise InvalidInput("error.cli.bad_json", option="--answers") from exc
+    if not isinstance(answers, dict):
+        raise InvalidInput("error.cli.bad_json", option="--answers")
+    explained = []
+    for item in args.explained:
+        ref, _, reaction = item.partition(":")
+        explained.append((services.read.policy_item_id(ref), reaction or None))
+    suggestions = []
+    for item in args.suggestion:
+        category, sep, text = item.partition(":")
+        if not sep:
+            raise InvalidInput("error.cli.bad_suggestion", value=item)
+        suggestions.append((category, text))
+    at = _at(args.at)
+    result = services.visits.record(
+        VisitInput(
+            household_id=_household(ctx, args.household),
+            worker_code=args.worker,
+            outcome=args.outcome,
+            mode=args.mode,
+            started_at=at,
+            ended_at=at,
+            people_met=args.people_met,
+            answers=answers,
+            explained=tuple(explained),
+            suggestions=tuple(suggestions),
+            notes=args.notes or "",
+        )
+    )
+    if args.json:
+        ctx.json(
+            {
+                "visit_id": result.visit_id,
+                "callback_id": result.callback_id,
+                "callback_due": result.callback_due,
+            }
+        )
+    else:
+        ctx.out(ctx.catalog.tr("cli.visit_recorded", id=result.visit_id))
+        if result.callback_due:
+            ctx.out(ctx.catalog.tr("cli.callback_due", at=result.callback_due))
+    return 0
+
+
+def _void(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.services().visits.void(args.worker or "OFFICE", "visit", args.visit_id, args.reason)
+    ctx.out(ctx.catalog.tr("cli.visit_voided", id=args.visit_id))
+    return 0
+
+
+def _online(args: argparse.Namespace, ctx: Context) -> int:
+    services = ctx.services()
+    household = _household(ctx, args.household) if args.household else None
+    record_id = services.visits.add_online_answer(
+        args.worker,
+        args.channel,
+        args.question,
+        args.answer,
+        household,
+        _at(args.at) or datetime.now(CHINA_TZ),
+    )
+    if args.json:
+        ctx.json({"online_answer_id": record_id})
+    else:
+        ctx.out(ctx.catalog.tr("cli.online_added", id=record_id))
+    return 0
+
+
+def register(sub: Any, tr: Any) -> None:
+    visit = sub.add_parser("visit", help=tr("cli.help.visit"))
+    vsub = visit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = vsub.add_parser("record", help=tr("cli.help.visit_record"))
+    p.add_argument("--household", required=True, help=tr("cli.help.household_ref"))
+    p.add_argument("--worker", required=True)
+    p.add_argument("--outcome", required=True)
+    p.add_argument("--mode", default="in_person")
+    p.add_argument("--people-met", type=int, default=1)
+    p.add_argument("--answers")
+    p.add_argument("--explained", action="append", default=[], metavar="ITEM[:REACTION]")
+    p.add_argument("--suggestion", action="append", default=[], metavar="CATEGORY:TEXT")
+    p.add_argument("--notes")
+    p.add_argument("--at", metavar="ISO8601")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_record)
+    p = vsub.add_parser("void", help=tr("cli.help.visit_void"))
+    p.add_argument("visit_id")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--worker")
+    p.set_defaults(handler=_void)
+
+    online = sub.add_parser("online-answer", help=tr("cli.help.online"))
+    osub = online.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = osub.add_parser("add", help=tr("cli.help.online_add"))
+    p.add_argument("--worker", required=True)
+    p.add_argument("--channel", required=True)
+    p.add_argument("--question", required=True)
+    p.add_argument("--answer", required=True)
+    p.add_argument("--household")
+    p.add_argument("--at", metavar="ISO8601")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_online)

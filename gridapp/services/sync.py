@@ -1,0 +1,140 @@
+"""Sync as user actions: enrol, export, import, roster bundles, conflict decisions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.errors import InvalidInput, NotFound
+from gridapp.storage import changelog, records, sync_store
+from gridapp.storage.store import Store
+from gridapp.sync import enrollment, exchange
+from gridapp.sync.crypto import DeviceKeys, PublicKeys, fingerprint
+from gridapp.sync.exchange import ExportResult, ImportResult
+
+
+class SyncService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def fingerprint(self) -> str:
+        return DeviceKeys.of(self.store.require_device()).public.fingerprint
+
+    def request(self, out: Path) -> PublicKeys:
+        return enrollment.write_request(self.store, out)
+
+    def read_request(self, path: Path) -> dict[str, Any]:
+        body = enrollment.read_request(path)
+        body["fingerprint"] = fingerprint(body["sign_public_key"], body["box_public_key"])
+        return body
+
+    def enroll(
+        self, request_path: Path, team_number: int, out: Path, actor: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Approve a laptop for a team and write its first roster bundle."""
+        self._office()
+        request = self.read_request(request_path)
+        team_id = sync_store.team_id_by_number(self.store.db, team_number)
+        if team_id is None:
+            raise InvalidInput("error.sync.unknown_team", team=team_number)
+        enrollment.enroll(self.store, request, team_id, actor)
+        manifest = exchange.write_roster(self.store, team_number, out)
+        return request, manifest
+
+    def revoke(self, device_id: str, actor: str) -> None:
+        self._office()
+        enrollment.revoke(self.store, device_id, actor)
+
+    def export(self, out: Path, progress: Callable[[int], None] | None = None) -> ExportResult:
+        return exchange.export_changes(self.store, out, progress)
+
+    def import_files(
+        self, paths: list[Path], on_result: Callable[[ImportResult], None] | None = None
+    ) -> list[ImportResult]:
+        return exchange.import_files(self.store, paths, on_result)
+
+    def roster(self, team_number: int, out: Path) -> dict[str, Any]:
+        return exchange.write_roster(self.store, team_number, out)
+
+    def force_held(self, device_id: str) -> list[ImportResult]:
+        self._office()
+        return exchange.force_held(self.store, device_id)
+
+    def peers(self) -> list[dict[str, Any]]:
+        return sync_store.peers(self.store.db)
+
+    def held(self) -> list[dict[str, Any]]:
+        return sync_store.held(self.store.db)
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        return sync_store.quarantined(self.store.db)
+
+    def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        rows = sync_store.conflicts(self.store.db, include_resolved)
+        for row in rows:
+            row["candidates"] = [json.loads(v) for v in json.loads(row["candidates"])]
+            for key in ("provisional_value", "resolution"):
+                row[key] = json.loads(row[key]) if row[key] is not None else None
+        return rows
+
+    def resolve(self, conflict_id: str, value: Any, actor: str) -> None:
+        """Staff decide: the record takes the value, the decision is logged and travels
+        back to laptops in the next roster bundle."""
+        self._office()
+        with self.store.unit_of_work(actor) as db:
+            conflict = records.get(db, "conflict", conflict_id)
+            if conflict is None:
+                raise NotFound("error.sync.conflict_not_found", id=conflict_id)
+            if conflict["resolved_at"] is not None:
+                raise InvalidInput("error.sync.conflict_resolved", id=conflict_id)
+            candidates = [json.loads(v) for v in json.loads(conflict["candidates"])]
+            if value not in candidates:
+                raise InvalidInput("error.sync.not_a_candidate", value=str(value)[:40])
+            current = records.get(db, conflict["entity"], conflict["record_id"])
+            if current is None:
+                raise NotFound(
+                    "error.record_not_found", entity=conflict["entity"], id=conflict["record_id"]
+                )
+            if current[conflict["field"]] != value:
+                records.update(
+                    db, conflict["entity"], conflict["record_id"], {conflict["field"]: value}
+                )
+            records.update(
+                db,
+                "conflict",
+                conflict_id,
+                {
+                    "resolution": json.dumps(value, ensure_ascii=False, sort_keys=True),
+                    "resolved_by": actor,
+                    "resolved_at": iso(self.store.clock.now()),
+                },
+            )
+
+    def status(self) -> dict[str, Any]:
+        """A laptop's view: what the office has confirmed, what is waiting to go."""
+        device = self.store.require_device()
+        anchor = sync_store.office_anchor(self.store.db)
+        last = changelog.last_seq(self.store.db, device.device_id)
+        return {
+            "device_id": device.device_id,
+            "role": device.role,
+            "fingerprint": self.fingerprint(),
+            "last_seq": last,
+            "office": None
+            if anchor is None
+            else {
+                "device_id": anchor["device_id"],
+                "name": anchor["name"],
+                "fingerprint": fingerprint(anchor["sign_public_key"], anchor["box_public_key"]),
+                "acked_seq": anchor["acked_seq"],
+                "acked_at": anchor["acked_at"],
+            },
+            "unsent": max(0, last - (anchor["acked_seq"] if anchor else 0)),
+        }
+
+    def _office(self) -> None:
+        if self.store.require_device().role != "office":
+            raise InvalidInput("error.sync.office_only")

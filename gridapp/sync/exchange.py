@@ -1,0 +1,435 @@
+"""Writing and reading bundles: field export, office roster bundles, and import of
+either kind, atomic and idempotent."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
+from gridapp.errors import GridappError, InvalidInput
+from gridapp.storage import changelog, sync_store
+from gridapp.storage.changelog import ChangeEntry
+from gridapp.storage.schema import migrations, schema_version
+from gridapp.storage.store import Store
+from gridapp.sync import merge
+from gridapp.sync.container import BundleReader, BundleRefused, Manifest, write_bundle
+from gridapp.sync.crypto import DeviceKeys, PublicKeys
+
+log = logging.getLogger("gridapp.sync")
+
+SKEW_LIMIT = timedelta(hours=24)
+EARLIEST = datetime(2020, 1, 1, tzinfo=CHINA_TZ)
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    status: str  # applied | already | held | refused
+    applied: int = 0
+    reason: str = ""  # refused: a catalog key; held: waiting for seq
+    params: dict[str, Any] | None = None
+    kept_at: str = ""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: str
+    seq_from: int
+    seq_to: int
+    changes: int
+
+
+def _keys(store: Store) -> DeviceKeys:
+    return DeviceKeys.of(store.require_device())
+
+
+def _data_dir(store: Store) -> Path:
+    return store.path.parent if store.path is not None else Path.cwd()
+
+
+# -- field → office -----------------------------------------------------------------
+
+
+def export_changes(store: Store, out: Path, progress: Progress | None = None) -> ExportResult:
+    """Every change of this laptop the office has not acknowledged."""
+    device = store.require_device()
+    if device.role != "field":
+        raise InvalidInput("error.sync.field_only")
+    anchor = sync_store.office_anchor(store.db)
+    if anchor is None:
+        raise InvalidInput("error.sync.not_enrolled")
+    acked = int(anchor["acked_seq"])
+    last = changelog.last_seq(store.db, device.device_id)
+    if last <= acked:
+        raise InvalidInput("error.sync.nothing_to_send", seq=acked)
+    now = store.clock.now()
+    office = PublicKeys(anchor["device_id"], anchor["sign_public_key"], anchor["box_public_key"])
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for n, row in enumerate(sync_store.own_entries_after(store.db, device.device_id, acked)):
+            if progress and n % 500 == 0:
+                progress(n)
+            entry = ChangeEntry.from_row(row)
+            yield {"t": "change", **entry.__dict__}
+
+    manifest = {
+        "kind": "sync",
+        "bundle_id": store.new_id(now),
+        "created_at": iso(now),
+        "schema": schema_version(store.db),
+        "seq_from": acked + 1,
+        "seq_to": last,
+    }
+    write_bundle(out, manifest, entries(), _keys(store), [office])
+    return ExportResult(str(out), acked + 1, last, last - acked)
+
+
+# -- office → field -----------------------------------------------------------------
+
+
+def write_roster(store: Store, team_number: int, out: Path) -> dict[str, Any]:
+    """The team's households and residents, the campaign content, resolved conflicts,
+    and what the office has of each of the team's laptops."""
+    device = store.require_device()
+    if device.role != "office":
+        raise InvalidInput("error.sync.office_only")
+    db = store.db
+    team_id = sync_store.team_id_by_number(db, team_number)
+    if team_id is None:
+        raise InvalidInput("error.sync.unknown_team", team=team_number)
+    laptops = [
+        d
+        for d in sync_store.devices(db)
+        if d["role"] == "field" and d["team_id"] == team_id and d["status"] == "active"
+    ]
+    if not laptops:
+        raise InvalidInput("error.sync.no_laptops", team=team_number)
+    keys = _keys(store)
+    now = store.clock.now()
+
+    def payload() -> Iterator[dict[str, Any]]:
+        for laptop in laptops:
+            peer = sync_store.peer(db, laptop["id"])
+            yield {"t": "ack", "device": laptop["id"], "seq": peer["applied_seq"]}
+        yield {"t": "row", "table": "device", "row": sync_store.device(db, keys.device_id)}
+        for laptop in laptops:
+            yield {"t": "row", "table": "device", "row": laptop}
+        for table, row in sync_store.roster_rows(db, team_id):
+            yield {"t": "row", "table": table, "row": row}
+
+    office = keys.public
+    manifest = {
+        "kind": "roster",
+        "bundle_id": store.new_id(now),
+        "created_at": iso(now),
+        "schema": schema_version(db),
+        "team": team_number,
+        "office": {
+            "device_id": office.device_id,
+            "name": device.name,
+            "sign_public_key": office.sign_public_key,
+            "box_public_key": office.box_public_key,
+        },
+    }
+    recipients = [PublicKeys(d["id"], d["sign_public_key"], d["box_public_key"]) for d in laptops]
+    return write_bundle(out, manifest, payload(), keys, recipients)
+
+
+# -- import -------------------------------------------------------------------------
+
+
+def import_files(
+    store: Store, paths: list[Path], on_result: Callable[[ImportResult], None] | None = None
+) -> list[ImportResult]:
+    results = []
+    for path in paths:
+        result = import_file(store, path)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def import_file(store: Store, path: Path) -> ImportResult:
+    try:
+        role = store.require_device().role
+        if role == "office":
+            return _import_sync(store, path)
+        return _import_roster(store, path)
+    except BundleRefused as exc:
+        kept = _keep_aside(store, path, exc)
+        log.warning("refused %s: %s", path.name, exc)
+        return ImportResult(path.name, "refused", reason=exc.key, params=exc.params, kept_at=kept)
+    except GridappError as exc:
+        return ImportResult(path.name, "refused", reason=exc.key, params=exc.params)
+
+
+def _keep_aside(store: Store, path: Path, exc: BundleRefused) -> str:
+    """Refused files are kept for review, never deleted."""
+    folder = _data_dir(store) / "refused"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = store.clock.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{stamp}-{path.name}"
+        if path.exists() and path.resolve() != target.resolve():
+            shutil.copyfile(path, target)
+        target.with_name(target.name + ".reason.txt").write_text(
+            f"{exc.reason} {exc.params}\n", encoding="utf-8"
+        )
+        return str(target)
+    except OSError:
+        return ""
+
+
+def _check_common(store: Store, manifest: Manifest, name: str) -> None:
+    schema = manifest.get("schema")
+    if schema not in {m.name for m in migrations._migrations}:
+        raise BundleRefused("schema_future", file=name, schema=str(schema)[:40])
+    try:
+        created = parse_iso(str(manifest["created_at"]))
+    except ValueError as exc:
+        raise BundleRefused("manifest", file=name, detail="created_at") from exc
+    now = store.clock.now()
+    if created < EARLIEST or created > now + SKEW_LIMIT:
+        raise BundleRefused("clock", file=name, at=iso(created))
+
+
+def _import_sync(store: Store, path: Path) -> ImportResult:
+    db = store.db
+    me = _keys(store)
+    known = [
+        PublicKeys(d["id"], d["sign_public_key"], d["box_public_key"])
+        for d in sync_store.devices(db)
+        if d["id"] != me.device_id
+    ]
+    with BundleReader(path) as reader:
+        signer, manifest = reader.verify(known)
+        if manifest.kind != "sync":
+            raise BundleRefused("wrong_kind", file=path.name, kind=manifest.kind)
+        device = sync_store.device(db, signer.device_id)
+        assert device is not None
+        if device["status"] == "revoked":
+            raise BundleRefused("revoked", file=path.name, device=device["name"])
+        if me.device_id not in manifest["recipients"]:
+            raise BundleRefused("not_for_us", file=path.name)
+        _check_common(store, manifest, path.name)
+        seq_from, seq_to = manifest.get("seq_from"), manifest.get("seq_to")
+        if not (isinstance(seq_from, int) and isinstance(seq_to, int) and 1 <= seq_from <= seq_to):
+            raise BundleRefused("manifest", file=path.name, detail="seq")
+        if sync_store.was_imported(db, manifest["bundle_id"]):
+            return ImportResult(path.name, "already")
+        peer = sync_store.peer(db, signer.device_id)
+        if seq_to <= peer["applied_seq"]:
+            return ImportResult(path.name, "already")
+        if seq_from > peer["applied_seq"] + 1:
+            return _hold(store, path, manifest, signer.device_id, peer)
+        applied = _apply_sync(store, reader, manifest, signer.device_id, me, path.name)
+    result = ImportResult(path.name, "applied", applied=applied)
+    _release_held(store, signer.device_id)
+    return result
+
+
+def _hold(
+    store: Store, path: Path, manifest: Manifest, device_id: str, peer: dict[str, Any]
+) -> ImportResult:
+    folder = _data_dir(store) / "held"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{manifest['bundle_id']}.gsb"
+    if path.resolve() != target.resolve():
+        shutil.copyfile(path, target)
+    now = iso(store.clock.now())
+    with store.replaying() as db:
+        sync_store.hold(
+            db,
+            manifest["bundle_id"],
+            device_id,
+            manifest["seq_from"],
+            manifest["seq_to"],
+            str(target),
+            now,
+        )
+        peer["highest_seq"] = max(peer["highest_seq"], manifest["seq_to"])
+        sync_store.save_peer(db, peer)
+    return ImportResult(
+        path.name, "held", reason="waiting", params={"seq": peer["applied_seq"] + 1}
+    )
+
+
+def _release_held(store: Store, device_id: str) -> None:
+    """Apply held bundles that the sequence now reaches."""
+    progress = True
+    while progress:
+        progress = False
+        applied_seq = sync_store.peer(store.db, device_id)["applied_seq"]
+        for held in sync_store.held(store.db, device_id):
+            if held["seq_from"] <= applied_seq + 1:
+                result = import_file(store, Path(held["path"]))
+                with store.replaying() as db:
+                    sync_store.release(db, held["bundle_id"])
+                if result.status == "applied":
+                    Path(held["path"]).unlink(missing_ok=True)
+                progress = True
+                break
+
+
+def force_held(store: Store, device_id: str) -> list[ImportResult]:
+    """Staff decided the missing bundle will never come: apply what is held anyway."""
+    results = []
+    with store.replaying() as db:
+        held = sync_store.held(db, device_id)
+        if held:
+            peer = sync_store.peer(db, device_id)
+            peer["applied_seq"] = held[0]["seq_from"] - 1
+            sync_store.save_peer(db, peer)
+    for row in held:
+        results.append(import_file(store, Path(row["path"])))
+        with store.replaying() as db:
+            sync_store.release(db, row["bundle_id"])
+    return results
+
+
+def _apply_sync(
+    store: Store,
+    reader: BundleReader,
+    manifest: Manifest,
+    device_id: str,
+    me: DeviceKeys,
+    name: str,
+) -> int:
+    now = store.clock.now()
+    received = iso(now)
+    applied = 0
+    with store.replaying(defer_foreign_keys=True) as db:
+        peer = sync_store.peer(db, device_id)
+        expected = peer["applied_seq"] + 1
+        skew = peer["clock_skew_ms"]
+        for record in reader.records(manifest, me):
+            entry = _entry(record, name)
+            if entry.device_id != device_id:
+                raise BundleRefused("foreign_entry", file=name)
+            if not manifest["seq_from"] <= entry.seq <= manifest["seq_to"]:
+                raise BundleRefused("payload", file=name, detail="seq range")
+            if entry.seq < expected:
+                logged = sync_store.logged_entry(db, device_id, entry.seq)
+                if logged is not None and logged != entry:
+                    # Same laptop, same seq, different change: a cloned or restored disk.
+                    raise BundleRefused("cloned", file=name, seq=entry.seq)
+                continue
+            if entry.seq != expected:
+                raise BundleRefused("payload", file=name, detail="gap inside bundle")
+            offset = Hlc.decode(entry.hlc).wall_ms - epoch_ms(now)
+            if abs(offset) > SKEW_LIMIT.total_seconds() * 1000:
+                skew = max(skew, abs(offset), key=abs)  # flagged for the dashboard
+            merge.apply(db, entry, received)
+            changelog.record_entry(db, entry)
+            expected += 1
+            applied += 1
+        if expected - 1 < manifest["seq_to"]:
+            raise BundleRefused("payload", file=name, detail="missing entries")
+        peer.update(
+            applied_seq=expected - 1,
+            highest_seq=max(peer["highest_seq"], expected - 1),
+            last_bundle_id=manifest["bundle_id"],
+            last_bundle_at=received,
+            clock_skew_ms=skew,
+        )
+        sync_store.save_peer(db, peer)
+        sync_store.mark_imported(db, manifest["bundle_id"], device_id, "sync", applied, received)
+    return applied
+
+
+def _entry(record: dict[str, Any], name: str) -> ChangeEntry:
+    try:
+        if record.pop("t") != "change":
+            raise ValueError("kind")
+        entry = ChangeEntry(**record)
+        if not isinstance(entry.seq, int) or entry.op not in ("insert", "update", "delete"):
+            raise ValueError("entry")
+        Hlc.decode(entry.hlc)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleRefused("payload", file=name, detail="entry") from exc
+    return entry
+
+
+def _import_roster(store: Store, path: Path) -> ImportResult:
+    me = _keys(store)
+    db = store.db
+    anchor = sync_store.office_anchor(db)
+    with BundleReader(path) as reader:
+        if anchor is None:
+            office = reader.unverified_manifest().get("office")
+            if not isinstance(office, dict) or not all(
+                isinstance(office.get(k), str)
+                for k in ("device_id", "sign_public_key", "box_public_key", "name")
+            ):
+                raise BundleRefused("manifest", file=path.name, detail="office")
+            trusted = PublicKeys(
+                office["device_id"], office["sign_public_key"], office["box_public_key"]
+            )
+        else:
+            trusted = PublicKeys(
+                anchor["device_id"], anchor["sign_public_key"], anchor["box_public_key"]
+            )
+        signer, manifest = reader.verify([trusted])
+        if manifest.kind != "roster":
+            raise BundleRefused("wrong_kind", file=path.name, kind=manifest.kind)
+        if me.device_id not in manifest["recipients"]:
+            raise BundleRefused("not_for_us", file=path.name)
+        _check_common(store, manifest, path.name)
+        if sync_store.was_imported(db, manifest["bundle_id"]):
+            return ImportResult(path.name, "already")
+        applied = _apply_roster(store, reader, manifest, me, path.name, anchor is None, signer)
+    return ImportResult(path.name, "applied", applied=applied)
+
+
+def _apply_roster(
+    store: Store,
+    reader: BundleReader,
+    manifest: Manifest,
+    me: DeviceKeys,
+    name: str,
+    first: bool,
+    office: PublicKeys,
+) -> int:
+    received = iso(store.clock.now())
+    applied = 0
+    with store.replaying(defer_foreign_keys=True) as db:
+        if first:
+            sync_store.set_office_anchor(
+                db,
+                office.device_id,
+                manifest["office"]["name"][:80],
+                office.sign_public_key,
+                office.box_public_key,
+            )
+        anchor = sync_store.office_anchor(db)
+        assert anchor is not None
+        # Fields this laptop changed and the office has not yet confirmed stay as they
+        # are: the roster never overwrites unsent local work.
+        keep = sync_store.unsent_fields(db, me.device_id, anchor["acked_seq"])
+        acked: int | None = None
+        for record in reader.records(manifest, me):
+            kind = record.get("t")
+            if kind == "ack":
+                if record.get("device") == me.device_id and isinstance(record.get("seq"), int):
+                    acked = record["seq"]
+            elif kind == "row":
+                table, row = record.get("table"), record.get("row")
+                if table not in (*sync_store.ROSTER_ORDER, "device") or not isinstance(row, dict):
+                    raise BundleRefused("payload", file=name, detail="row")
+                applied += sync_store.upsert_rows(db, str(table), [row], keep)
+            else:
+                raise BundleRefused("payload", file=name, detail="record")
+        if acked is not None:
+            sync_store.set_acked(db, acked, received)
+        sync_store.mark_imported(
+            db, manifest["bundle_id"], office.device_id, "roster", applied, received
+        )
+    return applied
