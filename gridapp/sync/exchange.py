@@ -411,16 +411,20 @@ def _apply_roster(
             )
         anchor = sync_store.office_anchor(db)
         assert anchor is not None
-        # Fields this laptop changed and the office has not yet confirmed stay as they
-        # are: the roster never overwrites unsent local work.
-        keep = sync_store.unsent_fields(db, me.device_id, anchor["acked_seq"])
         acked: int | None = None
+        keep: set[tuple[str, str, str]] | None = None
         for record in reader.records(manifest, me):
             kind = record.get("t")
             if kind == "ack":
                 if record.get("device") == me.device_id and isinstance(record.get("seq"), int):
                     acked = record["seq"]
             elif kind == "row":
+                if keep is None:
+                    # Fields this laptop changed that the office has not confirmed (acks
+                    # come first in the payload) stay as they are: a roster never
+                    # overwrites unsent local work.
+                    confirmed = max(anchor["acked_seq"], acked or 0)
+                    keep = sync_store.unsent_fields(db, me.device_id, confirmed)
                 table, row = record.get("table"), record.get("row")
                 if table not in (*sync_store.ROSTER_ORDER, "device") or not isinstance(row, dict):
                     raise BundleRefused("payload", file=name, detail="row")

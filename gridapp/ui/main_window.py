@@ -28,9 +28,12 @@ from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.model import Counts
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState, save_settings, save_ui_state
+from gridapp.ui.conflicts import ConflictsView
+from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
 from gridapp.ui.navigator import Navigator
+from gridapp.ui.sync_screens import SyncDialog, write_roster_interactively
 from gridapp.ui.tasks import ReadPool, SyncReadPool
 
 log = logging.getLogger("gridapp.ui")
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.pool: ReadPool = pool or SyncReadPool(services.read)
         self._counts: Counts | None = None
+        self.errors = ErrorPresenter(catalog)
 
         self.navigator = Navigator(services.read, self.pool, catalog, self)
         self.households = HouseholdTableModel(services.read, catalog, self)
@@ -147,6 +151,21 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[lang] = action
 
+        self.sync_menu = bar.addMenu("")
+        self.sync_action = QAction(self)
+        self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sync_action.triggered.connect(self.open_sync)
+        self.sync_menu.addAction(self.sync_action)
+        self.conflicts_action = QAction(self)
+        self.conflicts_action.triggered.connect(self.open_conflicts)
+        self.roster_action = QAction(self)
+        self.roster_action.triggered.connect(
+            lambda: write_roster_interactively(self.services.sync, self.catalog, self)
+        )
+        device = self.services.store.local_device()
+        if device is not None and device.role == "office":
+            self.sync_menu.addActions([self.conflicts_action, self.roster_action])
+
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
@@ -208,6 +227,23 @@ class MainWindow(QMainWindow):
         self.code_box.setFocus()
         self.code_box.selectAll()
 
+    def open_sync(self) -> SyncDialog:
+        dialog = SyncDialog(self.services.sync, self.catalog, self)
+        dialog.changed.connect(self.refresh)
+        dialog.failed.connect(lambda exc: self.errors.known(exc, dialog))
+        dialog.open()
+        return dialog
+
+    def open_conflicts(self) -> ConflictsView:
+        view = ConflictsView(self.services.sync, self.catalog, "OFFICE", None)
+        view.setWindowTitle(self.catalog.tr("ui.conflicts.title"))
+        view.resolved.connect(lambda _id: self.refresh())
+        view.failed.connect(lambda exc: self.errors.known(exc, view))
+        view.resize(900, 560)
+        view.show()
+        self._conflicts_view = view  # keep it alive while open
+        return view
+
     def refresh(self) -> None:
         """Re-read everything shown (after an import or a write elsewhere)."""
         current = self.detail.current_id()
@@ -240,6 +276,10 @@ class MainWindow(QMainWindow):
         for lang, action in self.language_actions.items():
             action.setText(tr(f"ui.language.{lang}"))
             action.setChecked(lang == self.catalog.lang)
+        self.sync_menu.setTitle(tr("ui.menu.sync"))
+        self.sync_action.setText(tr("ui.menu.sync_open"))
+        self.conflicts_action.setText(tr("ui.menu.conflicts"))
+        self.roster_action.setText(tr("ui.menu.roster"))
         self.help_menu.setTitle(tr("ui.menu.help"))
         self.about_action.setText(tr("ui.menu.about"))
         self.code_label.setText(tr("ui.code.label") + " ")

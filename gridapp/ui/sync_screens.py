@@ -1,0 +1,200 @@
+"""Sync from the desktop: export to a folder or USB stick, import many bundles with a
+result per file, write roster bundles, see each laptop's state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.errors import GridappError
+from gridapp.i18n import Catalog
+from gridapp.services.sync import SyncService
+from gridapp.sync.exchange import ImportResult
+
+
+class SyncDialog(QDialog):
+    """Field: the office's confirmation and an export button. Office: import many files
+    and a line per laptop. Either way, a table of what each file did."""
+
+    changed = Signal()  # something was imported: screens refresh
+    failed = Signal(object)
+
+    def __init__(self, sync: SyncService, catalog: Catalog, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("syncDialog")
+        self._sync = sync
+        self._catalog = catalog
+        self.role = sync.status()["role"]
+        tr = catalog.tr
+        self.setWindowTitle(tr("ui.sync.title"))
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+        self.results = QTableWidget(0, 2, self)
+        self.results.setObjectName("importResults")
+        self.results.setHorizontalHeaderLabels([tr("ui.sync.file"), tr("ui.sync.result")])
+        self.results.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.results.verticalHeader().setVisible(False)
+        self.import_button = QPushButton(tr(f"ui.sync.import_{self.role}"), self)
+        self.import_button.clicked.connect(self._choose_imports)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        if self.role == "field":
+            self.export_button = QPushButton(tr("ui.sync.export"), self)
+            self.export_button.setObjectName("exportButton")
+            self.export_button.clicked.connect(self._choose_export)
+            layout.addWidget(self.export_button)
+        else:
+            self.laptops = QTableWidget(0, 4, self)
+            self.laptops.setObjectName("laptops")
+            self.laptops.setHorizontalHeaderLabels(
+                [tr(f"ui.sync.laptop.{c}") for c in ("name", "merged", "last", "waiting")]
+            )
+            self.laptops.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            layout.addWidget(self.laptops)
+        layout.addWidget(self.import_button)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.results)
+        self.resize(760, 520)
+        self.refresh()
+
+    def refresh(self) -> None:
+        tr = self._catalog.tr
+        status = self._sync.status()
+        if self.role == "field":
+            office = status["office"]
+            self.status.setText(
+                tr("ui.sync.not_enrolled", fingerprint=status["fingerprint"])
+                if office is None
+                else tr(
+                    "ui.sync.confirmed",
+                    name=office["name"],
+                    seq=office["acked_seq"],
+                    at=office["acked_at"] or "—",
+                    unsent=status["unsent"],
+                    fingerprint=office["fingerprint"],
+                )
+            )
+            return
+        self.status.setText(tr("ui.sync.office_status", fingerprint=status["fingerprint"]))
+        peers = self._sync.peers()
+        self.laptops.setRowCount(len(peers))
+        for r, peer in enumerate(peers):
+            waiting = tr("ui.sync.waiting", held=peer["held"]) if peer["held"] else ""
+            cells = (
+                tr(
+                    "ui.sync.laptop_name",
+                    name=peer["name"],
+                    team=peer["team_number"] or "—",
+                    status=self._catalog.code("device_status", peer["status"]),
+                ),
+                str(peer["applied_seq"]),
+                peer["last_bundle_at"] or "—",
+                waiting,
+            )
+            for c, text in enumerate(cells):
+                self.laptops.setItem(r, c, QTableWidgetItem(text))
+
+    # -- actions (the file choosers are thin; tests call the methods below) ----------
+    def _choose_imports(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self._catalog.tr("ui.sync.choose"), "", "gridapp (*.gsb)"
+        )
+        if names:
+            self.import_paths([Path(n) for n in names])
+
+    def _choose_export(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self._catalog.tr("ui.sync.choose_folder"))
+        if folder:
+            self.export_to(Path(folder))
+
+    def import_paths(self, paths: list[Path]) -> list[ImportResult]:
+        self.progress.setRange(0, len(paths))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.results.setRowCount(0)
+
+        def shown(result: ImportResult) -> None:
+            row = self.results.rowCount()
+            self.results.insertRow(row)
+            self.results.setItem(row, 0, QTableWidgetItem(result.file))
+            self.results.setItem(row, 1, QTableWidgetItem(self.describe(result)))
+            self.progress.setValue(row + 1)
+            QApplication.processEvents()
+
+        results = self._sync.import_files(paths, shown)
+        self.refresh()
+        if any(r.status == "applied" for r in results):
+            self.changed.emit()
+        return results
+
+    def describe(self, result: ImportResult) -> str:
+        tr = self._catalog.tr
+        reason = tr(result.reason, **(result.params or {})) if result.reason else ""
+        return tr(
+            f"cli.import.{result.status}", file="", applied=result.applied, reason=reason
+        ).lstrip("：: ")
+
+    def export_to(self, folder: Path) -> Path | None:
+        stamp = self._sync.store.clock.now().strftime("%Y%m%d-%H%M")
+        out = folder / f"gridapp-{self._sync.store.require_device().name}-{stamp}.gsb"
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        try:
+            result = self._sync.export(out, lambda _n: QApplication.processEvents())
+        except GridappError as exc:
+            self.failed.emit(exc)
+            return None
+        finally:
+            self.progress.setVisible(False)
+        self.status.setText(
+            self._catalog.tr(
+                "cli.exported",
+                path=str(out),
+                changes=result.changes,
+                first=result.seq_from,
+                last=result.seq_to,
+            )
+        )
+        return out
+
+
+def write_roster_interactively(sync: SyncService, catalog: Catalog, parent: QWidget) -> None:
+    """Ask for a team and a folder, then write that team's roster bundle."""
+    team, ok = QInputDialog.getInt(
+        parent, catalog.tr("ui.sync.roster"), catalog.tr("ui.sync.roster_team"), 1, 1, 999
+    )
+    if not ok:
+        return
+    folder = QFileDialog.getExistingDirectory(parent, catalog.tr("ui.sync.choose_folder"))
+    if folder:
+        out = Path(folder) / f"gridapp-roster-team{team}.gsb"
+        manifest = sync.roster(team, out)
+        QMessageBox.information(
+            parent,
+            catalog.tr("ui.sync.roster"),
+            catalog.tr(
+                "cli.roster_written",
+                path=str(out),
+                team=team,
+                records=manifest["records"],
+                laptops=len(manifest["recipients"]),
+            ),
+        )
