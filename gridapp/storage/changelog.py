@@ -187,20 +187,31 @@ def apply_entry(db: Database, entry: ChangeEntry) -> None:
         table.delete(entry.record_id)
 
 
+def _dump(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def record_entry(db: Database, entry: ChangeEntry) -> None:
     """Copy an entry born elsewhere into this log, keeping its origin device and seq."""
-    db.execute(
+    record_entries(db, [entry])
+
+
+def record_entries(db: Database, entries: Iterable[ChangeEntry]) -> None:
+    db.conn.executemany(
         f"INSERT INTO change_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            entry.device_id,
-            entry.seq,
-            entry.hlc,
-            entry.actor,
-            entry.entity,
-            entry.record_id,
-            entry.op,
-            json.dumps(entry.fields, ensure_ascii=False) if entry.fields is not None else None,
-            json.dumps(entry.base, ensure_ascii=False) if entry.base is not None else None,
+            (
+                e.device_id,
+                e.seq,
+                e.hlc,
+                e.actor,
+                e.entity,
+                e.record_id,
+                e.op,
+                _dump(e.fields),
+                _dump(e.base),
+            )
+            for e in entries
         ],
     )
 

@@ -80,3 +80,17 @@ def exists(db: Database, table: str, record_id: str) -> bool:
 def get(db: Database, table: str, record_id: str) -> dict[str, Any] | None:
     rows = list(db.query(f"SELECT * FROM {_table(table)} WHERE id = ?", [record_id]))
     return rows[0] if rows else None
+
+
+def existing_ids(db: Database, table: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT id FROM {_table(table)} WHERE id IN ({marks})", chunk
+            ).fetchall()
+        )
+    return found

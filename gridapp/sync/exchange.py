@@ -24,6 +24,7 @@ from gridapp.sync.crypto import DeviceKeys, PublicKeys
 log = logging.getLogger("gridapp.sync")
 
 SKEW_LIMIT = timedelta(hours=24)
+BATCH = 1000  # entries merged and logged together, still inside the one transaction
 EARLIEST = datetime(2020, 1, 1, tzinfo=CHINA_TZ)
 Progress = Callable[[int], None]
 
@@ -310,6 +311,7 @@ def _apply_sync(
         peer = sync_store.peer(db, device_id)
         expected = peer["applied_seq"] + 1
         skew = peer["clock_skew_ms"]
+        batch: list[ChangeEntry] = []
         for record in reader.records(manifest, me):
             entry = _entry(record, name)
             if entry.device_id != device_id:
@@ -327,10 +329,12 @@ def _apply_sync(
             offset = Hlc.decode(entry.hlc).wall_ms - epoch_ms(now)
             if abs(offset) > SKEW_LIMIT.total_seconds() * 1000:
                 skew = max(skew, abs(offset), key=abs)  # flagged for the dashboard
-            merge.apply(db, entry, received)
-            changelog.record_entry(db, entry)
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                _flush(db, batch, received)
             expected += 1
             applied += 1
+        _flush(db, batch, received)
         if expected - 1 < manifest["seq_to"]:
             raise BundleRefused("payload", file=name, detail="missing entries")
         peer.update(
@@ -343,6 +347,13 @@ def _apply_sync(
         sync_store.save_peer(db, peer)
         sync_store.mark_imported(db, manifest["bundle_id"], device_id, "sync", applied, received)
     return applied
+
+
+def _flush(db: Any, batch: list[ChangeEntry], received: str) -> None:
+    """Merge and log a run of consecutive entries (bulk where the rules allow)."""
+    merge.apply_batch(db, batch, received)
+    changelog.record_entries(db, batch)
+    batch.clear()
 
 
 def _entry(record: dict[str, Any], name: str) -> ChangeEntry:

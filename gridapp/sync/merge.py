@@ -54,6 +54,38 @@ def apply(db: Database, entry: ChangeEntry, received_at: str) -> Outcome:
     return _quarantine(db, entry, "office_owned", received_at)
 
 
+def apply_batch(db: Database, entries: list[ChangeEntry], received_at: str) -> None:
+    """Apply entries in order; runs of new immutable records go in bulk (one existence
+    check and one executemany per table), which is most of what laptops send."""
+    run: list[ChangeEntry] = []
+    for entry in entries:
+        if entry.op == "insert" and entry.entity in IMMUTABLE:
+            run.append(entry)
+            continue
+        _bulk_inserts(db, run, received_at)
+        run = []
+        apply(db, entry, received_at)
+    _bulk_inserts(db, run, received_at)
+
+
+def _bulk_inserts(db: Database, run: list[ChangeEntry], received_at: str) -> None:
+    by_entity: dict[str, list[ChangeEntry]] = {}
+    for entry in run:
+        by_entity.setdefault(entry.entity, []).append(entry)
+    for entity, items in by_entity.items():
+        existing = records.existing_ids(db, entity, [e.record_id for e in items])
+        fresh: dict[str, ChangeEntry] = {}
+        later: list[ChangeEntry] = []
+        for entry in items:
+            if entry.record_id in existing or entry.record_id in fresh:
+                later.append(entry)  # compared with what is there: no-op or quarantine
+            else:
+                fresh[entry.record_id] = entry
+        records.insert_many(db, entity, (e.fields for e in fresh.values()))
+        for entry in later:
+            apply(db, entry, received_at)
+
+
 def _quarantine(db: Database, entry: ChangeEntry, reason: str, at: str) -> Outcome:
     sync_store.quarantine(db, entry, reason, at)
     return Outcome.QUARANTINED
