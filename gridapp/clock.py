@@ -51,6 +51,16 @@ def parse_iso(text: str) -> datetime:
     return moment.astimezone(CHINA_TZ)
 
 
+def display_time(text: str | None) -> str:
+    """A stored time as people read it (2023-12-05 19:30), or a dash when there is none."""
+    if not text:
+        return "—"
+    try:
+        return parse_iso(text).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
 def epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 

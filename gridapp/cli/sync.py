@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
+from gridapp.clock import display_time
 from gridapp.errors import InvalidInput
 
 
@@ -66,7 +67,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
                     name=office["name"],
                     fingerprint=office["fingerprint"],
                     seq=office["acked_seq"],
-                    at=office["acked_at"] or "—",
+                    at=display_time(office["acked_at"]),
                     unsent=status["unsent"],
                 )
             )
@@ -80,7 +81,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
                 status=laptop["status"],
                 seq=laptop["applied_seq"],
                 highest=laptop["highest_seq"],
-                at=laptop["last_bundle_at"] or "—",
+                at=display_time(laptop["last_bundle_at"]),
                 held=laptop["held"],
                 quarantined=laptop["quarantined"],
             )

@@ -33,7 +33,11 @@ from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
 from gridapp.ui.navigator import Navigator
-from gridapp.ui.sync_screens import SyncDialog, write_roster_interactively
+from gridapp.ui.sync_screens import (
+    SyncDialog,
+    enroll_interactively,
+    write_roster_interactively,
+)
 from gridapp.ui.tasks import ReadPool, SyncReadPool
 
 log = logging.getLogger("gridapp.ui")
@@ -158,13 +162,19 @@ class MainWindow(QMainWindow):
         self.sync_menu.addAction(self.sync_action)
         self.conflicts_action = QAction(self)
         self.conflicts_action.triggered.connect(self.open_conflicts)
+        self.enroll_action = QAction(self)
+        self.enroll_action.triggered.connect(
+            lambda: enroll_interactively(self.services.sync, self.catalog, self)
+        )
         self.roster_action = QAction(self)
         self.roster_action.triggered.connect(
             lambda: write_roster_interactively(self.services.sync, self.catalog, self)
         )
         device = self.services.store.local_device()
         if device is not None and device.role == "office":
-            self.sync_menu.addActions([self.conflicts_action, self.roster_action])
+            self.sync_menu.addActions(
+                [self.conflicts_action, self.enroll_action, self.roster_action]
+            )
 
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
@@ -280,6 +290,7 @@ class MainWindow(QMainWindow):
         self.sync_action.setText(tr("ui.menu.sync_open"))
         self.conflicts_action.setText(tr("ui.menu.conflicts"))
         self.roster_action.setText(tr("ui.menu.roster"))
+        self.enroll_action.setText(tr("ui.menu.enroll"))
         self.help_menu.setTitle(tr("ui.menu.help"))
         self.about_action.setText(tr("ui.menu.about"))
         self.code_label.setText(tr("ui.code.label") + " ")

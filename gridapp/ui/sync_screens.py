@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services.sync import SyncService
@@ -57,17 +58,22 @@ class SyncDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         if self.role == "field":
+            self.request_button = QPushButton(tr("ui.sync.request"), self)
+            self.request_button.clicked.connect(self._choose_request)
+            layout.addWidget(self.request_button)
             self.export_button = QPushButton(tr("ui.sync.export"), self)
             self.export_button.setObjectName("exportButton")
             self.export_button.clicked.connect(self._choose_export)
             layout.addWidget(self.export_button)
         else:
-            self.laptops = QTableWidget(0, 4, self)
+            self.laptops = QTableWidget(0, 5, self)
             self.laptops.setObjectName("laptops")
-            self.laptops.setHorizontalHeaderLabels(
-                [tr(f"ui.sync.laptop.{c}") for c in ("name", "merged", "last", "waiting")]
-            )
+            columns = ("name", "merged", "highest", "last", "waiting")
+            self.laptops.setHorizontalHeaderLabels([tr(f"ui.sync.laptop.{c}") for c in columns])
             self.laptops.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            self.laptops.horizontalHeader().setSectionResizeMode(
+                0, QHeaderView.ResizeMode.ResizeToContents
+            )
             layout.addWidget(self.laptops)
         layout.addWidget(self.import_button)
         layout.addWidget(self.progress)
@@ -80,6 +86,7 @@ class SyncDialog(QDialog):
         status = self._sync.status()
         if self.role == "field":
             office = status["office"]
+            self.request_button.setVisible(office is None)
             self.status.setText(
                 tr("ui.sync.not_enrolled", fingerprint=status["fingerprint"])
                 if office is None
@@ -87,7 +94,7 @@ class SyncDialog(QDialog):
                     "ui.sync.confirmed",
                     name=office["name"],
                     seq=office["acked_seq"],
-                    at=office["acked_at"] or "—",
+                    at=display_time(office["acked_at"]),
                     unsent=status["unsent"],
                     fingerprint=office["fingerprint"],
                 )
@@ -98,6 +105,9 @@ class SyncDialog(QDialog):
         self.laptops.setRowCount(len(peers))
         for r, peer in enumerate(peers):
             waiting = tr("ui.sync.waiting", held=peer["held"]) if peer["held"] else ""
+            if peer["quarantined"]:
+                alarm = tr("ui.sync.quarantined", count=peer["quarantined"])
+                waiting = f"{waiting}；{alarm}" if waiting else alarm
             cells = (
                 tr(
                     "ui.sync.laptop_name",
@@ -106,7 +116,8 @@ class SyncDialog(QDialog):
                     status=self._catalog.code("device_status", peer["status"]),
                 ),
                 str(peer["applied_seq"]),
-                peer["last_bundle_at"] or "—",
+                str(peer["highest_seq"]),
+                display_time(peer["last_bundle_at"]),
                 waiting,
             )
             for c, text in enumerate(cells):
@@ -124,6 +135,19 @@ class SyncDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, self._catalog.tr("ui.sync.choose_folder"))
         if folder:
             self.export_to(Path(folder))
+
+    def _choose_request(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self._catalog.tr("ui.sync.choose_folder"))
+        if folder:
+            self.write_request(Path(folder))
+
+    def write_request(self, folder: Path) -> Path:
+        out = folder / f"gridapp-request-{self._sync.store.require_device().name}.json"
+        public = self._sync.request(out)
+        self.status.setText(
+            self._catalog.tr("cli.request_written", path=str(out), fingerprint=public.fingerprint)
+        )
+        return out
 
     def import_paths(self, paths: list[Path]) -> list[ImportResult]:
         self.progress.setRange(0, len(paths))
@@ -174,6 +198,44 @@ class SyncDialog(QDialog):
             )
         )
         return out
+
+
+def enroll_interactively(sync: SyncService, catalog: Catalog, parent: QWidget) -> None:
+    """Office: read a laptop's request, show its fingerprint to compare, pick a team, and
+    write the laptop's first roster bundle."""
+    name, _ = QFileDialog.getOpenFileName(
+        parent, catalog.tr("ui.sync.enroll"), "", "gridapp (*.json)"
+    )
+    if not name:
+        return
+    request = sync.read_request(Path(name))
+    team, ok = QInputDialog.getInt(
+        parent,
+        catalog.tr("ui.sync.enroll"),
+        catalog.tr(
+            "ui.sync.enroll_confirm", name=request["name"], fingerprint=request["fingerprint"]
+        ),
+        1,
+        1,
+        999,
+    )
+    if not ok:
+        return
+    folder = QFileDialog.getExistingDirectory(parent, catalog.tr("ui.sync.choose_folder"))
+    if folder:
+        out = Path(folder) / f"gridapp-roster-{request['name']}.gsb"
+        sync.enroll(Path(name), team, out, "OFFICE")
+        QMessageBox.information(
+            parent,
+            catalog.tr("ui.sync.enroll"),
+            catalog.tr(
+                "cli.enrolled",
+                name=request["name"],
+                team=team,
+                fingerprint=request["fingerprint"],
+                path=str(out),
+            ),
+        )
 
 
 def write_roster_interactively(sync: SyncService, catalog: Catalog, parent: QWidget) -> None:
