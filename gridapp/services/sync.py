@@ -11,9 +11,10 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.storage import changelog, records, sync_store
 from gridapp.storage.store import Store
-from gridapp.sync import enrollment, exchange
+from gridapp.sync import enrollment, export, importer
 from gridapp.sync.crypto import DeviceKeys, PublicKeys, fingerprint
-from gridapp.sync.exchange import ExportResult, ImportResult
+from gridapp.sync.export import ExportResult
+from gridapp.sync.importer import ImportResult
 
 
 class SyncService:
@@ -41,7 +42,7 @@ class SyncService:
         if team_id is None:
             raise InvalidInput("error.sync.unknown_team", team=team_number)
         enrollment.enroll(self.store, request, team_id, actor)
-        manifest = exchange.write_roster(self.store, team_number, out)
+        manifest = export.write_roster(self.store, team_number, out)
         return request, manifest
 
     def revoke(self, device_id: str, actor: str) -> None:
@@ -49,19 +50,19 @@ class SyncService:
         enrollment.revoke(self.store, device_id, actor)
 
     def export(self, out: Path, progress: Callable[[int], None] | None = None) -> ExportResult:
-        return exchange.export_changes(self.store, out, progress)
+        return export.export_changes(self.store, out, progress)
 
     def import_files(
         self, paths: list[Path], on_result: Callable[[ImportResult], None] | None = None
     ) -> list[ImportResult]:
-        return exchange.import_files(self.store, paths, on_result)
+        return importer.import_files(self.store, paths, on_result)
 
     def roster(self, team_number: int, out: Path) -> dict[str, Any]:
-        return exchange.write_roster(self.store, team_number, out)
+        return export.write_roster(self.store, team_number, out)
 
     def force_held(self, device_id: str) -> list[ImportResult]:
         self._office()
-        return exchange.force_held(self.store, device_id)
+        return importer.force_held(self.store, device_id)
 
     def peers(self) -> list[dict[str, Any]]:
         return sync_store.peers(self.store.db)

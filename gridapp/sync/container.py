@@ -17,6 +17,7 @@ import io
 import json
 import os
 import tempfile
+import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -274,6 +275,11 @@ class BundleReader:
         ):
             if not isinstance(raw.get(field), kind):
                 raise BundleRefused("manifest", file=self.path.name, detail=field)
+        try:
+            # The id names files (held/<id>.gsb): a UUID, never a path.
+            uuid.UUID(raw["bundle_id"])
+        except ValueError as exc:
+            raise BundleRefused("manifest", file=self.path.name, detail="bundle_id") from exc
         if raw["sender"] != signer.device_id:
             raise BundleRefused("signer_mismatch", file=self.path.name)
         self._check_hashes(raw["members"])

@@ -26,7 +26,7 @@ from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services.sync import SyncService
-from gridapp.sync.exchange import ImportResult
+from gridapp.sync.importer import ImportResult
 
 
 class SyncDialog(QDialog):

@@ -1,25 +1,26 @@
-"""Writing and reading bundles: field export, office roster bundles, and import of
-either kind, atomic and idempotent."""
+"""Reading bundles: sync bundles at the office, roster bundles on a laptop; each applies
+in one transaction or not at all, and importing again changes nothing."""
 
 from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
-from gridapp.errors import GridappError, InvalidInput
+from gridapp.errors import GridappError
 from gridapp.storage import changelog, sync_store
 from gridapp.storage.changelog import ChangeEntry
-from gridapp.storage.schema import migrations, schema_version
+from gridapp.storage.schema import SYNCED_TABLES, migrations
 from gridapp.storage.store import Store
 from gridapp.sync import merge
-from gridapp.sync.container import BundleReader, BundleRefused, Manifest, write_bundle
+from gridapp.sync.container import BundleReader, BundleRefused, Manifest
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
+from gridapp.sync.export import data_dir_of, keys_of
 
 log = logging.getLogger("gridapp.sync")
 
@@ -37,113 +38,6 @@ class ImportResult:
     reason: str = ""  # refused: a catalog key; held: waiting for seq
     params: dict[str, Any] | None = None
     kept_at: str = ""
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: str
-    seq_from: int
-    seq_to: int
-    changes: int
-
-
-def _keys(store: Store) -> DeviceKeys:
-    return DeviceKeys.of(store.require_device())
-
-
-def _data_dir(store: Store) -> Path:
-    return store.path.parent if store.path is not None else Path.cwd()
-
-
-# -- field → office -----------------------------------------------------------------
-
-
-def export_changes(store: Store, out: Path, progress: Progress | None = None) -> ExportResult:
-    """Every change of this laptop the office has not acknowledged."""
-    device = store.require_device()
-    if device.role != "field":
-        raise InvalidInput("error.sync.field_only")
-    anchor = sync_store.office_anchor(store.db)
-    if anchor is None:
-        raise InvalidInput("error.sync.not_enrolled")
-    acked = int(anchor["acked_seq"])
-    last = changelog.last_seq(store.db, device.device_id)
-    if last <= acked:
-        raise InvalidInput("error.sync.nothing_to_send", seq=acked)
-    now = store.clock.now()
-    office = PublicKeys(anchor["device_id"], anchor["sign_public_key"], anchor["box_public_key"])
-
-    def entries() -> Iterator[dict[str, Any]]:
-        for n, row in enumerate(sync_store.own_entries_after(store.db, device.device_id, acked)):
-            if progress and n % 500 == 0:
-                progress(n)
-            entry = ChangeEntry.from_row(row)
-            yield {"t": "change", **entry.__dict__}
-
-    manifest = {
-        "kind": "sync",
-        "bundle_id": store.new_id(now),
-        "created_at": iso(now),
-        "schema": schema_version(store.db),
-        "seq_from": acked + 1,
-        "seq_to": last,
-    }
-    write_bundle(out, manifest, entries(), _keys(store), [office])
-    return ExportResult(str(out), acked + 1, last, last - acked)
-
-
-# -- office → field -----------------------------------------------------------------
-
-
-def write_roster(store: Store, team_number: int, out: Path) -> dict[str, Any]:
-    """The team's households and residents, the campaign content, resolved conflicts,
-    and what the office has of each of the team's laptops."""
-    device = store.require_device()
-    if device.role != "office":
-        raise InvalidInput("error.sync.office_only")
-    db = store.db
-    team_id = sync_store.team_id_by_number(db, team_number)
-    if team_id is None:
-        raise InvalidInput("error.sync.unknown_team", team=team_number)
-    laptops = [
-        d
-        for d in sync_store.devices(db)
-        if d["role"] == "field" and d["team_id"] == team_id and d["status"] == "active"
-    ]
-    if not laptops:
-        raise InvalidInput("error.sync.no_laptops", team=team_number)
-    keys = _keys(store)
-    now = store.clock.now()
-
-    def payload() -> Iterator[dict[str, Any]]:
-        for laptop in laptops:
-            peer = sync_store.peer(db, laptop["id"])
-            yield {"t": "ack", "device": laptop["id"], "seq": peer["applied_seq"]}
-        yield {"t": "row", "table": "device", "row": sync_store.device(db, keys.device_id)}
-        for laptop in laptops:
-            yield {"t": "row", "table": "device", "row": laptop}
-        for table, row in sync_store.roster_rows(db, team_id):
-            yield {"t": "row", "table": table, "row": row}
-
-    office = keys.public
-    manifest = {
-        "kind": "roster",
-        "bundle_id": store.new_id(now),
-        "created_at": iso(now),
-        "schema": schema_version(db),
-        "team": team_number,
-        "office": {
-            "device_id": office.device_id,
-            "name": device.name,
-            "sign_public_key": office.sign_public_key,
-            "box_public_key": office.box_public_key,
-        },
-    }
-    recipients = [PublicKeys(d["id"], d["sign_public_key"], d["box_public_key"]) for d in laptops]
-    return write_bundle(out, manifest, payload(), keys, recipients)
-
-
-# -- import -------------------------------------------------------------------------
 
 
 def import_files(
@@ -174,7 +68,7 @@ def import_file(store: Store, path: Path) -> ImportResult:
 
 def _keep_aside(store: Store, path: Path, exc: BundleRefused) -> str:
     """Refused files are kept for review, never deleted."""
-    folder = _data_dir(store) / "refused"
+    folder = data_dir_of(store) / "refused"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = store.clock.now().strftime("%Y%m%d-%H%M%S")
@@ -204,7 +98,7 @@ def _check_common(store: Store, manifest: Manifest, name: str) -> None:
 
 def _import_sync(store: Store, path: Path) -> ImportResult:
     db = store.db
-    me = _keys(store)
+    me = keys_of(store)
     known = [
         PublicKeys(d["id"], d["sign_public_key"], d["box_public_key"])
         for d in sync_store.devices(db)
@@ -227,12 +121,12 @@ def _import_sync(store: Store, path: Path) -> ImportResult:
         if sync_store.was_imported(db, manifest["bundle_id"]):
             return ImportResult(path.name, "already")
         peer = sync_store.peer(db, signer.device_id)
-        if seq_to <= peer["applied_seq"]:
-            return ImportResult(path.name, "already")
         if seq_from > peer["applied_seq"] + 1:
             return _hold(store, path, manifest, signer.device_id, peer)
+        # A new file whose changes were all merged from other files is still read: a
+        # cloned laptop reuses sequence numbers with different content.
         applied = _apply_sync(store, reader, manifest, signer.device_id, me, path.name)
-    result = ImportResult(path.name, "applied", applied=applied)
+    result = ImportResult(path.name, "applied" if applied else "already", applied=applied)
     _release_held(store, signer.device_id)
     return result
 
@@ -240,7 +134,7 @@ def _import_sync(store: Store, path: Path) -> ImportResult:
 def _hold(
     store: Store, path: Path, manifest: Manifest, device_id: str, peer: dict[str, Any]
 ) -> ImportResult:
-    folder = _data_dir(store) / "held"
+    folder = data_dir_of(store) / "held"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{manifest['bundle_id']}.gsb"
     if path.resolve() != target.resolve():
@@ -312,8 +206,9 @@ def _apply_sync(
         expected = peer["applied_seq"] + 1
         skew = peer["clock_skew_ms"]
         batch: list[ChangeEntry] = []
+        now_ms = epoch_ms(now)
         for record in reader.records(manifest, me):
-            entry = _entry(record, name)
+            entry, wall = _entry(record, name)
             if entry.device_id != device_id:
                 raise BundleRefused("foreign_entry", file=name)
             if not manifest["seq_from"] <= entry.seq <= manifest["seq_to"]:
@@ -326,7 +221,7 @@ def _apply_sync(
                 continue
             if entry.seq != expected:
                 raise BundleRefused("payload", file=name, detail="gap inside bundle")
-            offset = Hlc.decode(entry.hlc).wall_ms - epoch_ms(now)
+            offset = wall - now_ms
             if abs(offset) > SKEW_LIMIT.total_seconds() * 1000:
                 skew = max(skew, abs(offset), key=abs)  # flagged for the dashboard
             batch.append(entry)
@@ -356,21 +251,37 @@ def _flush(db: Any, batch: list[ChangeEntry], received: str) -> None:
     batch.clear()
 
 
-def _entry(record: dict[str, Any], name: str) -> ChangeEntry:
+_SYNCED = frozenset(SYNCED_TABLES)
+
+
+def _entry(record: dict[str, Any], name: str) -> tuple[ChangeEntry, int]:
+    """A payload line as a change entry, every field checked (a signed bundle can still
+    come from a laptop with a bug); returns the entry and its HLC wall time."""
     try:
         if record.pop("t") != "change":
             raise ValueError("kind")
         entry = ChangeEntry(**record)
-        if not isinstance(entry.seq, int) or entry.op not in ("insert", "update", "delete"):
+        fields, base = entry.fields, entry.base
+        if (
+            not isinstance(entry.seq, int)
+            or entry.op not in ("insert", "update", "delete")
+            or entry.entity not in _SYNCED
+            or not isinstance(entry.record_id, str)
+            or not isinstance(entry.actor, str)
+            or not (fields is None or isinstance(fields, dict))
+            or not (base is None or isinstance(base, dict))
+            or (entry.op != "delete" and not fields)
+            or (entry.op == "insert" and fields is not None and fields.get("id") != entry.record_id)
+        ):
             raise ValueError("entry")
-        Hlc.decode(entry.hlc)
+        wall = Hlc.decode(entry.hlc).wall_ms
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleRefused("payload", file=name, detail="entry") from exc
-    return entry
+    return entry, wall
 
 
 def _import_roster(store: Store, path: Path) -> ImportResult:
-    me = _keys(store)
+    me = keys_of(store)
     db = store.db
     anchor = sync_store.office_anchor(db)
     with BundleReader(path) as reader:
