@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -79,7 +80,21 @@ class SyncDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.results)
         self.resize(760, 520)
+        self.setAcceptDrops(True)  # staff drop a whole USB stick's bundles at once
         self.refresh()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        files: list[Path] = []
+        for path in paths:
+            files.extend(sorted(path.glob("*.gsb")) if path.is_dir() else [path])
+        if files:
+            event.acceptProposedAction()
+            self.import_paths(files)
 
     def refresh(self) -> None:
         tr = self._catalog.tr

@@ -88,3 +88,32 @@ def test_a_phone_conflict_from_two_laptops(qtbot: QtBot, tmp_path: Path, clock: 
         resolved = lap.sync.conflicts(include_resolved=True)
         assert [c["resolution"] for c in resolved] == ["13911112222"]
     assert original not in {"13911112222", "13933334444"}
+
+
+def test_dropping_files_on_the_sync_screen_imports_them(
+    qtbot: QtBot, tmp_path: Path, clock: FixedClock
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    office = make_services(tmp_path / "office" / "gridapp.db", clock)
+    dialog = SyncDialog(office.sync, Catalog("zh_CN"))
+    qtbot.addWidget(dialog)
+    junk = tmp_path / "usb"
+    junk.mkdir()
+    (junk / "a.gsb").write_bytes(b"not a bundle")
+    (junk / "b.gsb").write_bytes(b"")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(junk))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dropEvent(event)
+    assert dialog.results.rowCount() == 2
+    items = [dialog.results.item(r, 1) for r in range(2)]
+    texts = [item.text() for item in items if item is not None]
+    assert len(texts) == 2 and all("拒收" in text for text in texts)
