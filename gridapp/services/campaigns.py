@@ -9,6 +9,7 @@ from typing import Any
 from gridapp.clock import iso
 from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput
+from gridapp.forms.definition import load_definition, text_of
 from gridapp.model import Campaign, PolicyItem, Questionnaire, Team, Worker
 from gridapp.storage import queries, records
 from gridapp.storage.store import Store
@@ -40,20 +41,79 @@ class CampaignService:
         return worker
 
     def publish_questionnaire(self, actor: str, definition: Mapping[str, Any]) -> Questionnaire:
-        for key in ("id", "version", "title", "questions"):
-            if key not in definition:
-                raise InvalidInput("error.questionnaire_field", field=key)
+        """Check a definition whole (DefinitionInvalid lists every problem) and publish it
+        as a new, never-changing version."""
+        form = load_definition(definition)
         record = Questionnaire(
             id=self._id(),
-            form_id=str(definition["id"]),
-            version=int(definition["version"]),
-            title=str(definition["title"]),
+            form_id=form.id,
+            version=form.version,
+            title=text_of(form.title, "zh_CN"),
             definition=json.dumps(definition, ensure_ascii=False, sort_keys=True),
             published_at=iso(self.store.clock.now()),
         )
         with self.store.unit_of_work(actor) as db:
+            latest = queries.latest_questionnaire_version(db, form.id)
+            if latest is not None and latest >= form.version:
+                raise InvalidInput(
+                    "error.form.version_exists", id=form.id, version=form.version, latest=latest
+                )
             records.insert(db, "questionnaire", record)
         return record
+
+    def use_questionnaire(self, actor: str, campaign_id: str, questionnaire_id: str) -> None:
+        """The campaign asks this questionnaire from now on; answers already given keep
+        the version they were given under."""
+        with self.store.unit_of_work(actor) as db:
+            if not records.exists(db, "questionnaire", questionnaire_id):
+                raise InvalidInput("error.form.not_found", id=questionnaire_id)
+            records.update(db, "campaign", campaign_id, {"questionnaire_id": questionnaire_id})
+
+    def update_policy_item(self, actor: str, item_id: str, changes: Mapping[str, Any]) -> None:
+        """Edit a policy item; a changed title or body is a new version, so an explanation
+        remembers which text the resident heard."""
+        allowed = {"title", "body", "category", "active", "code"}
+        if set(changes) - allowed:
+            raise InvalidInput(
+                "error.unknown_field", field=", ".join(sorted(set(changes) - allowed))
+            )
+        if "title" in changes and not str(changes["title"]).strip():
+            raise InvalidInput("error.policy.title_missing")
+        with self.store.unit_of_work(actor) as db:
+            current = records.get(db, "policy_item", item_id)
+            if current is None:
+                raise InvalidInput("error.policy_item_not_found", id=item_id)
+            values = {k: v for k, v in changes.items() if current.get(k) != v}
+            if "active" in values:
+                values["active"] = int(bool(values["active"]))
+            if {"title", "body"} & set(values):
+                values["version"] = current["version"] + 1
+            records.update(db, "policy_item", item_id, values)
+
+    def set_campaign_policies(self, actor: str, campaign_id: str, item_ids: list[str]) -> None:
+        """The campaign's policy set, in the order given."""
+        with self.store.unit_of_work(actor) as db:
+            current = {
+                row["policy_item_id"]: row for row in queries.campaign_policy_rows(db, campaign_id)
+            }
+            for position, item_id in enumerate(item_ids):
+                row = current.pop(item_id, None)
+                if row is None:
+                    records.insert(
+                        db,
+                        "campaign_policy",
+                        {
+                            "id": self._id(),
+                            "campaign_id": campaign_id,
+                            "policy_item_id": item_id,
+                            "position": position,
+                        },
+                    )
+                elif row["position"] != position:
+                    records.update(db, "campaign_policy", row["id"], {"position": position})
+            for row in current.values():
+                # A record of its own rather than a delete, so laptops and reports agree.
+                records.update(db, "campaign_policy", row["id"], {"position": -1})
 
     def add_policy_item(self, actor: str, item: Mapping[str, Any]) -> PolicyItem:
         record = PolicyItem(id=self._id(), **item)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gridapp.errors import NotFound
+from gridapp.forms.definition import FormDefinition, load_definition
 from gridapp.model import (
     BuildingSummary,
     CompoundSummary,
@@ -67,6 +68,27 @@ class ReadingService:
         if found is None:
             raise NotFound("error.policy_item_not_found", id=ref)
         return found
+
+    def questionnaire(self, ref: str) -> FormDefinition:
+        """A published questionnaire by record id or form id (latest version)."""
+        found = queries.questionnaire_ref(self.store.db, ref.strip())
+        if found is None:
+            raise NotFound("error.form.not_found", id=ref)
+        return load_definition(queries.questionnaire_definition(self.store.db, found))
+
+    def active_questionnaire(self) -> tuple[str, FormDefinition] | None:
+        campaign = queries.active_campaign(self.store.db)
+        if campaign is None or campaign["questionnaire_id"] is None:
+            return None
+        definition = queries.questionnaire_definition(self.store.db, campaign["questionnaire_id"])
+        return campaign["questionnaire_id"], load_definition(definition)
+
+    def questionnaires(self) -> list[dict[str, Any]]:
+        return queries.questionnaires(self.store.db)
+
+    def policy_items(self) -> list[dict[str, Any]]:
+        campaign = queries.active_campaign(self.store.db)
+        return queries.policy_items(self.store.db, campaign["id"] if campaign else None)
 
     def is_empty(self) -> bool:
         return queries.is_empty(self.store.db)

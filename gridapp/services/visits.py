@@ -13,6 +13,8 @@ from typing import Any
 from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
 from gridapp.errors import InvalidInput, NotFound
+from gridapp.forms.definition import load_definition
+from gridapp.forms.engine import FormState, check_answers
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.storage import queries, records
@@ -71,8 +73,11 @@ class VisitService:
                     raise InvalidInput("error.correction_household", id=supersedes_id)
             campaign = queries.active_campaign(db)
             questionnaire_id = campaign["questionnaire_id"] if campaign else None
-            if visit.answers:
-                _check_answers(db, questionnaire_id, visit.answers)
+            answers = (
+                _checked_answers(db, questionnaire_id, visit.answers, started.date().isoformat())
+                if visit.answers
+                else {}
+            )
             record = Visit(
                 id=self.store.new_id(started),
                 household_id=visit.household_id,
@@ -85,7 +90,7 @@ class VisitService:
                 campaign_id=campaign["id"] if campaign else None,
                 team_id=worker["team_id"],
                 people_met=visit.people_met,
-                questionnaire_id=questionnaire_id if visit.answers else None,
+                questionnaire_id=questionnaire_id if answers else None,
                 notes=visit.notes,
                 supersedes_id=supersedes_id,
             )
@@ -101,7 +106,7 @@ class VisitService:
                         "question": name,
                         "value": json.dumps(value, ensure_ascii=False),
                     }
-                    for name, value in visit.answers.items()
+                    for name, value in answers.items()
                 ),
             )
             for item_id, reaction in visit.explained:
@@ -240,21 +245,22 @@ def _check_codes(visit: VisitInput) -> None:
         raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)
 
 
-def _check_answers(db: Any, questionnaire_id: str | None, answers: Mapping[str, Any]) -> None:
-    """Until the questionnaire engine lands: answers must name known questions and, for
-    choice questions, known choices."""
+def _checked_answers(
+    db: Any, questionnaire_id: str | None, answers: Mapping[str, Any], today: str
+) -> dict[str, Any]:
+    """The answers in their types, with answers to questions skip logic hid dropped.
+    Wrong answers (type, choice, range, constraint, unknown question) are refused; a
+    required question left open is allowed here — a resident may end the talk early —
+    and the form on screen is what insists on completeness."""
     if questionnaire_id is None:
         raise InvalidInput("error.no_questionnaire")
-    definition = queries.questionnaire_definition(db, questionnaire_id)
-    questions = {q["name"]: q for q in definition.get("questions", [])}
-    for name, value in answers.items():
-        question = questions.get(name)
-        if question is None:
-            raise InvalidInput("error.unknown_question", name=name)
-        choices = {c["value"] for c in question.get("choices", [])}
-        if question.get("type") == "select_one" and value not in choices:
-            raise InvalidInput("error.bad_choice", name=name, value=value)
-        if question.get("type") == "select_multiple" and (
-            not isinstance(value, list) or not set(value) <= choices
-        ):
-            raise InvalidInput("error.bad_choice", name=name, value=value)
+    definition = load_definition(queries.questionnaire_definition(db, questionnaire_id))
+    problems = [
+        p for p in check_answers(definition, answers, today) if p.key != "error.answer.required"
+    ]
+    if problems:
+        first = problems[0]
+        raise InvalidInput(
+            "error.answer.invalid", question=first.where, key=first.key, count=len(problems)
+        )
+    return FormState(definition, answers, today).result()

@@ -240,7 +240,7 @@ def campaign_overview(db: Database) -> list[dict[str, Any]]:
             db.query(
                 """SELECT p.id, p.code, p.title, p.category, p.version FROM campaign_policy cp
                    JOIN policy_item p ON p.id = cp.policy_item_id
-                   WHERE cp.campaign_id = ? ORDER BY cp.position""",
+                   WHERE cp.campaign_id = ? AND cp.position >= 0 ORDER BY cp.position""",
                 [cid],
             )
         )
@@ -341,3 +341,48 @@ def policy_item_id(db: Database, ref: str) -> str | None:
         [ref, ref.upper()],
     ).fetchone()
     return row[0] if row else None
+
+
+def latest_questionnaire_version(db: Database, form_id: str) -> int | None:
+    row = db.execute(
+        "SELECT max(version) FROM questionnaire WHERE form_id = ?", [form_id]
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def questionnaire_ref(db: Database, ref: str) -> str | None:
+    """A questionnaire by record id, or by form id (its latest version)."""
+    row = db.execute(
+        "SELECT id FROM questionnaire WHERE id = ? OR form_id = ? ORDER BY version DESC LIMIT 1",
+        [ref, ref],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def questionnaires(db: Database) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT id, form_id, version, title, published_at FROM questionnaire"
+            " ORDER BY form_id, version"
+        )
+    )
+
+
+def campaign_policy_rows(db: Database, campaign_id: str) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT * FROM campaign_policy WHERE campaign_id = ? ORDER BY position", [campaign_id]
+        )
+    )
+
+
+def policy_items(db: Database, campaign_id: str | None = None) -> list[dict[str, Any]]:
+    """Every policy item, with its position in the campaign's set (-1: not in it)."""
+    return list(
+        db.query(
+            """SELECT p.*, COALESCE((SELECT cp.position FROM campaign_policy cp
+                  WHERE cp.policy_item_id = p.id AND cp.campaign_id = ?), -1) AS position
+           FROM policy_item p ORDER BY position < 0, position, p.title""",
+            [campaign_id],
+        )
+    )

@@ -37,6 +37,9 @@ MAX_FILE_BYTES = 1 << 30  # 1 GiB: a year of one laptop is a few MB
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024
 MAX_RECIPIENTS = 64
+# What zipfile raises on a damaged file; NotImplementedError comes from header values it
+# does not handle (a version or flag bit flipped): all mean "not a whole bundle".
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError)
 
 
 class BundleRefused(GridappError):
@@ -170,7 +173,7 @@ class BundleReader:
         self._file = open(self.path, "rb")
         try:
             self._zip = zipfile.ZipFile(self._file)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except _ZIP_ERRORS as exc:
             self.close()
             raise BundleRefused("not_a_bundle", file=self.path.name) from exc
         try:
@@ -229,7 +232,7 @@ class BundleReader:
     def _member(self, name: str) -> bytes:
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except _ZIP_ERRORS as exc:
             raise BundleRefused("not_a_bundle", file=self.path.name) from exc
 
     def unverified_manifest(self) -> dict[str, Any]:
@@ -275,11 +278,9 @@ class BundleReader:
         ):
             if not isinstance(raw.get(field), kind):
                 raise BundleRefused("manifest", file=self.path.name, detail=field)
-        try:
-            # The id names files (held/<id>.gsb): a UUID, never a path.
-            uuid.UUID(raw["bundle_id"])
-        except ValueError as exc:
-            raise BundleRefused("manifest", file=self.path.name, detail="bundle_id") from exc
+        if not _canonical_uuid(raw["bundle_id"]):
+            # The id names files (held/<id>.gsb): a UUID in its one canonical form.
+            raise BundleRefused("manifest", file=self.path.name, detail="bundle_id")
         if raw["sender"] != signer.device_id:
             raise BundleRefused("signer_mismatch", file=self.path.name)
         self._check_hashes(raw["members"])
@@ -295,7 +296,7 @@ class BundleReader:
                 with self.zip.open(name) as member:
                     while block := member.read(1 << 20):
                         digest.update(block)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except _ZIP_ERRORS as exc:
                 raise BundleRefused("not_a_bundle", file=self.path.name) from exc
             if digest.hexdigest() != expected.get("sha256"):
                 raise BundleRefused("tampered", file=self.path.name, member=name)
@@ -327,12 +328,19 @@ class BundleReader:
                         yield _record(line, self.path.name)
         except crypto.DecryptionFailed as exc:
             raise BundleRefused("payload", file=self.path.name, detail=str(exc)) from exc
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except _ZIP_ERRORS as exc:
             raise BundleRefused("not_a_bundle", file=self.path.name) from exc
         if pending.strip():
             raise BundleRefused("payload", file=self.path.name, detail="unterminated")
         if count != manifest.get("records"):
             raise BundleRefused("payload", file=self.path.name, detail="count")
+
+
+def _canonical_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 def _record(line: bytes, name: str) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def _keep_aside(store: Store, path: Path, exc: BundleRefused) -> str:
 
 def _check_common(store: Store, manifest: Manifest, name: str) -> None:
     schema = manifest.get("schema")
-    if schema not in {m.name for m in migrations._migrations}:
+    if not isinstance(schema, str) or schema not in {m.name for m in migrations._migrations}:
         raise BundleRefused("schema_future", file=name, schema=str(schema)[:40])
     try:
         created = parse_iso(str(manifest["created_at"]))

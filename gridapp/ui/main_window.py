@@ -29,6 +29,7 @@ from gridapp.model import Counts
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState, save_settings, save_ui_state
 from gridapp.ui.conflicts import ConflictsView
+from gridapp.ui.content_menu import ContentMenu
 from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
@@ -176,6 +177,15 @@ class MainWindow(QMainWindow):
                 [self.conflicts_action, self.enroll_action, self.roster_action]
             )
 
+        device = self.services.store.local_device()
+        self.content = ContentMenu(
+            bar,
+            self.services,
+            self.catalog,
+            editable=device is not None and device.role == "office",
+            parent=self,
+        )
+
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
@@ -291,6 +301,7 @@ class MainWindow(QMainWindow):
         self.conflicts_action.setText(tr("ui.menu.conflicts"))
         self.roster_action.setText(tr("ui.menu.roster"))
         self.enroll_action.setText(tr("ui.menu.enroll"))
+        self.content.retranslate(self.catalog)
         self.help_menu.setTitle(tr("ui.menu.help"))
         self.about_action.setText(tr("ui.menu.about"))
         self.code_label.setText(tr("ui.code.label") + " ")

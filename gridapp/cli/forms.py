@@ -1,0 +1,99 @@
+"""Questionnaire commands: import and export XLSForm workbooks, list versions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from gridapp.cli.context import EXIT_BAD_INPUT, Context
+from gridapp.forms.definition import DefinitionInvalid
+from gridapp.forms.xlsform import read_xlsform
+from gridapp.forms.xlsform_export import write_xlsform
+
+
+def _import(args: argparse.Namespace, ctx: Context) -> int:
+    tr = ctx.catalog.tr
+    path = Path(args.file)
+    try:
+        doc = read_xlsform(path)
+        record = ctx.services().campaigns.publish_questionnaire("OFFICE", doc)
+    except DefinitionInvalid as invalid:
+        problems = [
+            {"where": p.where, "field": p.part, "message": tr(p.key, **p.params)}
+            for p in invalid.problems
+        ]
+        if args.json:
+            ctx.json({"published": False, "problems": problems})
+        print(
+            f"gridapp-cli: {tr('error.form.invalid_file', file=path.name, count=len(problems))}",
+            file=sys.stderr,
+        )
+        for p in problems:
+            print(f"  {p['where']}  {p['message']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.use:
+        campaign = ctx.services().read.campaigns()
+        if campaign:
+            ctx.services().campaigns.use_questionnaire("OFFICE", campaign[-1]["id"], record.id)
+    if args.json:
+        ctx.json(
+            {
+                "published": True,
+                "id": record.id,
+                "form_id": record.form_id,
+                "version": record.version,
+                "title": record.title,
+            }
+        )
+    else:
+        ctx.out(
+            tr(
+                "cli.form_published",
+                title=record.title,
+                form=record.form_id,
+                version=record.version,
+                id=record.id,
+            )
+        )
+    return 0
+
+
+def _export(args: argparse.Namespace, ctx: Context) -> int:
+    services = ctx.services()
+    definition = services.read.questionnaire(args.id)
+    write_xlsform(definition, Path(args.out))
+    ctx.out(
+        ctx.catalog.tr(
+            "cli.form_exported", form=definition.id, version=definition.version, path=args.out
+        )
+    )
+    return 0
+
+
+def _list(args: argparse.Namespace, ctx: Context) -> int:
+    rows = ctx.services().read.questionnaires()
+    if args.json:
+        ctx.json({"questionnaires": rows})
+        return 0
+    for row in rows:
+        ctx.out(f"{row['form_id']} v{row['version']}  {row['title']}  {row['id']}")
+    return 0
+
+
+def register(sub: Any, tr: Any) -> None:
+    form = sub.add_parser("questionnaire", help=tr("cli.help.questionnaire"))
+    fsub = form.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = fsub.add_parser("import", help=tr("cli.help.questionnaire_import"))
+    p.add_argument("file")
+    p.add_argument("--use", action="store_true", help=tr("cli.help.questionnaire_use"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_import)
+    p = fsub.add_parser("export", help=tr("cli.help.questionnaire_export"))
+    p.add_argument("id")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=_export)
+    p = fsub.add_parser("list", help=tr("cli.help.questionnaire_list"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_list)

@@ -1,0 +1,1 @@
+"""Questionnaires as data: definitions, expressions, the engine, XLSForm."""

@@ -1,0 +1,113 @@
+"""The engine: skip logic, calculations, types, ranges, constraints, results."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridapp.forms.definition import load_definition
+from gridapp.forms.engine import FormState, answer_rows, check_answers, coerce
+from gridapp.resources import load_json
+from tests.unit.forms.test_definition import _base
+
+FEE = load_definition(load_json("content", "fee_consultation.v1.json"))
+TODAY = "2023-12-05"
+
+
+def test_reasons_appear_only_for_oppose_and_then_are_required() -> None:
+    state = FormState(FEE, {"stance": "agree"}, TODAY)
+    assert "reasons" not in [q.name for q in state.visible()]
+    assert "reasons" not in state.missing()
+    state.set("stance", "oppose")
+    assert "reasons" in [q.name for q in state.visible()]
+    assert "reasons" in state.missing()
+    state.set("reasons", ["history"])
+    assert "reasons" not in state.missing()
+
+
+def test_hidden_answers_never_reach_the_result() -> None:
+    state = FormState(FEE, {"stance": "oppose", "reasons": ["history"]}, TODAY)
+    state.set("stance", "agree")
+    assert "reasons" not in state.result()
+
+
+def test_calculations_follow_their_inputs() -> None:
+    state = FormState(FEE, {"stance": "agree", "satisfaction": 4}, TODAY)
+    assert state.result()["needs_followup"] == "no"
+    state.set("satisfaction", 1)
+    assert state.result()["needs_followup"] == "yes"
+
+
+def test_group_relevance_hides_its_questions() -> None:
+    form = load_definition(_base())
+    state = FormState(form, {"yes": False}, TODAY)
+    assert "inner" not in [q.name for q in state.visible()]
+    state.set("yes", True)
+    assert "inner" in [q.name for q in state.visible()]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected", "problem"),
+    [
+        ("one", "a", "a", None),
+        ("one", "z", "z", "error.answer.not_a_choice"),
+        ("many", ["a", "other"], ["a", "other"], None),
+        ("many", ["a", "a"], ["a", "a"], "error.answer.not_a_choice"),
+        ("words", "你好", "你好", None),
+        ("count", "７", 7, None),
+        ("count", "seven", "seven", "error.answer.not_integer"),
+        ("share", "2.5", 2.5, None),
+        ("share", True, True, "error.answer.not_number"),
+        ("when", "2023-12-05", "2023-12-05", None),
+        ("when", "2023-13-40", "2023-13-40", "error.answer.not_date"),
+        ("yes", "是", True, None),
+        ("yes", "maybe", "maybe", "error.answer.not_yes_no"),
+        ("stars", 5, 5, None),
+        ("stars", 6, 6, "error.answer.out_of_range"),
+    ],
+)
+def test_every_type_coerces_or_names_the_problem(
+    name: str, value: object, expected: object, problem: str | None
+) -> None:
+    form = load_definition(_base())
+    question = form.question(name)
+    assert question is not None
+    assert coerce(question, value) == (expected, problem)
+
+
+def test_ranges_and_constraints() -> None:
+    form = load_definition(_base())
+    problems = FormState(form, {"count": 12}, TODAY).problems()
+    assert problems["count"].key == "error.answer.out_of_range"
+    problems = FormState(FEE, {"household_size": 30}, TODAY).problems()
+    assert problems["household_size"].key == "error.answer.out_of_range"
+
+
+def test_check_answers_for_a_saved_visit() -> None:
+    found = check_answers(FEE, {"stance": "oppose", "ghost": 1, "satisfaction": 9}, TODAY)
+    keys = {(p.where, p.key) for p in found}
+    assert ("ghost", "error.answer.unknown_question") in keys
+    assert ("satisfaction", "error.answer.out_of_range") in keys
+    assert ("reasons", "error.answer.required") in keys
+    assert (
+        check_answers(FEE, {"owner_present": True, "stance": "agree", "satisfaction": 3}, TODAY)
+        == []
+    )
+
+
+def test_other_specify_is_kept_with_its_choice() -> None:
+    state = FormState(
+        FEE, {"stance": "oppose", "reasons": ["other"], "reasons_other": "停车难"}, TODAY
+    )
+    assert state.result()["reasons_other"] == "停车难"
+
+
+def test_answer_rows_for_reports() -> None:
+    rows = answer_rows(
+        FEE, {"stance": "oppose", "reasons": ["history", "fee_too_high"], "owner_present": True}
+    )
+    text = {r["question"]: r["text"] for r in rows}
+    assert text == {
+        "owner_present": "是",
+        "stance": "反对",
+        "reasons": "历史遗留问题未解决、调价幅度过大",
+    }

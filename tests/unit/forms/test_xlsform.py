@@ -1,0 +1,175 @@
+"""XLSForm workbooks: authored in Excel, saved by LibreOffice, round-tripped; broken ones
+refused with every problem by sheet, row and column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from gridapp.cli import main
+from gridapp.errors import InvalidInput
+from gridapp.forms.definition import DefinitionInvalid, load_definition
+from gridapp.forms.xlsform import read_xlsform
+from gridapp.forms.xlsform_export import write_xlsform
+from gridapp.resources import load_json
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "forms"
+
+
+def _questions(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
+    form = load_definition(doc)
+    return [
+        (
+            q.name,
+            q.type,
+            q.label,
+            q.required,
+            q.other,
+            q.groups,
+            q.choices,
+            q.minimum,
+            q.maximum,
+            q.relevant.source if q.relevant else None,
+            q.constraint.source if q.constraint else None,
+            q.calculation.source if q.calculation else None,
+        )
+        for q in form.questions
+    ]
+
+
+def test_excel_and_libreoffice_workbooks_read_the_same() -> None:
+    authored = read_xlsform(FIXTURES / "fee_authored.xlsx")
+    saved = read_xlsform(FIXTURES / "fee_libreoffice.xlsx")
+    assert _questions(authored) == _questions(saved)
+    form = load_definition(saved)
+    assert (form.id, form.version) == ("fee_consultation", 2)
+    assert form.title["en"] == "Fee consultation v2"
+    reasons = form.question("reasons")
+    assert reasons is not None and reasons.other and reasons.groups == ("why",)
+    assert reasons.label == {"zh_CN": "不同意的原因（可多选）", "en": "Reasons"}
+    assert form.question("satisfaction").type == "rating"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("source", ["shipped", "authored"])
+def test_round_trip_through_a_workbook(tmp_path: Path, source: str) -> None:
+    doc = (
+        load_json("content", "fee_consultation.v1.json")
+        if source == "shipped"
+        else read_xlsform(FIXTURES / "fee_authored.xlsx")
+    )
+    out = tmp_path / "exported.xlsx"
+    write_xlsform(load_definition(doc), out)
+    again = read_xlsform(out)
+    assert _questions(again) == _questions(doc)
+    assert load_definition(again).title == load_definition(doc).title
+
+
+def _workbook(path: Path, survey: list[list[Any]], choices: list[list[Any]] | None = None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "survey"
+    for row in survey:
+        sheet.append(row)
+    if choices is not None:
+        other = book.create_sheet("choices")
+        for row in choices:
+            other.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_broken_workbook_lists_every_problem(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "broken.xlsx",
+        [
+            ["type", "name", "label::zh", "label::fr", "appearance", "relevant", "calculation"],
+            ["text", "a", "甲", None, None, None, None],
+            ["begin repeat", "kids", "子女", None, None, None, None],
+            ["geopoint", "where", "位置", None, None, None, None],
+            ["text", "a", "重复", None, None, None, None],
+            ["select_one nolist", "pick", "选择", None, None, None, None],
+            ["text", "b", "乙", "B", "multiline", "${ghost} = 1", None],
+            ["calculate", "x", None, None, None, None, "${y} + 1"],
+            ["calculate", "y", None, None, None, None, "${x} + 1"],
+            ["end group", None, None, None, None, None, None],
+        ],
+        [["list_name", "name", "label::zh"], ["yes", "1", "是"]],
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        read_xlsform(path)
+    found = {(p.where, p.key) for p in info.value.problems}
+    assert ("survey!3:type", "error.xlsform.unsupported_type") in found  # begin repeat
+    assert ("survey!4:type", "error.xlsform.unsupported_type") in found  # geopoint
+    assert ("survey!7:appearance", "error.xlsform.unsupported_column") in found
+    assert ("survey!7:label::fr", "error.xlsform.unknown_language") in found
+    assert ("survey!10:type", "error.xlsform.unmatched_end") in found
+    assert ("survey!6", "error.form.no_choice_list") in found
+    assert ("survey!7", "error.form.unknown_reference") in found
+    assert any(key == "error.form.duplicate_name" for _, key in found)
+    assert any(key == "error.form.cycle" for _, key in found)
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("名称,类型\n", encoding="gbk")
+    with pytest.raises(InvalidInput):
+        read_xlsform(path)
+
+
+def test_cli_import_publishes_a_new_version_and_exports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "office")
+    assert main(["--data-dir", data, "demo", "--households", "30"]) == 0
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "--data-dir",
+                data,
+                "questionnaire",
+                "import",
+                str(FIXTURES / "fee_libreoffice.xlsx"),
+                "--use",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    published = json.loads(capsys.readouterr().out)
+    assert published["version"] == 2
+    # the same version again is refused; nothing changes
+    assert (
+        main(["--data-dir", data, "questionnaire", "import", str(FIXTURES / "fee_authored.xlsx")])
+        == 2
+    )
+    assert "版本" in capsys.readouterr().err
+    out = tmp_path / "export.xlsx"
+    assert (
+        main(["--data-dir", data, "questionnaire", "export", "fee_consultation", "--out", str(out)])
+        == 0
+    )
+    assert _questions(read_xlsform(out)) == _questions(read_xlsform(FIXTURES / "fee_authored.xlsx"))
+    capsys.readouterr()
+    assert main(["--data-dir", data, "questionnaire", "list", "--json"]) == 0
+    versions = [q["version"] for q in json.loads(capsys.readouterr().out)["questionnaires"]]
+    assert versions == [1, 2]
+
+
+def test_cli_import_of_a_broken_workbook_lists_problems_and_publishes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "office")
+    assert main(["--data-dir", data, "demo", "--households", "30"]) == 0
+    broken = _workbook(tmp_path / "broken.xlsx", [["type", "name", "label"], ["rank", "r", "排序"]])
+    capsys.readouterr()
+    assert main(["--data-dir", data, "questionnaire", "import", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "survey!2:type" in err and "rank" in err
+    assert main(["--data-dir", data, "questionnaire", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["questionnaires"]) == 1
