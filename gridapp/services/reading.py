@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from gridapp.errors import NotFound
 from gridapp.forms.definition import FormDefinition, load_definition
+from gridapp.forms.engine import answer_rows
 from gridapp.model import (
     BuildingSummary,
     CompoundSummary,
@@ -82,6 +84,18 @@ class ReadingService:
             return None
         definition = queries.questionnaire_definition(self.store.db, campaign["questionnaire_id"])
         return campaign["questionnaire_id"], load_definition(definition)
+
+    def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
+        """A visit's answers read with the questionnaire version they were given under."""
+        rows = queries.visit_answers(self.store.db, visit_id)
+        if not rows:
+            return []
+        questionnaire_id = rows[0]["questionnaire_id"]
+        definition = load_definition(
+            queries.questionnaire_definition(self.store.db, questionnaire_id)
+        )
+        answers = {r["question"]: json.loads(r["value"]) for r in rows}
+        return answer_rows(definition, answers, lang)
 
     def questionnaires(self) -> list[dict[str, Any]]:
         return queries.questionnaires(self.store.db)

@@ -386,3 +386,13 @@ def policy_items(db: Database, campaign_id: str | None = None) -> list[dict[str,
             [campaign_id],
         )
     )
+
+
+def visit_answers(db: Database, visit_id: str) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT question, value, questionnaire_id FROM answer WHERE visit_id = ?"
+            " ORDER BY rowid",
+            [visit_id],
+        )
+    )

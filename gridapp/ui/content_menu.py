@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMenuBar, QPushButton, QVBoxLayout, QWidget
+from pathlib import Path
 
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.errors import GridappError
+from gridapp.forms.definition import DefinitionInvalid
+from gridapp.forms.xlsform import read_xlsform
+from gridapp.forms.xlsform_export import write_xlsform
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.ui.form_widget import FormWidget
@@ -53,6 +67,13 @@ class ContentMenu:
         self.preview = QAction(parent)
         self.preview.triggered.connect(self.open_preview)
         self.menu.addActions([self.policies, self.preview])
+        self.import_form = QAction(parent)
+        self.import_form.triggered.connect(self._choose_import)
+        self.export_form = QAction(parent)
+        self.export_form.triggered.connect(self._choose_export)
+        if editable:
+            self.menu.addSeparator()
+            self.menu.addActions([self.import_form, self.export_form])
         self._windows: list[QWidget] = []
 
     def retranslate(self, catalog: Catalog) -> None:
@@ -60,6 +81,70 @@ class ContentMenu:
         self.menu.setTitle(catalog.tr("ui.menu.content"))
         self.policies.setText(catalog.tr("ui.menu.policies"))
         self.preview.setText(catalog.tr("ui.menu.form_preview"))
+        self.import_form.setText(catalog.tr("ui.menu.form_import"))
+        self.export_form.setText(catalog.tr("ui.menu.form_export"))
+
+    def _choose_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.parent, self.catalog.tr("ui.menu.form_import"), "", "Excel (*.xlsx)"
+        )
+        if name:
+            self.import_workbook(Path(name)).open()
+
+    def import_workbook(self, path: Path) -> QMessageBox:
+        """Publish a workbook as the campaign's questionnaire, or list what is wrong."""
+        tr = self.catalog.tr
+        try:
+            record = self.services.campaigns.publish_questionnaire("OFFICE", read_xlsform(path))
+        except DefinitionInvalid as invalid:
+            lines = [f"{p.where}  {tr(p.key, **p.params)}" for p in invalid.problems]
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                tr("ui.menu.form_import"),
+                tr("error.form.invalid_file", file=path.name, count=len(lines)),
+                QMessageBox.StandardButton.Ok,
+                self.parent,
+            )
+            box.setDetailedText("\n".join(lines))
+            box.setInformativeText("\n".join(lines[:12]))
+            return box
+        except GridappError as exc:
+            return QMessageBox(
+                QMessageBox.Icon.Warning,
+                tr("ui.menu.form_import"),
+                self.catalog.error(exc),
+                QMessageBox.StandardButton.Ok,
+                self.parent,
+            )
+        campaigns = self.services.read.campaigns()
+        if campaigns:
+            self.services.campaigns.use_questionnaire("OFFICE", campaigns[-1]["id"], record.id)
+        return QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("ui.menu.form_import"),
+            tr(
+                "cli.form_published",
+                title=record.title,
+                form=record.form_id,
+                version=record.version,
+                id=record.id,
+            ),
+            QMessageBox.StandardButton.Ok,
+            self.parent,
+        )
+
+    def _choose_export(self) -> None:
+        active = self.services.read.active_questionnaire()
+        if active is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self.parent,
+            self.catalog.tr("ui.menu.form_export"),
+            f"{active[1].id}-v{active[1].version}.xlsx",
+            "Excel (*.xlsx)",
+        )
+        if name:
+            write_xlsform(active[1], Path(name))
 
     def open_policies(self) -> PolicyLibrary:
         library = PolicyLibrary(self.services, self.catalog, self.editable)

@@ -16,6 +16,8 @@ from gridapp.forms.definition import DefinitionInvalid, load_definition
 from gridapp.forms.xlsform import read_xlsform
 from gridapp.forms.xlsform_export import write_xlsform
 from gridapp.resources import load_json
+from gridapp.services import Services
+from gridapp.services.visits import VisitInput
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "forms"
 
@@ -173,3 +175,29 @@ def test_cli_import_of_a_broken_workbook_lists_problems_and_publishes_nothing(
     assert "survey!2:type" in err and "rank" in err
     assert main(["--data-dir", data, "questionnaire", "list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["questionnaires"]) == 1
+
+
+def test_old_answers_read_with_their_own_version_after_a_new_one(
+    demo_services: Services,
+) -> None:
+    old_visit = demo_services.store.db.execute(
+        "SELECT visit_id FROM answer WHERE question = 'stance' LIMIT 1"
+    ).fetchone()[0]
+    before = demo_services.read.visit_answers(old_visit)
+    doc = read_xlsform(FIXTURES / "fee_authored.xlsx")
+    record = demo_services.campaigns.publish_questionnaire("OFFICE01", doc)
+    campaign = demo_services.read.campaigns()[0]
+    demo_services.campaigns.use_questionnaire("OFFICE01", campaign["id"], record.id)
+    assert demo_services.read.active_questionnaire()[0] == record.id  # type: ignore[index]
+    assert demo_services.read.visit_answers(old_visit) == before
+    assert any(
+        r["question"] == "stance" and r["label"] == "您对本次物业费调价方案的态度是？"
+        for r in before
+    )
+    household = demo_services.read.household_ids()[0]
+    new = demo_services.visits.record(
+        VisitInput(household, "W0101", "met", answers={"fee_now": 0.65, "stance": "agree"})
+    )
+    rows = demo_services.read.visit_answers(new.visit_id)
+    assert {r["question"] for r in rows} >= {"fee_now", "stance"}
+    assert any(r["label"] == "您对调价方案的态度？" for r in rows)
