@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +43,9 @@ class Store:
         self._depth = 0
         #: Seeded by the demo and tests so ids repeat; None means the OS's randomness.
         self.id_random: random.Random | None = None
+        #: Run inside every writing transaction just before it commits (derived data such
+        #: as the search index stays in step with whatever wrote, in the same commit).
+        self.commit_hooks: list[Callable[[Database], None]] = []
 
     def new_id(self, moment: datetime | None = None) -> str:
         return uuid7(moment or self.clock.now(), self.id_random)
@@ -138,6 +141,8 @@ class Store:
                     "UPDATE _write_context SET actor = ?, hlc = ? WHERE id = 1", [actor, stamp]
                 )
                 yield db
+                for hook in self.commit_hooks:
+                    hook(db)
                 db.execute("UPDATE _write_context SET actor = NULL, hlc = NULL WHERE id = 1")
             finally:
                 self._depth = 0
@@ -153,6 +158,8 @@ class Store:
                 db.execute("PRAGMA defer_foreign_keys = ON")
             db.execute("UPDATE _write_context SET replaying = 1 WHERE id = 1")
             yield db
+            for hook in self.commit_hooks:
+                hook(db)
             db.execute("UPDATE _write_context SET replaying = 0 WHERE id = 1")
 
     def integrity_ok(self) -> bool:
