@@ -31,6 +31,8 @@ class Settings:
     idle_lock_minutes: int = 5
     #: Voided and superseded visits stay visible, struck through, in a household's history.
     show_voided_in_timeline: bool = True
+    #: Who is recording on this laptop (until sign-in arrives): a worker code.
+    worker_code: str = ""
 
     def validated(self) -> Settings:
         if self.language not in LANGUAGES:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gridapp.services.campaigns import CampaignService
 from gridapp.services.device import DeviceService
+from gridapp.services.drafts import DraftService
+from gridapp.services.field import FieldService
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
 from gridapp.services.sync import SyncService
@@ -22,6 +24,8 @@ class Services:
         self.visits = VisitService(store)
         self.read = ReadingService(store)
         self.sync = SyncService(store)
+        self.drafts = DraftService(store)
+        self.field = FieldService(store)
 
 
 __all__ = ["Services"]

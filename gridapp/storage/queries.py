@@ -396,3 +396,20 @@ def visit_answers(db: Database, visit_id: str) -> list[dict[str, Any]]:
             [visit_id],
         )
     )
+
+
+def workers(db: Database, team_number: int | None = None) -> list[dict[str, Any]]:
+    if team_number is None:
+        return list(
+            db.query(
+                "SELECT w.code, w.name, t.number AS team FROM worker w LEFT JOIN team t"
+                " ON t.id = w.team_id WHERE w.active = 1 ORDER BY t.number, w.code"
+            )
+        )
+    return list(
+        db.query(
+            "SELECT w.code, w.name, t.number AS team FROM worker w JOIN team t ON t.id = w.team_id"
+            " WHERE w.active = 1 AND t.number = ? ORDER BY w.code",
+            [team_number],
+        )
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from gridapp.storage import changelog
+from gridapp.storage import changelog, drafts
 
 migrations = Migrations("gridapp")
 
@@ -371,6 +371,12 @@ def m002_sync(db: Database) -> None:
     for statement in _SYNC.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m003_drafts(db: Database) -> None:
+    """Drafts of visits being typed: local to the laptop, never synced."""
+    drafts.create(db)
 
 
 def migrate(db: Database) -> list[str]:

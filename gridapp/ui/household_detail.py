@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -23,10 +24,17 @@ from gridapp.i18n import Catalog
 from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
 from gridapp.services.reading import ReadingService
 
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+VOIDED_ROLE = Qt.ItemDataRole.UserRole + 3
+
 
 class HouseholdDetailView(QWidget):
     #: A phone number was shown in full (the audit log of the trust issue listens).
     phones_revealed = Signal(str)
+    #: The user asked to correct or void a visit of the timeline (visit id).
+    correct_requested = Signal(str)
+    void_requested = Signal(str)
 
     def __init__(self, read: ReadingService, catalog: Catalog, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,6 +84,8 @@ class HouseholdDetailView(QWidget):
         self.timeline.setColumnCount(3)
         self.timeline.setRootIsDecorated(False)
         self.timeline.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline.customContextMenuRequested.connect(self._timeline_menu)
 
         self.placeholder = QLabel(self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -185,6 +195,20 @@ class HouseholdDetailView(QWidget):
         for column in range(2):
             self.timeline.resizeColumnToContents(column)
 
+    def _timeline_menu(self, pos: QPoint) -> None:
+        item = self.timeline.itemAt(pos)
+        if item is None or item.data(0, KIND_ROLE) != "visit" or item.data(0, VOIDED_ROLE):
+            return
+        visit_id = str(item.data(0, ID_ROLE))
+        menu = QMenu(self)
+        menu.addAction(
+            self._catalog.tr("ui.detail.correct"), lambda: self.correct_requested.emit(visit_id)
+        )
+        menu.addAction(
+            self._catalog.tr("ui.detail.void"), lambda: self.void_requested.emit(visit_id)
+        )
+        menu.popup(self.timeline.viewport().mapToGlobal(pos))
+
     def _when(self, text: str) -> str:
         return parse_iso(text).strftime("%m-%d %H:%M")
 
@@ -216,6 +240,9 @@ class HouseholdDetailView(QWidget):
         if event.voided:
             what = tr("ui.timeline.void_mark", what=what)
         item = QTreeWidgetItem([self._when(event.at), what, details])
+        item.setData(0, KIND_ROLE, event.kind)
+        item.setData(0, ID_ROLE, event.record_id)
+        item.setData(0, VOIDED_ROLE, event.voided)
         if event.voided:
             for column in range(3):
                 font = item.font(column)

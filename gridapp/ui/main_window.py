@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -31,6 +32,8 @@ from gridapp.settings import Settings, UiState, save_settings, save_ui_state
 from gridapp.ui.conflicts import ConflictsView
 from gridapp.ui.content_menu import ContentMenu
 from gridapp.ui.crash import ErrorPresenter
+from gridapp.ui.field_actions import FieldActions
+from gridapp.ui.home import TodayView
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
 from gridapp.ui.navigator import Navigator
@@ -92,14 +95,38 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 4)
-        self.setCentralWidget(self.splitter)
+        self.today = TodayView(services, catalog, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        device = services.store.local_device()
+        self.is_field = device is not None and device.role == "field"
+        pages = [self.today, self.splitter] if self.is_field else [self.splitter, self.today]
+        for page in pages:
+            self.tabs.addTab(page, "")
+        self.setCentralWidget(self.tabs)
 
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
+        self.field = FieldActions(
+            services,
+            catalog,
+            context.settings,
+            context.data_dir,
+            self,
+            self.detail.current_id,
+            self.refresh,
+            lambda exc: self.errors.known(exc, self),
+        )
+        self.field.install(self.menuBar(), self.toolbar)
 
         self.navigator.selected.connect(self._on_place_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_household_selected)
+        self.table.doubleClicked.connect(lambda _i: self.field.record_visit())
+        self.today.open_household.connect(self.show_household)
+        self.today.resume_draft.connect(lambda hid: self.field.record_visit(hid))
+        self.detail.correct_requested.connect(self.field.correct)
+        self.detail.void_requested.connect(self.field.void)
 
         self.retranslate()
         self._restore_state()
@@ -224,6 +251,11 @@ class MainWindow(QMainWindow):
         rows = selected.indexes()
         self.detail.show_household(self.households.household_id(rows[0].row()) if rows else None)
 
+    def show_household(self, household_id: str) -> bool:
+        """Switch to the household page and select it."""
+        self.tabs.setCurrentWidget(self.splitter)
+        return self.open_household(household_id)
+
     def open_household(self, household_id: str) -> bool:
         row = self.households.row_of(household_id)
         if row < 0:
@@ -238,7 +270,7 @@ class MainWindow(QMainWindow):
     def _open_code(self) -> None:
         code = self.code_box.text().strip()
         household_id = self.services.read.household_by_code(code) if code else None
-        if household_id is None or not self.open_household(household_id):
+        if household_id is None or not self.show_household(household_id):
             self.statusBar().showMessage(self.catalog.tr("ui.code.not_found", code=code), 5000)
             return
         self.code_box.clear()
@@ -270,6 +302,7 @@ class MainWindow(QMainWindow):
         self.navigator.reload()
         self.households.refresh()
         self.detail.show_household(current)
+        self.today.refresh()
         self._update_counts()
 
     def set_language(self, lang: str) -> None:
@@ -302,6 +335,10 @@ class MainWindow(QMainWindow):
         self.roster_action.setText(tr("ui.menu.roster"))
         self.enroll_action.setText(tr("ui.menu.enroll"))
         self.content.retranslate(self.catalog)
+        if hasattr(self, "field"):
+            self.field.retranslate(self.catalog)
+        self.tabs.setTabText(self.tabs.indexOf(self.today), tr("ui.tab.today"))
+        self.tabs.setTabText(self.tabs.indexOf(self.splitter), tr("ui.tab.households"))
         self.help_menu.setTitle(tr("ui.menu.help"))
         self.about_action.setText(tr("ui.menu.about"))
         self.code_label.setText(tr("ui.code.label") + " ")

@@ -1,0 +1,44 @@
+"""Drafts of visits being typed (see storage/drafts.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.storage import drafts
+from gridapp.storage.database import translate_sqlite_errors
+from gridapp.storage.store import Store
+
+
+class DraftService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def save(
+        self,
+        draft_id: str,
+        kind: str,
+        household_id: str | None,
+        payload: dict[str, Any],
+        started_at: str,
+    ) -> None:
+        with translate_sqlite_errors(self.store.path):
+            drafts.save(
+                self.store.db,
+                draft_id,
+                kind,
+                household_id,
+                payload,
+                started_at,
+                iso(self.store.clock.now()),
+            )
+
+    def for_household(self, kind: str, household_id: str) -> dict[str, Any] | None:
+        return drafts.for_household(self.store.db, kind, household_id)
+
+    def discard(self, draft_id: str) -> None:
+        with translate_sqlite_errors(self.store.path):
+            drafts.delete(self.store.db, draft_id)
+
+    def all(self) -> list[dict[str, Any]]:
+        return drafts.all_drafts(self.store.db)

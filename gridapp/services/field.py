@@ -1,0 +1,48 @@
+"""The field's day: my team, callbacks due, households not yet reached."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.model import BuildingSummary, HouseholdRow
+from gridapp.storage import field_queries, queries
+from gridapp.storage.store import Store
+
+
+class FieldService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def my_team(self) -> int | None:
+        device = self.store.local_device()
+        if device is None or device.role != "field":
+            return None
+        return field_queries.team_of_device(self.store.db, device.device_id)
+
+    def buildings(self, team: int | None) -> list[BuildingSummary]:
+        return queries.building_summaries(self.store.db, team_number=team)
+
+    def callbacks_due(self, team: int | None, days_ahead: int = 1) -> list[dict[str, Any]]:
+        """Due today and tomorrow morning, and every overdue one; `overdue` marks those."""
+        now = self.store.clock.now()
+        until = iso((now + timedelta(days=days_ahead)).replace(hour=12, minute=0, second=0))
+        rows = field_queries.callbacks_due(self.store.db, team, until)
+        for row in rows:
+            row["overdue"] = row["due_at"] < iso(now)
+        return rows
+
+    def unreached(self, team: int | None, limit: int = 500) -> list[HouseholdRow]:
+        ids = field_queries.unreached(self.store.db, team, limit)
+        return queries.household_rows(self.store.db, ids)
+
+    def visit_for_correction(self, visit_id: str) -> dict[str, Any] | None:
+        visit = field_queries.visit_for_correction(self.store.db, visit_id)
+        if visit is not None:
+            visit["answers"] = {k: json.loads(v) for k, v in visit["answers"].items()}
+        return visit
+
+    def workers(self, team: int | None) -> list[dict[str, Any]]:
+        return queries.workers(self.store.db, team)

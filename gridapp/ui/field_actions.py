@@ -1,0 +1,132 @@
+"""The field's actions, wired for the main window: who is recording, record a visit,
+an online answer, correct or void a visit, resume a draft."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QMenuBar, QToolBar, QWidget
+
+from gridapp.errors import GridappError
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+from gridapp.settings import Settings, save_settings
+from gridapp.ui.online_answer import OnlineAnswerDialog
+from gridapp.ui.visit_dialog import VisitDialog
+
+
+class FieldActions:
+    def __init__(
+        self,
+        services: Services,
+        catalog: Catalog,
+        settings: Settings,
+        data_dir: Path,
+        parent: QWidget,
+        current_household: Callable[[], str | None],
+        on_saved: Callable[[], None],
+        on_error: Callable[[GridappError], object],
+    ) -> None:
+        self.services, self.catalog, self.settings = services, catalog, settings
+        self.data_dir, self.parent = data_dir, parent
+        self.current_household, self.on_saved, self.on_error = (
+            current_household,
+            on_saved,
+            on_error,
+        )
+        self.worker_label = QLabel(parent)
+        self.worker = QComboBox(parent)
+        self.worker.setObjectName("workerBox")
+        team = services.field.my_team()
+        for w in services.field.workers(team):
+            self.worker.addItem(f"{w['name']}（{w['code']}）", w["code"])
+        index = self.worker.findData(settings.worker_code)
+        self.worker.setCurrentIndex(max(index, 0))
+        self.worker.currentIndexChanged.connect(self._worker_changed)
+        self.record = QAction(parent)
+        self.record.setShortcut(QKeySequence("Ctrl+R"))
+        self.record.triggered.connect(lambda: self.record_visit())
+        self.online = QAction(parent)
+        self.online.setShortcut(QKeySequence("Ctrl+O"))
+        self.online.triggered.connect(lambda: self.online_answer())
+        self.dialogs: list[QWidget] = []
+
+    def install(self, bar: QMenuBar, toolbar: QToolBar) -> None:
+        self.menu = bar.addMenu("")
+        self.menu.addActions([self.record, self.online])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.worker_label)
+        toolbar.addWidget(self.worker)
+        toolbar.addAction(self.record)
+        toolbar.addAction(self.online)
+
+    def retranslate(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        tr = catalog.tr
+        self.menu.setTitle(tr("ui.menu.visit"))
+        self.record.setText(tr("ui.menu.record_visit"))
+        self.online.setText(tr("ui.menu.online_answer"))
+        self.worker_label.setText(tr("ui.worker.label") + " ")
+
+    def worker_code(self) -> str:
+        return str(self.worker.currentData() or "")
+
+    def _worker_changed(self) -> None:
+        self.settings.worker_code = self.worker_code()
+        save_settings(self.data_dir, self.settings)
+
+    def record_visit(self, household_id: str | None = None) -> VisitDialog | None:
+        household_id = household_id or self.current_household()
+        if household_id is None:
+            return None
+        dialog = VisitDialog(
+            self.services, self.catalog, household_id, self.worker_code(), parent=self.parent
+        )
+        return self._show(dialog)
+
+    def correct(self, visit_id: str) -> VisitDialog | None:
+        visit = self.services.field.visit_for_correction(visit_id)
+        if visit is None:
+            return None
+        dialog = VisitDialog(
+            self.services,
+            self.catalog,
+            visit["household_id"],
+            visit["worker_code"] or self.worker_code(),
+            correcting=visit,
+            parent=self.parent,
+        )
+        return self._show(dialog)
+
+    def void(self, visit_id: str, reason: str | None = None) -> bool:
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self.parent, self.catalog.tr("ui.detail.void"), self.catalog.tr("ui.void.reason")
+            )
+            if not ok:
+                return False
+        try:
+            self.services.visits.void(self.worker_code() or "OFFICE", "visit", visit_id, reason)
+        except GridappError as exc:
+            self.on_error(exc)
+            return False
+        self.on_saved()
+        return True
+
+    def online_answer(self) -> OnlineAnswerDialog:
+        dialog = OnlineAnswerDialog(
+            self.services, self.catalog, self.worker_code(), self.current_household(), self.parent
+        )
+        dialog.saved.connect(lambda _id: self.on_saved())
+        dialog.open()
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        return dialog
+
+    def _show(self, dialog: VisitDialog) -> VisitDialog:
+        dialog.saved.connect(lambda _id: self.on_saved())
+        dialog.finished.connect(lambda _r: self.on_saved())
+        dialog.open()
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        return dialog

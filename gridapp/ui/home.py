@@ -1,0 +1,153 @@
+"""My work today: the team's buildings with progress, callbacks due (overdue stand out),
+drafts not finished, and the households not yet reached in walking order."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.clock import display_time
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_OVERDUE = QBrush(QColor("#b42318"))
+
+
+def _table(columns: int, parent: QWidget, name: str) -> QTableWidget:
+    table = QTableWidget(0, columns, parent)
+    table.setObjectName(name)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class TodayView(QWidget):
+    open_household = Signal(str)
+    resume_draft = Signal(str)  # household id
+
+    def __init__(self, services: Services, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("todayView")
+        self.services, self.catalog = services, catalog
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.buildings_box, self.callbacks_box = QGroupBox(self), QGroupBox(self)
+        self.drafts_box, self.unreached_box = QGroupBox(self), QGroupBox(self)
+        self.buildings = _table(3, self.buildings_box, "myBuildings")
+        self.callbacks = _table(3, self.callbacks_box, "callbacksDue")
+        self.drafts = _table(2, self.drafts_box, "drafts")
+        self.unreached = _table(3, self.unreached_box, "unreached")
+        for box, table in (
+            (self.buildings_box, self.buildings),
+            (self.callbacks_box, self.callbacks),
+            (self.drafts_box, self.drafts),
+            (self.unreached_box, self.unreached),
+        ):
+            QVBoxLayout(box).addWidget(table)
+        grid = QGridLayout()
+        grid.addWidget(self.callbacks_box, 0, 0)
+        grid.addWidget(self.drafts_box, 0, 1)
+        grid.addWidget(self.unreached_box, 1, 0)
+        grid.addWidget(self.buildings_box, 1, 1)
+        grid.setRowStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(grid, 1)
+        for table in (self.callbacks, self.unreached):
+            table.itemActivated.connect(
+                lambda item: self.open_household.emit(str(item.data(ID_ROLE)))
+            )
+        self.drafts.itemActivated.connect(
+            lambda item: self.resume_draft.emit(str(item.data(ID_ROLE)))
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        tr, field = self.catalog.tr, self.services.field
+        team = field.my_team()
+        self.title.setText(tr("ui.today.title_team", team=team) if team else tr("ui.today.title"))
+        self.callbacks_box.setTitle(tr("ui.today.callbacks"))
+        self.drafts_box.setTitle(tr("ui.today.drafts"))
+        self.unreached_box.setTitle(tr("ui.today.unreached"))
+        self.buildings_box.setTitle(tr("ui.today.buildings"))
+        self.callbacks.setHorizontalHeaderLabels(
+            [tr("ui.today.col.due"), tr("ui.today.col.household"), tr("ui.today.col.attempts")]
+        )
+        due = field.callbacks_due(team)
+        self.callbacks.setRowCount(len(due))
+        for r, row in enumerate(due):
+            label = (
+                tr("ui.today.overdue", at=display_time(row["due_at"]))
+                if row["overdue"]
+                else display_time(row["due_at"])
+            )
+            self._fill(
+                self.callbacks,
+                r,
+                (label, row["code"], str(row["attempts"])),
+                row["household_id"],
+                _OVERDUE if row["overdue"] else None,
+            )
+        self.drafts.setHorizontalHeaderLabels(
+            [tr("ui.today.col.household"), tr("ui.today.col.updated")]
+        )
+        drafts = [d for d in self.services.drafts.all() if d["household_id"]]
+        self.drafts.setRowCount(len(drafts))
+        for r, d in enumerate(drafts):
+            self._fill(
+                self.drafts, r, (d["code"] or "—", display_time(d["updated_at"])), d["household_id"]
+            )
+        self.unreached.setHorizontalHeaderLabels(
+            [tr("ui.today.col.household"), tr("ui.today.col.head"), tr("ui.today.col.tags")]
+        )
+        rows = field.unreached(team, limit=300)
+        self.unreached.setRowCount(len(rows))
+        for r, h in enumerate(rows):
+            self._fill(self.unreached, r, (h.address, h.head_name, "、".join(h.tags)), h.id)
+        self.buildings.setHorizontalHeaderLabels(
+            [tr("ui.today.col.building"), tr("ui.today.col.progress"), tr("ui.today.col.team")]
+        )
+        buildings = field.buildings(team)
+        self.buildings.setRowCount(len(buildings))
+        for r, b in enumerate(buildings):
+            self._fill(
+                self.buildings,
+                r,
+                (
+                    f"{b.compound_name}{b.number}号",
+                    tr("ui.today.progress", visited=b.households_visited or 0, total=b.households),
+                    str(b.team_number or "—"),
+                ),
+                b.id,
+            )
+
+    @staticmethod
+    def _fill(
+        table: QTableWidget,
+        row: int,
+        cells: tuple[str, ...],
+        record_id: str,
+        brush: QBrush | None = None,
+    ) -> None:
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(ID_ROLE, record_id)
+            if brush is not None:
+                item.setForeground(brush)
+            table.setItem(row, c, item)
