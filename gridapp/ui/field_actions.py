@@ -7,7 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QMenuBar, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QToolBar,
+    QWidget,
+)
 
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
@@ -53,8 +61,12 @@ class FieldActions:
         self.online.triggered.connect(lambda: self.online_answer())
         self.dialogs: list[QWidget] = []
 
-    def install(self, bar: QMenuBar, toolbar: QToolBar) -> None:
-        self.menu = bar.addMenu("")
+    def install(self, bar: QMenuBar, toolbar: QToolBar, before: QAction | None = None) -> None:
+        self.menu = QMenu(bar)
+        if before is not None:
+            bar.insertMenu(before, self.menu)
+        else:
+            bar.addMenu(self.menu)
         self.menu.addActions([self.record, self.online])
         toolbar.addSeparator()
         toolbar.addWidget(self.worker_label)

@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
             self.refresh,
             lambda exc: self.errors.known(exc, self),
         )
-        self.field.install(self.menuBar(), self.toolbar)
+        self.field.install(self.menuBar(), self.toolbar, self.help_menu.menuAction())
 
         self.navigator.selected.connect(self._on_place_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_household_selected)

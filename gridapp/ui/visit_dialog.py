@@ -106,6 +106,7 @@ class VisitDialog(QDialog):
         self.callback.setCalendarPopup(True)
         self.callback.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.callback_label = QLabel(tr("ui.visit.callback"), self)
+        self._suggest_callback()
 
         top = QFormLayout()
         top.addRow(tr("ui.visit.mode"), self.mode[0])
@@ -341,15 +342,18 @@ class VisitDialog(QDialog):
         outcome = self._checked(self.outcome)
         wants_callback = outcome in CALLBACK_OUTCOMES
         if wants_callback and not self.callback.isEnabled() and not keep_callback:
-            due = suggest_callback(self._now())
-            # Wall-clock fields in China time, whatever zone the laptop is set to.
-            self.callback.setDateTime(
-                QDateTime(QDate(due.year, due.month, due.day), QTime(due.hour, due.minute))
-            )
+            self._suggest_callback()
         self.callback.setEnabled(wants_callback)
         self.callback_label.setEnabled(wants_callback)
         if self.form is not None:
             self.form.setEnabled(outcome == Outcome.MET)
+
+    def _suggest_callback(self) -> None:
+        due = suggest_callback(self._now())
+        # Wall-clock fields in China time, whatever zone the laptop is set to.
+        self.callback.setDateTime(
+            QDateTime(QDate(due.year, due.month, due.day), QTime(due.hour, due.minute))
+        )
 
     def _changed(self, *_args: Any) -> None:
         if self._restoring:
