@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.clock import parse_iso
+from gridapp.clock import iso, parse_iso
 from gridapp.i18n import Catalog
 from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
 from gridapp.services.reading import ReadingService
@@ -56,7 +56,7 @@ class HouseholdDetailView(QWidget):
         self.form = QFormLayout()
         self._values: dict[str, QLabel] = {}
         self._labels: dict[str, QLabel] = {}
-        for key in ("code", "status", "area", "tags", "callbacks"):
+        for key in ("code", "status", "area", "tags", "attempts", "callbacks"):
             label, value = QLabel(self), QLabel(self)
             value.setWordWrap(True)
             value.setObjectName(f"value_{key}")
@@ -175,9 +175,18 @@ class HouseholdDetailView(QWidget):
             tr("ui.detail.area_value", area=f"{row.area:.2f}") if row.area is not None else "—"
         )
         self._values["tags"].setText("、".join(row.tags) or "—")
+        self._values["attempts"].setText(tr("ui.detail.attempts_value", count=row.visits))
+        # An overdue callback stands out: someone promised to come back.
+        now = iso(self._read.store.clock.now())
+        overdue = any(due < now for due in detail.open_callbacks)
         self._values["callbacks"].setText(
-            "、".join(self._when(due) for due in detail.open_callbacks) or "—"
+            "、".join(
+                tr("ui.today.overdue", at=self._when(due)) if due < now else self._when(due)
+                for due in detail.open_callbacks
+            )
+            or "—"
         )
+        self._values["callbacks"].setStyleSheet("color: #b42318;" if overdue else "")
         self.residents.setRowCount(len(detail.residents))
         for r, person in enumerate(detail.residents):
             phones = person.phones if self._revealed else [mask_phone(p) for p in person.phones]
