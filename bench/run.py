@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import sync_bench  # noqa: E402
+from bench import search_bench, sync_bench  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -101,13 +101,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--keep", help="reuse/keep demo databases in this folder")
-    parser.add_argument("--only", choices=("startup", "sync"), help="run one group")
+    parser.add_argument("--only", choices=("startup", "sync", "search"), help="run one group")
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
     args = parser.parse_args()
-    if args.only != "startup":
+    if args.only in (None, "sync"):
         print("== sync", flush=True)
         sync_bench.run(_row, args.changes)
-    if args.only == "sync":
+    if args.only in (None, "search"):
+        print("== search", flush=True)
+        search_bench.run(_row, args.households, Path(args.keep) if args.keep else None)
+    if args.only in ("sync", "search"):
         return 0
     print("== start-up", flush=True)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-bench-"))

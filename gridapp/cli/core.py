@@ -1,4 +1,4 @@
-"""Set-up and reading commands: init, demo, stats, campaign show, household list."""
+"""Set-up and reading commands: init, demo, stats, campaign show, household list and find."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from gridapp.cli.context import Context
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import InvalidInput
+from gridapp.model import HouseholdRow
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
@@ -108,10 +109,21 @@ def _household_list(args: argparse.Namespace, ctx: Context) -> int:
     ids = read.household_ids(building_id=args.building, team_number=args.team)
     if args.limit:
         ids = ids[: args.limit]
-    rows = read.household_rows(ids)
-    if args.json:
+    _print_households(read.household_rows(ids), args.json, ctx)
+    return 0
+
+
+def _household_find(args: argparse.Namespace, ctx: Context) -> int:
+    rows = ctx.services().search.find(args.query, limit=args.limit)
+    _print_households(rows, args.json, ctx)
+    return 0
+
+
+def _print_households(rows: list[HouseholdRow], as_json: bool, ctx: Context) -> None:
+    """`household list` and `household find` print alike, so scripts read either."""
+    if as_json:
         ctx.json({"households": [{**asdict(r), "address": r.address} for r in rows]})
-        return 0
+        return
     code = ctx.catalog.code
     for r in rows:
         tags = "、".join(r.tags)
@@ -123,7 +135,6 @@ def _household_list(args: argparse.Namespace, ctx: Context) -> int:
             f" {r.area or '':>7} {last:<6} {tags}"
         )
     ctx.out(ctx.catalog.tr("cli.household_count", count=len(rows)))
-    return 0
 
 
 def register(sub: Any, tr: Any) -> None:
@@ -157,3 +168,8 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_household_list)
+    p = hsub.add_parser("find", help=tr("cli.help.household_find"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_household_find)

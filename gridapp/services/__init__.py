@@ -8,6 +8,7 @@ from gridapp.services.drafts import DraftService
 from gridapp.services.field import FieldService
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
+from gridapp.services.search import SearchService
 from gridapp.services.sync import SyncService
 from gridapp.services.visits import VisitService
 from gridapp.storage.store import Store
@@ -18,6 +19,7 @@ class Services:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.search = SearchService(store)
         self.device = DeviceService(store)
         self.households = HouseholdService(store)
         self.campaigns = CampaignService(store)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from gridapp.storage import changelog, drafts
+from gridapp.storage import changelog, drafts, search_index
 
 migrations = Migrations("gridapp")
 
@@ -377,6 +377,12 @@ def m002_sync(db: Database) -> None:
 def m003_drafts(db: Database) -> None:
     """Drafts of visits being typed: local to the laptop, never synced."""
     drafts.create(db)
+
+
+@migrations()
+def m004_search(db: Database) -> None:
+    """The household finder's local index, derived data never synced (search_index.py)."""
+    search_index.create(db)
 
 
 def migrate(db: Database) -> list[str]:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -37,6 +36,7 @@ from gridapp.ui.home import TodayView
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
 from gridapp.ui.navigator import Navigator
+from gridapp.ui.search_box import SearchBox
 from gridapp.ui.sync_screens import (
     SyncDialog,
     enroll_interactively,
@@ -144,12 +144,16 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.code_label = QLabel(self)
-        self.code_box = QLineEdit(self)
-        self.code_box.setObjectName("codeBox")
-        self.code_box.setClearButtonEnabled(True)
-        self.code_box.setMaximumWidth(260)
-        # A USB QR scanner types the household code and Enter: open it from anywhere.
-        self.code_box.returnPressed.connect(self._open_code)
+        # Names, pinyin, addresses, phone tails; a USB QR scanner types the household
+        # code and Enter: open it from anywhere.
+        self.code_box = SearchBox(self.services.search.find, self.catalog, self)
+        self.code_box.setMaximumWidth(360)
+        self.code_box.chosen.connect(self.show_household)
+        self.code_box.not_found.connect(
+            lambda text: self.statusBar().showMessage(
+                self.catalog.tr("ui.code.not_found", code=text), 5000
+            )
+        )
         self.toolbar.addWidget(self.code_label)
         self.toolbar.addWidget(self.code_box)
         self.addToolBar(self.toolbar)
@@ -267,14 +271,6 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(self.households.index(row, 0))
         return True
 
-    def _open_code(self) -> None:
-        code = self.code_box.text().strip()
-        household_id = self.services.read.household_by_code(code) if code else None
-        if household_id is None or not self.show_household(household_id):
-            self.statusBar().showMessage(self.catalog.tr("ui.code.not_found", code=code), 5000)
-            return
-        self.code_box.clear()
-
     def _focus_code_box(self) -> None:
         self.code_box.setFocus()
         self.code_box.selectAll()
@@ -342,7 +338,7 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(tr("ui.menu.help"))
         self.about_action.setText(tr("ui.menu.about"))
         self.code_label.setText(tr("ui.code.label") + " ")
-        self.code_box.setPlaceholderText(tr("ui.code.placeholder"))
+        self.code_box.set_catalog(self.catalog)
         device = self.services.store.local_device()
         if device is not None:
             self.status_role.setText(

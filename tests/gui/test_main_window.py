@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from gridapp.clock import CHINA_TZ, FixedClock
@@ -196,3 +197,28 @@ def test_progress_and_counts_come_from_background_reads_on_a_file_database(
 
 def test_navigator_model_passes_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(window.navigator.model)
+
+
+def test_the_search_box_finds_by_pinyin_initials_as_you_type(
+    window: MainWindow,
+    qtbot: QtBot,
+    demo_services: Services,
+    qtmodeltester: ModelTester,
+) -> None:
+    from pypinyin import Style, lazy_pinyin
+
+    rows = demo_services.read.household_rows(demo_services.read.household_ids())
+    target = next(r for r in rows if len(r.head_name) == 3 and r.head_name[0] in "王陈张李徐")
+    initials = "".join(lazy_pinyin(target.head_name, style=Style.FIRST_LETTER))
+    box = window.code_box
+    box.setFocus()
+    qtbot.keyClicks(box, initials)
+    qtbot.waitUntil(lambda: box.model.rowCount() > 0, timeout=2000)
+    ids = [r.id for r in box.model.rows]
+    assert target.id in ids
+    qtmodeltester.check(box.model)
+    for _ in range(ids.index(target.id)):
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.detail.current_id() == target.id
+    assert window.tabs.currentWidget() is window.splitter

@@ -1,0 +1,32 @@
+"""Find a household in a keystroke: names, pinyin, addresses, phone tails, codes."""
+
+from __future__ import annotations
+
+from gridapp.errors import InvalidInput
+from gridapp.model import HouseholdRow
+from gridapp.storage import queries, search_index
+from gridapp.storage.store import Store
+
+
+class SearchService:
+    """Reads the local search index and keeps it in step with every write.
+
+    The index is refreshed by a commit hook, inside the transaction that changed the
+    households, so a search never computes pinyin and never sees stale text.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        # Once per store, however many Services share it: a second registration would
+        # only find nothing left to refresh, but costs a probe per commit.
+        if search_index.refresh_dirty not in store.commit_hooks:
+            store.commit_hooks.append(search_index.refresh_dirty)
+
+    def find_ids(self, query: str, limit: int = 50) -> list[str]:
+        """Matching household ids: an exact household code first, then walking order."""
+        if limit < 1:
+            raise InvalidInput("error.search_limit", value=limit)
+        return search_index.find(self.store.db, query, limit)
+
+    def find(self, query: str, limit: int = 50) -> list[HouseholdRow]:
+        return queries.household_rows(self.store.db, self.find_ids(query, limit))
