@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import search_bench, sync_bench  # noqa: E402
+from bench import paper_bench, search_bench, sync_bench  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -101,7 +101,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--keep", help="reuse/keep demo databases in this folder")
-    parser.add_argument("--only", choices=("startup", "sync", "search"), help="run one group")
+    parser.add_argument(
+        "--only", choices=("startup", "sync", "search", "paper"), help="run one group"
+    )
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
     args = parser.parse_args()
     if args.only in (None, "sync"):
@@ -110,7 +112,10 @@ def main() -> int:
     if args.only in (None, "search"):
         print("== search", flush=True)
         search_bench.run(_row, args.households, Path(args.keep) if args.keep else None)
-    if args.only in ("sync", "search"):
+    if args.only in (None, "paper"):
+        print("== paper", flush=True)
+        paper_bench.run(_row)
+    if args.only in ("sync", "search", "paper"):
         return 0
     print("== start-up", flush=True)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-bench-"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from gridapp.services.campaigns import CampaignService
 from gridapp.services.device import DeviceService
 from gridapp.services.drafts import DraftService
@@ -9,9 +12,12 @@ from gridapp.services.field import FieldService
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
 from gridapp.services.search import SearchService
-from gridapp.services.sync import SyncService
 from gridapp.services.visits import VisitService
 from gridapp.storage.store import Store
+
+if TYPE_CHECKING:
+    from gridapp.services.paper import PaperService
+    from gridapp.services.sync import SyncService
 
 
 class Services:
@@ -19,15 +25,29 @@ class Services:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # First: its commit hook keeps the search index in step with every write.
         self.search = SearchService(store)
         self.device = DeviceService(store)
         self.households = HouseholdService(store)
         self.campaigns = CampaignService(store)
         self.visits = VisitService(store)
         self.read = ReadingService(store)
-        self.sync = SyncService(store)
         self.drafts = DraftService(store)
         self.field = FieldService(store)
+
+    # Sync (libsodium) and paper (reportlab, qrcode) load on first use, so the desktop
+    # opens without paying for them.
+    @cached_property
+    def sync(self) -> SyncService:
+        from gridapp.services.sync import SyncService
+
+        return SyncService(self.store)
+
+    @cached_property
+    def paper(self) -> PaperService:
+        from gridapp.services.paper import PaperService
+
+        return PaperService(self.store)
 
 
 __all__ = ["Services"]

@@ -4,7 +4,7 @@ choose the value that stands. The choice travels back in the next roster bundle.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
-from gridapp.services.sync import SyncService
+
+if TYPE_CHECKING:
+    from gridapp.services.sync import SyncService
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 

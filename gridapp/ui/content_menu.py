@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
 
 from gridapp.errors import GridappError
 from gridapp.forms.definition import DefinitionInvalid
-from gridapp.forms.xlsform import read_xlsform
-from gridapp.forms.xlsform_export import write_xlsform
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.ui.form_widget import FormWidget
@@ -93,6 +91,8 @@ class ContentMenu:
 
     def import_workbook(self, path: Path) -> QMessageBox:
         """Publish a workbook as the campaign's questionnaire, or list what is wrong."""
+        from gridapp.forms.xlsform import read_xlsform  # openpyxl: load when used
+
         tr = self.catalog.tr
         try:
             record = self.services.campaigns.publish_questionnaire("OFFICE", read_xlsform(path))
@@ -144,6 +144,8 @@ class ContentMenu:
             "Excel (*.xlsx)",
         )
         if name:
+            from gridapp.forms.xlsform_export import write_xlsform
+
             write_xlsform(active[1], Path(name))
 
     def open_policies(self) -> PolicyLibrary:

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.errors import GridappError
+from gridapp.errors import GridappError, InvalidInput
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.settings import Settings, save_settings
 from gridapp.ui.online_answer import OnlineAnswerDialog
+from gridapp.ui.paper_screens import PaperActions, VerifyDialog
 from gridapp.ui.visit_dialog import VisitDialog
 
 
@@ -59,6 +60,12 @@ class FieldActions:
         self.online = QAction(parent)
         self.online.setShortcut(QKeySequence("Ctrl+O"))
         self.online.triggered.connect(lambda: self.online_answer())
+        self.paper = PaperActions(services, catalog, parent, on_error)
+        self.sheet = QAction(parent)
+        self.sheet.triggered.connect(self.print_sheet)
+        self.verify = QAction(parent)
+        self.verify.triggered.connect(self.open_verify)
+        self.current_building: Callable[[], str | None] = lambda: None
         self.dialogs: list[QWidget] = []
 
     def install(self, bar: QMenuBar, toolbar: QToolBar, before: QAction | None = None) -> None:
@@ -68,6 +75,8 @@ class FieldActions:
         else:
             bar.addMenu(self.menu)
         self.menu.addActions([self.record, self.online])
+        self.menu.addSeparator()
+        self.menu.addActions([self.sheet, self.verify])
         toolbar.addSeparator()
         toolbar.addWidget(self.worker_label)
         toolbar.addWidget(self.worker)
@@ -80,6 +89,8 @@ class FieldActions:
         self.menu.setTitle(tr("ui.menu.visit"))
         self.record.setText(tr("ui.menu.record_visit"))
         self.online.setText(tr("ui.menu.online_answer"))
+        self.sheet.setText(tr("ui.menu.print_sheet"))
+        self.verify.setText(tr("ui.menu.verify_receipt"))
         self.worker_label.setText(tr("ui.worker.label") + " ")
 
     def worker_code(self) -> str:
@@ -136,7 +147,21 @@ class FieldActions:
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
         return dialog
 
+    def print_sheet(self) -> None:
+        building = self.current_building()
+        if building is None:
+            self.on_error(InvalidInput("error.paper.choose_building"))
+            return
+        self.paper.sheet(building, mask_names=self.settings.mask_phones)
+
+    def open_verify(self) -> VerifyDialog:
+        dialog = VerifyDialog(self.services, self.catalog, self.parent)
+        dialog.open()
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        return dialog
+
     def _show(self, dialog: VisitDialog) -> VisitDialog:
+        dialog.print_requested.connect(self.paper.receipt)
         dialog.saved.connect(lambda _id: self.on_saved())
         dialog.finished.connect(lambda _r: self.on_saved())
         dialog.open()

@@ -4,7 +4,7 @@ drafts not finished, and the households not yet reached in walking order."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -76,9 +76,21 @@ class TodayView(QWidget):
         self.drafts.itemActivated.connect(
             lambda item: self.resume_draft.emit(str(item.data(ID_ROLE)))
         )
-        self.refresh()
+        self._stale = True  # filled when first shown: start-up never waits for it
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._fill_all()
+        super().showEvent(event)
 
     def refresh(self) -> None:
+        """Re-read now if on screen, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self._fill_all()
+
+    def _fill_all(self) -> None:
+        self._stale = False
         tr, field = self.catalog.tr, self.services.field
         team = field.my_team()
         self.title.setText(tr("ui.today.title_team", team=team) if team else tr("ui.today.title"))

@@ -35,6 +35,7 @@ class HouseholdDetailView(QWidget):
     #: The user asked to correct or void a visit of the timeline (visit id).
     correct_requested = Signal(str)
     void_requested = Signal(str)
+    receipt_requested = Signal(str)
 
     def __init__(self, read: ReadingService, catalog: Catalog, parent: QWidget | None = None):
         super().__init__(parent)
@@ -215,6 +216,9 @@ class HouseholdDetailView(QWidget):
         )
         menu.addAction(
             self._catalog.tr("ui.detail.void"), lambda: self.void_requested.emit(visit_id)
+        )
+        menu.addAction(
+            self._catalog.tr("ui.detail.receipt"), lambda: self.receipt_requested.emit(visit_id)
         )
         menu.popup(self.timeline.viewport().mapToGlobal(pos))
 

@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self.today.resume_draft.connect(lambda hid: self.field.record_visit(hid))
         self.detail.correct_requested.connect(self.field.correct)
         self.detail.void_requested.connect(self.field.void)
+        self.detail.receipt_requested.connect(self.field.paper.receipt)
+        self.field.current_building = self._current_building
 
         self.retranslate()
         self._restore_state()
@@ -254,6 +256,10 @@ class MainWindow(QMainWindow):
     def _on_household_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
         rows = selected.indexes()
         self.detail.show_household(self.households.household_id(rows[0].row()) if rows else None)
+
+    def _current_building(self) -> str | None:
+        place = self.navigator.current()
+        return place[1] if place and place[0] == "building" else None
 
     def show_household(self, household_id: str) -> bool:
         """Switch to the household page and select it."""

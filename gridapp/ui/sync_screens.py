@@ -4,6 +4,7 @@ result per file, write roster bundles, see each laptop's state."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
-from gridapp.services.sync import SyncService
-from gridapp.sync.importer import ImportResult
+
+if TYPE_CHECKING:
+    from gridapp.services.sync import SyncService
+    from gridapp.sync.importer import ImportResult
 
 
 class SyncDialog(QDialog):

@@ -62,6 +62,7 @@ class _Suggestion(QWidget):
 
 class VisitDialog(QDialog):
     saved = Signal(str)  # the new visit's id
+    print_requested = Signal(str)  # saved, and a receipt is wanted for this visit
 
     def __init__(
         self,
@@ -141,11 +142,15 @@ class VisitDialog(QDialog):
         self.save_button.setObjectName("saveVisit")
         self.save_button.setDefault(False)
         self.save_button.clicked.connect(self.save)
+        self.save_print_button = QPushButton(tr("ui.visit.save_print"), self)
+        self.save_print_button.setObjectName("saveAndPrint")
+        self.save_print_button.clicked.connect(self.save_and_print)
         cancel = QPushButton(tr("ui.visit.later"), self)
         cancel.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(cancel)
+        buttons.addWidget(self.save_print_button)
         buttons.addWidget(self.save_button)
 
         layout = QVBoxLayout(self)
@@ -410,6 +415,13 @@ class VisitDialog(QDialog):
         self.saved.emit(result.visit_id)
         self.accept()
         return result.visit_id
+
+    def save_and_print(self) -> str | None:
+        """Save, then hand the resident a receipt (回执) for this visit."""
+        visit_id = self.save()
+        if visit_id is not None:
+            self.print_requested.emit(visit_id)
+        return visit_id
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Ctrl+Enter saves from anywhere, also where a child (the notes) passed it on.

@@ -1,0 +1,95 @@
+"""Paper commands: `receipt` (print), `receipt verify` (check), `sheets` (visit sheets).
+
+`receipt` is both a command and the parent of `verify`: the sub-action is optional, so
+`receipt --visit ID --out F` prints and `receipt verify PAYLOAD` checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from gridapp.cli.context import EXIT_BAD_INPUT, Context
+from gridapp.errors import InvalidInput
+from gridapp.model import format_address
+from gridapp.paper.receipt_pdf import LAYOUTS, display_time, render_receipts
+from gridapp.paper.sheet_pdf import render_sheets
+
+
+def _progress(ctx: Context, what: str) -> Any:
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty() and (done == total or done % 100 == 0):
+            print(f"{what} {done}/{total}", file=sys.stderr)
+
+    return report
+
+
+def _receipt(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.visit or not args.out:
+        raise InvalidInput("error.receipt_args")
+    services = ctx.services()
+    docs = services.paper.receipt_documents(args.visit, lang=ctx.catalog.lang)
+    out = Path(args.out)
+    render_receipts(docs, out, args.layout, ctx.catalog, _progress(ctx, "receipt"))
+    ctx.out(ctx.catalog.tr("cli.receipt_written", count=len(docs), path=str(out)))
+    for doc in docs:
+        address = format_address(doc.compound, doc.building, doc.unit, doc.room)
+        ctx.out(ctx.catalog.tr("cli.receipt_code", address=address, code=doc.short_code))
+    return 0
+
+
+def _verify(args: argparse.Namespace, ctx: Context) -> int:
+    verdict = ctx.services().paper.verify(args.payload)
+    summary = verdict.summary or {}
+    if args.json:
+        ctx.json(
+            {
+                "verdict": verdict.status,
+                "visit_id": verdict.visit_id,
+                "short_code": verdict.short_code,
+                "summary": verdict.summary,
+            }
+        )
+    else:
+        ctx.out(
+            ctx.catalog.tr(
+                f"cli.verdict.{verdict.status}",
+                address=summary.get("address", ""),
+                time=display_time(summary.get("started_at", "")),
+                worker=summary.get("worker", ""),
+                outcome=ctx.catalog.code("outcome", summary.get("outcome")),
+                code=verdict.short_code or "",
+            )
+        )
+    return 0 if verdict.valid else EXIT_BAD_INPUT
+
+
+def _sheets(args: argparse.Namespace, ctx: Context) -> int:
+    sheet = ctx.services().paper.sheet(args.building, args.team, args.mask_names)
+    out = Path(args.out)
+    pages = render_sheets(sheet, out, ctx.catalog, _progress(ctx, "page"))
+    households = sum(len(g.rows) for g in sheet.groups)
+    ctx.out(ctx.catalog.tr("cli.sheets_written", pages=pages, households=households, path=str(out)))
+    return 0
+
+
+def register(sub: Any, tr: Any) -> None:
+    p = sub.add_parser("receipt", help=tr("cli.help.receipt"))
+    p.add_argument("--visit", action="append", default=[], metavar="ID")
+    p.add_argument("--out", metavar="FILE.pdf")
+    p.add_argument("--layout", choices=LAYOUTS, default="a5")
+    p.set_defaults(handler=_receipt)
+    rsub = p.add_subparsers(dest="action", required=False, metavar="ACTION")
+    v = rsub.add_parser("verify", help=tr("cli.help.receipt_verify"))
+    v.add_argument("payload", metavar="PAYLOAD")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(handler=_verify)
+
+    p = sub.add_parser("sheets", help=tr("cli.help.sheets"))
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--building", metavar="ID")
+    scope.add_argument("--team", type=int, metavar="N")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--mask-names", action="store_true")
+    p.set_defaults(handler=_sheets)

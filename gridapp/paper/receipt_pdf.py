@@ -1,0 +1,208 @@
+"""Receipts (回执) as PDF: A5 pages, or 80 mm thermal-roll slips, many to one file.
+
+Lay-out in two passes: the text becomes a list of wrapped lines first, so the thermal
+slip knows its length before anything is drawn and an A5 page can cut an overlong
+list cleanly instead of running into the QR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from gridapp.i18n import Catalog
+from gridapp.model import format_address
+from gridapp.paper.documents import ReceiptDoc
+from gridapp.paper.fonts import FONT, register_font, text_width, wrap
+from gridapp.paper.output import atomic_file, qr_image
+
+LAYOUTS = ("a5", "thermal80")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    size: float
+    indent: float = 0.0
+    gap: float = 0.0  # extra space above, in points
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    width: float
+    margin: float
+    qr: float  # QR side
+    title: float  # title font size
+    body: float  # body font size
+    code: float  # short code font size
+
+
+_A5 = _Geometry(width=A5[0], margin=12 * mm, qr=46 * mm, title=18, body=10, code=22)
+# 80 mm paper prints about 72 mm wide; the QR stays ≥ 0.5 mm per module at version 15.
+_THERMAL = _Geometry(width=80 * mm, margin=4 * mm, qr=50 * mm, title=15, body=9, code=20)
+
+
+def display_time(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
+def _lines(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> list[_Line]:
+    tr, code = catalog.tr, catalog.code
+    width = geo.width - 2 * geo.margin
+    size = geo.body
+    out: list[_Line] = []
+
+    def add(text: str, indent: float = 0.0, gap: float = 0.0, font: float = size) -> None:
+        for n, line in enumerate(wrap(text, font, width - indent)):
+            out.append(_Line(line, font, indent, gap if n == 0 else 0.0))
+
+    def section(title: str, items: list[str]) -> None:
+        add(title, gap=size * 0.6, font=size + 1)
+        for item in items or [tr("paper.receipt.none")]:
+            add(item, indent=size)
+
+    address = format_address(doc.compound, doc.building, doc.unit, doc.room)
+    add(f"{tr('paper.receipt.address')}：{address}")
+    add(f"{tr('paper.receipt.time')}：{display_time(doc.started_at)}")
+    add(
+        f"{tr('paper.receipt.mode')}：{code('mode', doc.mode)}　"
+        f"{tr('paper.receipt.outcome')}：{code('outcome', doc.outcome)}"
+    )
+    worker = f"{tr('paper.receipt.worker')}：{doc.worker}"
+    add(f"{worker}　{doc.team}" if doc.team else worker)
+    if doc.phone_masked:
+        add(f"{tr('paper.receipt.phone')}：{doc.phone_masked}")
+    consulted = tr("paper.receipt.consulted")
+    if doc.questionnaire_title:
+        consulted = f"{consulted}（{doc.questionnaire_title}）"
+    section(consulted, [_qa(q, a) for q, a in doc.answers if q])
+    section(
+        tr("paper.receipt.explained"),
+        [f"· {t}（{code('reaction', r)}）" if r else f"· {t}" for t, r in doc.explained],
+    )
+    section(
+        tr("paper.receipt.suggestions"),
+        [f"· [{code('category', c)}] {t}" for c, t in doc.suggestions],
+    )
+    return out
+
+
+def _qa(question: str, answer: str) -> str:
+    # Questions mostly end in "？"; a colon after it reads as a typo.
+    return f"{question} {answer}" if question[-1] in "？?：:" else f"{question}：{answer}"
+
+
+def _leading(line: _Line) -> float:
+    return line.size * 1.45 + line.gap
+
+
+def _hint(catalog: Catalog, geo: _Geometry) -> list[str]:
+    return wrap(catalog.tr("paper.receipt.hint"), geo.body - 1, geo.width - 2 * geo.margin)
+
+
+def _footer_height(catalog: Catalog, geo: _Geometry) -> float:
+    """The block under the text: the hint, the short code, the QR (see `_draw_footer`)."""
+    hint = len(_hint(catalog, geo))
+    return geo.body * 3 + (hint - 1) * (geo.body + 1) + geo.code * 1.1 + geo.qr + geo.body
+
+
+def _head_height(doc: ReceiptDoc, geo: _Geometry) -> float:
+    return geo.title * 1.6 + (geo.body * 1.8 if doc.campaign else 0) + geo.body
+
+
+def _fit(lines: list[_Line], room: float, catalog: Catalog) -> list[_Line]:
+    """The lines that fit in `room` points; a cut list says how much was left out."""
+    used, kept = 0.0, list[_Line]()
+    for n, line in enumerate(lines):
+        if used + _leading(line) > room:
+            more = catalog.tr("paper.receipt.more", count=len(lines) - n + 1)
+            return [*kept[:-1], _Line(more, line.size, line.indent)]
+        used += _leading(line)
+        kept.append(line)
+    return kept
+
+
+def _draw(canvas: Canvas, doc: ReceiptDoc, catalog: Catalog, geo: _Geometry, a5: bool) -> None:
+    lines = _lines(doc, catalog, geo)
+    text_height = sum(_leading(line) for line in lines)
+    head, foot = _head_height(doc, geo), _footer_height(catalog, geo)
+    if a5:
+        height = A5[1]
+        lines = _fit(lines, height - 2 * geo.margin - head - foot, catalog)
+    else:
+        height = 2 * geo.margin + head + text_height + foot
+    canvas.setPageSize((geo.width, height))
+    centre = geo.width / 2
+    y = height - geo.margin - geo.title
+    canvas.setFont(FONT, geo.title)
+    canvas.drawCentredString(centre, y, catalog.tr("paper.receipt.title"))
+    if doc.campaign:
+        y -= geo.body * 1.8
+        canvas.setFont(FONT, geo.body)
+        canvas.drawCentredString(centre, y, doc.campaign)
+    y -= geo.body * 1.4
+    canvas.setLineWidth(0.6)
+    canvas.line(geo.margin, y, geo.width - geo.margin, y)
+    y -= geo.body * 0.4
+    for line in lines:
+        y -= _leading(line)
+        canvas.setFont(FONT, line.size)
+        canvas.drawString(geo.margin + line.indent, y, line.text)
+    _draw_footer(canvas, doc, catalog, geo)
+
+
+def _draw_footer(canvas: Canvas, doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> None:
+    """QR centred at the bottom, the short code large under it, a line on how to check."""
+    centre = geo.width / 2
+    y = geo.margin + geo.body * 1.2
+    canvas.setFont(FONT, geo.body - 1)
+    hint = _hint(catalog, geo)
+    for n, line in enumerate(reversed(hint)):
+        canvas.drawCentredString(centre, y + n * (geo.body + 1), line)
+    y += (len(hint) - 1) * (geo.body + 1) + geo.body * 1.8
+    label = catalog.tr("paper.receipt.code")
+    canvas.setFont(FONT, geo.body)
+    label_width = text_width(label, geo.body) + geo.body * 0.5
+    code_width = text_width(doc.short_code, geo.code)
+    left = centre - (label_width + code_width) / 2
+    canvas.drawString(left, y + (geo.code - geo.body) / 3, label)
+    canvas.setFont(FONT, geo.code)
+    canvas.drawString(left + label_width, y, doc.short_code)
+    y += geo.code * 1.1
+    canvas.drawImage(qr_image(doc.payload), centre - geo.qr / 2, y, geo.qr, geo.qr)
+
+
+def render_receipts(
+    receipts: Sequence[ReceiptDoc],
+    out: Path,
+    layout: str = "a5",
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Every receipt into one PDF, a page (or slip) each; returns the page count.
+    The file appears whole or not at all (`atomic_file`)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout {layout!r} not in {LAYOUTS}")
+    register_font()
+    catalog = catalog or Catalog()
+    geo = _A5 if layout == "a5" else _THERMAL
+    with atomic_file(out) as handle:
+        # initialFontName: else every page names Helvetica, an unembedded font.
+        canvas = Canvas(handle, pagesize=A5, pageCompression=1, initialFontName=FONT)
+        canvas.setTitle(catalog.tr("paper.receipt.title"))
+        for n, doc in enumerate(receipts, 1):
+            _draw(canvas, doc, catalog, geo, a5=layout == "a5")
+            canvas.showPage()
+            if progress is not None:
+                progress(n, len(receipts))
+        canvas.save()
+    return len(receipts)

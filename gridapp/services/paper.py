@@ -1,0 +1,214 @@
+"""Receipts (回执) issued and verified, and the data behind visit sheets.
+
+A receipt's QR carries a signed summary of the visit (gridapp/paper/receipt_code.py).
+Anyone holding the signer's public key — the office has every laptop's in its
+`device` table — can tell a genuine receipt from a forged or altered one offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gridapp.clock import iso
+from gridapp.errors import InvalidInput, NotFound
+from gridapp.forms.definition import load_definition
+from gridapp.forms.engine import answer_rows
+from gridapp.model import format_address, mask_phone
+from gridapp.paper import receipt_code as rc
+from gridapp.paper.documents import (
+    Receipt,
+    ReceiptDoc,
+    SheetDoc,
+    SheetGroup,
+    SheetRow,
+    Verdict,
+    mask_name,
+)
+from gridapp.storage import paper_queries as pq
+from gridapp.storage import queries
+from gridapp.storage.store import Store
+from gridapp.sync.crypto import DeviceKeys, sign, verify
+
+#: The body fields that must equal the stored visit (the device is the signer's).
+_BODY_FIELDS = {"t": "started_at", "m": "mode", "o": "outcome"}
+
+
+class PaperService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- receipts ------------------------------------------------------------------
+    def issue_receipt(self, visit_id: str, actor: str = "receipt") -> Receipt:
+        """Sign and record a receipt for a live visit; the same visit again returns
+        the receipt already issued, so a reprint carries the same short code."""
+        keys = DeviceKeys.of(self.store.require_device())
+        with self.store.unit_of_work(actor) as db:
+            existing = pq.receipt_for_visit(db, visit_id)
+            if existing is not None:
+                return _receipt(existing)
+            content = pq.visit_content(db, visit_id)
+            if content is None:
+                raise NotFound("error.visit_not_found", id=visit_id)
+            if not pq.is_live_visit(db, visit_id):
+                raise InvalidInput("error.receipt_visit_not_live", id=visit_id)
+            visit = content["visit"]
+            body = rc.make_body(
+                visit_id=visit_id,
+                household_code=pq.household_code(db, visit["household_id"]) or "",
+                device_id=keys.device_id,
+                started_at=visit["started_at"],
+                mode=visit["mode"],
+                outcome=visit["outcome"],
+                digest=rc.content_digest(content),
+            )
+            payload = rc.make_payload(body, lambda message: sign(keys, message))
+            now = self.store.clock.now()
+            row = {
+                "id": self.store.new_id(now),
+                "visit_id": visit_id,
+                "short_code": rc.short_code(payload),
+                "payload": payload,
+                "issued_at": iso(now),
+            }
+            pq.insert_receipt(db, row)
+        return _receipt(row)
+
+    def verify(self, text: str) -> Verdict:
+        """A payload (scanned) or a short code (read aloud) → its verdict."""
+        db = self.store.db
+        code = rc.normalise_short_code(text)
+        if code is not None:
+            found = pq.receipt_by_short_code(db, code)
+            if found is None:
+                return Verdict("unknown", short_code=code)
+            text = str(found["payload"])
+        try:
+            body, signature = rc.parse_payload(text)
+        except rc.MalformedPayload:
+            return Verdict("malformed")
+        visit_id = body["v"]
+        code = rc.short_code(text.strip())
+        summary = self._summary(visit_id)
+
+        def verdict(status: str) -> Verdict:
+            return Verdict(status, visit_id, code, summary)
+
+        signer = pq.device_key(db, body["d"])
+        if signer is None or not verify(
+            signer["sign_public_key"], rc.signed_message(body), signature
+        ):
+            return verdict("forged")
+        if signer["status"] == "revoked":
+            return verdict("revoked")
+        content = pq.visit_content(db, visit_id)
+        if content is None:
+            return verdict("unknown")
+        visit = content["visit"]
+        if (
+            rc.content_digest(content) != body["c"]
+            or any(visit[column] != body[key] for key, column in _BODY_FIELDS.items())
+            or pq.household_code(db, visit["household_id"]) != body["h"]
+        ):
+            return verdict("altered")
+        if not pq.is_live_visit(db, visit_id):
+            return verdict("voided")
+        return verdict("valid")
+
+    def _summary(self, visit_id: str) -> dict[str, Any] | None:
+        row = pq.visit_summary(self.store.db, visit_id)
+        if row is None:
+            return None
+        return {
+            "address": format_address(row["compound"], row["building"], row["unit"], row["room"]),
+            "started_at": row["started_at"],
+            "worker": row["worker"] or "",
+            "mode": row["mode"],
+            "outcome": row["outcome"],
+        }
+
+    def receipt_document(self, receipt: Receipt, lang: str = "zh_CN") -> ReceiptDoc:
+        """What the printed receipt shows; the phone is masked here, so no full number
+        ever reaches the PDF writer."""
+        db = self.store.db
+        row = pq.visit_summary(db, receipt.visit_id)
+        if row is None:
+            raise NotFound("error.visit_not_found", id=receipt.visit_id)
+        answers: list[tuple[str, str]] = []
+        if row["questionnaire_id"] and row["answers"]:
+            definition = load_definition(
+                queries.questionnaire_definition(db, row["questionnaire_id"])
+            )
+            answers = [
+                (r["label"], r["text"]) for r in answer_rows(definition, row["answers"], lang)
+            ]
+        return ReceiptDoc(
+            payload=receipt.payload,
+            short_code=receipt.short_code,
+            compound=row["compound"],
+            building=row["building"],
+            unit=row["unit"],
+            room=row["room"],
+            started_at=row["started_at"],
+            mode=row["mode"],
+            outcome=row["outcome"],
+            worker=row["worker"] or "",
+            team=row["team"] or "",
+            campaign=row["campaign"] or "",
+            questionnaire_title=row["questionnaire_title"] or "",
+            answers=answers,
+            explained=list(row["explained"]),
+            suggestions=list(row["suggestions"]),
+            phone_masked=mask_phone(row["phone"]) if row["phone"] else "",
+        )
+
+    def receipt_documents(
+        self, visit_ids: Sequence[str], actor: str = "receipt", lang: str = "zh_CN"
+    ) -> list[ReceiptDoc]:
+        return [self.receipt_document(self.issue_receipt(v, actor), lang) for v in visit_ids]
+
+    # -- visit sheets --------------------------------------------------------------
+    def sheet(
+        self,
+        building_id: str | None = None,
+        team_number: int | None = None,
+        mask_names: bool = False,
+    ) -> SheetDoc:
+        """A building's or a team's households in walking order, a group per building."""
+        db = self.store.db
+        if (building_id is None) == (team_number is None):
+            raise InvalidInput("error.sheets_scope")
+        team = ""
+        if building_id is not None:
+            if pq.building_label(db, building_id) is None:
+                raise NotFound("error.building_not_found", id=building_id)
+            number = queries.team_of_building(db, building_id)
+            team = (pq.team_name(db, number) or "") if number is not None else ""
+        else:
+            assert team_number is not None
+            found = pq.team_name(db, team_number)
+            if found is None:
+                raise NotFound("error.team_not_found", team=team_number)
+            team = found
+        ids = queries.household_ids(db, building_id=building_id, team_number=team_number)
+        groups: list[SheetGroup] = []
+        for h in queries.household_rows(db, ids):
+            if not groups or (groups[-1].compound, groups[-1].building) != (
+                h.compound_name,
+                h.building_number,
+            ):
+                groups.append(SheetGroup(h.compound_name, h.building_number, []))
+            name = mask_name(h.head_name) if mask_names else h.head_name
+            groups[-1].rows.append(SheetRow(h.code, h.unit, h.floor, h.room, name, h.status))
+        if not groups:
+            raise InvalidInput("error.sheets_empty")
+        return SheetDoc(
+            campaign=pq.active_campaign_name(db),
+            team=team,
+            date=self.store.clock.now().date().isoformat(),
+            groups=groups,
+        )
+
+
+def _receipt(row: dict[str, Any]) -> Receipt:
+    return Receipt(row["id"], row["visit_id"], row["short_code"], row["payload"], row["issued_at"])

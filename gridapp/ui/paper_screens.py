@@ -1,0 +1,193 @@
+"""Paper from the desktop: a receipt right after a visit, visit sheets for a building,
+receipt verification at the office. PDFs render off the GUI thread; the preview is Qt's,
+and printing goes through the system's print queue (gridapp/ui/printing.py)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
+
+from gridapp.clock import display_time
+from gridapp.errors import GridappError
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+from gridapp.ui.printing import preview_pdf
+
+_VERDICT_COLOURS = {"valid": "#067647"}
+
+
+class _Relay(QObject):
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Render(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Path], relay: _Relay) -> None:
+        super().__init__()
+        self.work, self.relay = work, relay
+
+    def run(self) -> None:
+        try:
+            path = self.work(lambda n, total: self.relay.progress.emit(n, total))
+        except Exception as exc:  # handed to the GUI thread, which shows it
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(path)
+
+
+class PaperActions:
+    """Render (in the background, with progress), then preview and print."""
+
+    def __init__(
+        self,
+        services: Services,
+        catalog: Catalog,
+        parent: QWidget,
+        on_error: Callable[[GridappError], object],
+    ) -> None:
+        self.services, self.catalog, self.parent, self.on_error = (
+            services,
+            catalog,
+            parent,
+            on_error,
+        )
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(1)
+        self.folder = Path(tempfile.mkdtemp(prefix="gridapp-print-"))
+        self._keep: list[Any] = []
+
+    def receipt(self, visit_id: str, layout: str = "a5") -> None:
+        from gridapp.paper.receipt_pdf import render_receipts
+
+        try:
+            doc = self.services.paper.receipt_document(
+                self.services.paper.issue_receipt(visit_id), self.catalog.lang
+            )
+        except GridappError as exc:
+            self.on_error(exc)
+            return
+        out = self.folder / f"receipt-{doc.short_code}-{layout}.pdf"
+        self._render(
+            lambda progress: (render_receipts([doc], out, layout, self.catalog, progress), out)[1]
+        )
+
+    def sheet(self, building_id: str, mask_names: bool = True) -> None:
+        from gridapp.paper.sheet_pdf import render_sheets
+
+        try:
+            doc = self.services.paper.sheet(building_id=building_id, mask_names=mask_names)
+        except GridappError as exc:
+            self.on_error(exc)
+            return
+        out = self.folder / f"sheet-{building_id}.pdf"
+
+        def work(progress: Callable[[int, int], None]) -> Path:
+            render_sheets(doc, out, self.catalog, progress)
+            return out
+
+        self._render(work)
+
+    def _render(self, work: Callable[[Callable[[int, int], None]], Path]) -> None:
+        relay = _Relay()
+        dialog = QProgressDialog(self.catalog.tr("ui.paper.rendering"), "", 0, 0, self.parent)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(600)  # quick jobs never flash a dialog
+
+        def progressed(n: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(n)
+
+        def done(path: Path) -> None:
+            dialog.close()
+            self.preview(path)
+
+        def failed(exc: Exception) -> None:
+            dialog.close()
+            self._failed(exc)
+
+        relay.progress.connect(progressed)
+        relay.done.connect(done)
+        relay.failed.connect(failed)
+        self._keep = [relay, dialog]
+        self.pool.start(_Render(work, relay))
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, GridappError):
+            self.on_error(exc)
+        else:
+            raise exc
+
+    def preview(self, path: Path) -> QDialog:
+        dialog = preview_pdf(path, self.parent)
+        dialog.open()
+        self._keep.append(dialog)
+        return dialog
+
+    def wait(self) -> None:
+        self.pool.waitForDone()
+
+
+class VerifyDialog(QDialog):
+    """At the office: scan (a USB scanner types) or type a receipt's QR payload or short
+    code; the verdict says valid, forged, altered, voided, revoked or unknown."""
+
+    def __init__(self, services: Services, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verifyDialog")
+        self.services, self.catalog = services, catalog
+        tr = catalog.tr
+        self.setWindowTitle(tr("ui.paper.verify_title"))
+        self.input = QLineEdit(self)
+        self.input.setObjectName("verifyInput")
+        self.input.setPlaceholderText(tr("ui.paper.verify_hint"))
+        self.input.returnPressed.connect(self.check)
+        button = QPushButton(tr("ui.paper.verify_button"), self)
+        button.clicked.connect(self.check)
+        self.verdict = QLabel(self)
+        self.verdict.setObjectName("verdict")
+        font = self.verdict.font()
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(tr("ui.paper.verify_input"), self.input)
+        form.addRow("", button)
+        form.addRow(self.verdict)
+        form.addRow(self.summary)
+        self.resize(640, 280)
+
+    def check(self) -> str:
+        verdict = self.services.paper.verify(self.input.text())
+        tr = self.catalog.tr
+        self.verdict.setText(tr(f"ui.paper.verdict.{verdict.status}"))
+        self.verdict.setStyleSheet(f"color: {_VERDICT_COLOURS.get(verdict.status, '#b42318')};")
+        s = verdict.summary or {}
+        self.summary.setText(
+            tr(
+                "ui.paper.summary",
+                address=s.get("address", "—"),
+                at=display_time(s.get("started_at")),
+                worker=s.get("worker", "—"),
+                outcome=self.catalog.code("outcome", s.get("outcome")),
+            )
+            if s
+            else ""
+        )
+        self.input.selectAll()
+        return verdict.status

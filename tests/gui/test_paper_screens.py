@@ -1,0 +1,64 @@
+"""Receipts from the visit screen, sheets for a building, verification at the office."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from gridapp.clock import CHINA_TZ, FixedClock
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+from gridapp.services.visits import VisitInput
+from gridapp.ui.paper_screens import PaperActions, VerifyDialog
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_receipt_renders_in_the_background_and_opens_the_preview(
+    qtbot: QtBot, demo_services: Services, clock: FixedClock
+) -> None:
+    clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))
+    household = demo_services.read.household_ids()[2]
+    visit = demo_services.visits.record(VisitInput(household, "W0101", "met"))
+    errors: list[object] = []
+    from PySide6.QtWidgets import QWidget
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    paper = PaperActions(demo_services, Catalog("zh_CN"), host, errors.append)
+    paper.receipt(visit.visit_id)
+    paper.wait()
+    qtbot.waitUntil(
+        lambda: any(p.name.endswith("-a5.pdf") for p in paper.folder.iterdir()), timeout=10_000
+    )
+    qtbot.waitUntil(
+        lambda: any(getattr(k, "isVisible", lambda: False)() for k in paper._keep), timeout=10_000
+    )
+    assert errors == []
+    building = demo_services.read.buildings()[0].id
+    paper.sheet(building)
+    paper.wait()
+    qtbot.waitUntil(lambda: (paper.folder / f"sheet-{building}.pdf").exists(), timeout=10_000)
+
+
+def test_the_verify_screen_gives_verdicts(
+    qtbot: QtBot, demo_services: Services, clock: FixedClock
+) -> None:
+    clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))
+    household = demo_services.read.household_ids()[3]
+    visit = demo_services.visits.record(VisitInput(household, "W0101", "met"))
+    receipt = demo_services.paper.issue_receipt(visit.visit_id)
+    dialog = VerifyDialog(demo_services, Catalog("zh_CN"))
+    qtbot.addWidget(dialog)
+    dialog.input.setText(receipt.payload)
+    assert dialog.check() == "valid"
+    assert "有效" in dialog.verdict.text()
+    dialog.input.setText(receipt.short_code)
+    assert dialog.check() == "valid"
+    dialog.input.setText(receipt.payload[:-10])
+    assert dialog.check() in ("forged", "malformed")
+    demo_services.visits.void("W0101", "visit", visit.visit_id, "录错")
+    dialog.input.setText(receipt.payload)
+    assert dialog.check() == "voided"
