@@ -19,6 +19,7 @@ class Device:
     created_at: str
     team_id: str | None = None
     status: str = "active"
+    certificate: str = ""  # the office's signature over this device's signing key
 
 
 @dataclass(frozen=True)

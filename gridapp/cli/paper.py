@@ -40,6 +40,17 @@ def _receipt(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _verify(args: argparse.Namespace, ctx: Context) -> int:
+    if args.office_key:
+        # Offline: only the office's public key, no database (anyone can check).
+        from gridapp.paper.receipt_code import verify_offline
+
+        office_id, _, key = args.office_key.partition(":")
+        status = verify_offline(args.payload, office_id, key)
+        if args.json:
+            ctx.json({"verdict": status, "offline": True})
+        else:
+            ctx.out(ctx.catalog.tr(f"cli.offline_verdict.{status}"))
+        return 0 if status == "valid" else EXIT_BAD_INPUT
     verdict = ctx.services().paper.verify(args.payload)
     summary = verdict.summary or {}
     if args.json:
@@ -84,6 +95,9 @@ def register(sub: Any, tr: Any) -> None:
     v = rsub.add_parser("verify", help=tr("cli.help.receipt_verify"))
     v.add_argument("payload", metavar="PAYLOAD")
     v.add_argument("--json", action="store_true")
+    v.add_argument(
+        "--office-key", metavar="OFFICE_ID:SIGN_PUBLIC_KEY", help=tr("cli.help.office_key")
+    )
     v.set_defaults(handler=_verify)
 
     p = sub.add_parser("sheets", help=tr("cli.help.sheets"))

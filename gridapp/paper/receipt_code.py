@@ -5,7 +5,8 @@ Payload: ``GR1.<body>.<sig>``, all ASCII because zbar-based scanners garble UTF-
 - body: base64url (no padding) of canonical JSON (sorted keys, compact, ASCII) with
   short keys, because every byte makes the QR denser: ``v`` visit id, ``h`` household
   code, ``d`` the signing device id, ``t`` started_at, ``m`` mode, ``o`` outcome,
-  ``c`` content digest (see `content_digest`).
+  ``c`` content digest (see `content_digest`), ``k`` the signer's Ed25519 public key
+  and ``x`` the office's certificate of it (base64; empty for the office's own key).
 - sig: base64url of the Ed25519 signature over the body's JSON bytes.
 
 The short code (``XXXX-XXXX``) is 8 Crockford base32 characters of sha256(payload): 40
@@ -25,7 +26,7 @@ from typing import Any
 PREFIX = "GR1"
 SIGNATURE_BYTES = 64
 #: Body keys and what they hold, in the order a reader expects them.
-BODY_KEYS = ("v", "h", "d", "t", "m", "o", "c")
+BODY_KEYS = ("v", "h", "d", "t", "m", "o", "c", "k", "x")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Letters people confuse when reading aloud map to the digit Crockford means.
 _CROCKFORD_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -70,8 +71,14 @@ def make_body(
     mode: str,
     outcome: str,
     digest: str,
+    sign_public_key: str = "",
+    certificate: str = "",
 ) -> dict[str, str]:
+    """`k` and `x` (the signer's public key and the office's certificate of it) let
+    anyone holding the office's public key check a receipt with nothing else."""
     return {
+        "k": sign_public_key,
+        "x": certificate,
         "v": visit_id,
         "h": household_code,
         "d": device_id,
@@ -116,6 +123,31 @@ def parse_payload(text: str) -> tuple[dict[str, str], bytes]:
     if canonical_json(body) != raw:
         raise MalformedPayload("body is not canonical")
     return body, signature
+
+
+def verify_offline(payload: str, office_device_id: str, office_sign_public_key: str) -> str:
+    """With only the office's public key: `valid` if an enrolled device (certified by
+    the office) or the office itself signed this body, `forged` if not, `malformed`
+    for what is no receipt. Whether the visit was later voided needs the office's
+    records (`PaperService.verify`)."""
+    from gridapp.sync.crypto import certificate_valid, unb64, verify
+
+    try:
+        body, signature = parse_payload(payload)
+    except MalformedPayload:
+        return "malformed"
+    key = body["k"]
+    try:
+        unb64(key)
+    except ValueError:
+        return "forged"
+    if body["d"] == office_device_id:
+        trusted = key == office_sign_public_key
+    else:
+        trusted = certificate_valid(office_sign_public_key, body["d"], key, body["x"])
+    if not trusted or not verify(key, signed_message(body), signature):
+        return "forged"
+    return "valid"
 
 
 def signed_message(body: Mapping[str, str]) -> bytes:

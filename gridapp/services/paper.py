@@ -61,6 +61,8 @@ class PaperService:
                 mode=visit["mode"],
                 outcome=visit["outcome"],
                 digest=rc.content_digest(content),
+                sign_public_key=keys.public.sign_public_key,
+                certificate=pq.device_certificate(db, keys.device_id),
             )
             payload = rc.make_payload(body, lambda message: sign(keys, message))
             now = self.store.clock.now()
@@ -95,8 +97,10 @@ class PaperService:
             return Verdict(status, visit_id, code, summary)
 
         signer = pq.device_key(db, body["d"])
-        if signer is None or not verify(
-            signer["sign_public_key"], rc.signed_message(body), signature
+        if (
+            signer is None
+            or body["k"] != signer["sign_public_key"]
+            or not verify(signer["sign_public_key"], rc.signed_message(body), signature)
         ):
             return verdict("forged")
         if signer["status"] == "revoked":

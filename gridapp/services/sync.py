@@ -120,6 +120,7 @@ class SyncService:
         anchor = sync_store.office_anchor(self.store.db)
         last = changelog.last_seq(self.store.db, device.device_id)
         return {
+            "sign_public_key": DeviceKeys.of(device).public.sign_public_key,
             "device_id": device.device_id,
             "role": device.role,
             "fingerprint": self.fingerprint(),

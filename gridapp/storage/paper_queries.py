@@ -150,3 +150,8 @@ def active_campaign_name(db: Database) -> str:
         "SELECT name FROM campaign WHERE status = 'active' ORDER BY starts_on DESC LIMIT 1"
     ).fetchone()
     return str(row[0]) if row else ""
+
+
+def device_certificate(db: Database, device_id: str) -> str:
+    row = db.execute("SELECT certificate FROM device WHERE id = ?", [device_id]).fetchone()
+    return str(row[0]) if row else ""

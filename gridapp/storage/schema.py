@@ -385,6 +385,13 @@ def m004_search(db: Database) -> None:
     search_index.create(db)
 
 
+@migrations()
+def m005_device_certificates(db: Database) -> None:
+    """The office's signature over each laptop's signing key: with the office's public
+    key alone, anyone can check a receipt offline."""
+    db.execute("ALTER TABLE device ADD COLUMN certificate TEXT NOT NULL DEFAULT ''")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     pending = [m.name for m in migrations.pending(db)]

@@ -91,6 +91,27 @@ def verify(sign_public_key: str, message: bytes, signature: bytes) -> bool:
     return True
 
 
+def _certificate_message(device_id: str, sign_public_key: str) -> bytes:
+    return f"gridapp-device-certificate:1:{device_id}:{sign_public_key}".encode("ascii")
+
+
+def certify(office: DeviceKeys, device_id: str, sign_public_key: str) -> str:
+    """The office vouches that this signing key is this enrolled device's."""
+    return b64(sign(office, _certificate_message(device_id, sign_public_key)))
+
+
+def certificate_valid(
+    office_sign_public_key: str, device_id: str, sign_public_key: str, certificate: str
+) -> bool:
+    try:
+        signature = unb64(certificate)
+    except ValueError:
+        return False
+    return verify(
+        office_sign_public_key, _certificate_message(device_id, sign_public_key), signature
+    )
+
+
 def seal_key(box_public_key: str, key: bytes) -> bytes:
     return bytes(SealedBox(PublicKey(unb64(box_public_key))).encrypt(key))
 

@@ -76,6 +76,9 @@ def read_request(path: Path) -> dict[str, Any]:
 def enroll(store: Store, request: dict[str, Any], team_id: str, actor: str) -> PublicKeys:
     """Register the laptop for a team (idempotent for the same keys)."""
     public = PublicKeys(request["device_id"], request["sign_public_key"], request["box_public_key"])
+    certificate = crypto.certify(
+        DeviceKeys.of(store.require_device()), public.device_id, public.sign_public_key
+    )
     with store.unit_of_work(actor) as db:
         existing = sync_store.device(db, public.device_id)
         if existing is not None:
@@ -86,8 +89,13 @@ def enroll(store: Store, request: dict[str, Any], team_id: str, actor: str) -> P
                 raise InvalidInput("error.sync.device_keys_differ", id=public.device_id)
             if existing["status"] == "revoked":
                 raise InvalidInput("error.sync.device_revoked", id=public.device_id)
-            if existing["team_id"] != team_id:
-                records.update(db, "device", public.device_id, {"team_id": team_id})
+            changes = {"team_id": team_id, "certificate": certificate}
+            records.update(
+                db,
+                "device",
+                public.device_id,
+                {k: v for k, v in changes.items() if existing.get(k) != v},
+            )
         else:
             records.insert(
                 db,
@@ -100,6 +108,7 @@ def enroll(store: Store, request: dict[str, Any], team_id: str, actor: str) -> P
                     "sign_public_key": public.sign_public_key,
                     "box_public_key": public.box_public_key,
                     "status": "active",
+                    "certificate": certificate,
                     "created_at": iso(store.clock.now()),
                 },
             )

@@ -115,6 +115,7 @@ def test_unknown_codes_and_visits(demo_services: Services) -> None:
         "in_person",
         "met",
         "AAAA",
+        sign_public_key=keys.public.sign_public_key,
     )
     payload = rc.make_payload(body, lambda m: sign(keys, m))
     assert demo_services.paper.verify(payload).status == "unknown"
@@ -148,6 +149,22 @@ def test_a_receipt_from_a_revoked_laptop(tmp_path: Path, clock: FixedClock) -> N
     assert result.status == "applied"
     assert office.paper.verify(receipt.payload).status == "valid"
     assert office.paper.verify(receipt.short_code).status == "valid"  # the receipt synced too
+    # With nothing but the office's public key: the laptop's key is certified by it.
+    key = DeviceKeys.of(office.store.require_device()).public
+    assert rc.verify_offline(receipt.payload, key.device_id, key.sign_public_key) == "valid"
+    flipped = (
+        receipt.payload[:-6] + ("A" if receipt.payload[-6] != "A" else "B") + receipt.payload[-5:]
+    )
+    assert rc.verify_offline(flipped, key.device_id, key.sign_public_key) == "forged"
+    stranger = DeviceKeys.of(make_services(None, clock, role="field").store.require_device())
+    body, _ = rc.parse_payload(receipt.payload)
+    fake = rc.make_payload(
+        {**body, "d": stranger.device_id, "k": stranger.public.sign_public_key, "x": body["x"]},
+        lambda m: sign(stranger, m),
+    )
+    assert rc.verify_offline(fake, key.device_id, key.sign_public_key) == "forged"
+    own = office.paper.issue_receipt(record_visit(office))
+    assert rc.verify_offline(own.payload, key.device_id, key.sign_public_key) == "valid"
     device_id = lap.store.require_device().device_id
     office.sync.revoke(device_id, "OFFICE")
     verdict = office.paper.verify(receipt.payload)
@@ -155,3 +172,56 @@ def test_a_receipt_from_a_revoked_laptop(tmp_path: Path, clock: FixedClock) -> N
     assert verdict.summary is not None
     for s in (office, lap):
         s.store.close()
+
+
+def test_cli_verifies_offline_with_only_the_office_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from gridapp.cli import main
+    from gridapp.storage.store import Store
+
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "demo", "--households", "30"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "device", "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    office_key = f"{status['device_id']}:{status['sign_public_key']}"
+    services = Services(Store.open_in(data))
+    visit_id = services.store.db.execute("SELECT id FROM live_visit LIMIT 1").fetchone()[0]
+    payload = services.paper.issue_receipt(visit_id).payload
+    services.store.close()
+    # a different folder: no database at all, only the key
+    elsewhere = str(tmp_path / "nobody")
+    assert (
+        main(
+            [
+                "--data-dir",
+                elsewhere,
+                "receipt",
+                "verify",
+                payload,
+                "--office-key",
+                office_key,
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["verdict"] == "valid"
+    assert (
+        main(
+            [
+                "--data-dir",
+                elsewhere,
+                "receipt",
+                "verify",
+                payload[:-3] + "xyz",
+                "--office-key",
+                office_key,
+            ]
+        )
+        == 2
+    )
+    assert "伪造" in capsys.readouterr().out
