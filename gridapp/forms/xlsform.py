@@ -74,7 +74,7 @@ _LANG_ALIASES = {
 TRANSLATED = ("label", "hint", "constraint_message")
 # min/max are gridapp's own columns (XLSForm would write a constraint); kept so a
 # definition survives the trip through a workbook.
-_SURVEY_COLUMNS = {
+SURVEY_COLUMNS = (
     "type",
     "name",
     "required",
@@ -84,7 +84,8 @@ _SURVEY_COLUMNS = {
     "parameters",
     "min",
     "max",
-}
+)
+_SURVEY_COLUMNS = set(SURVEY_COLUMNS)
 _CHOICE_COLUMNS = {"list_name", "name"}
 _MAX_PROBLEMS = 200
 

@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from gridapp.forms.definition import FormDefinition
-from gridapp.forms.xlsform import TRANSLATED
+from gridapp.forms.xlsform import SURVEY_COLUMNS, TRANSLATED
 
 _LANG_COLUMNS = (("zh_CN", "zh"), ("en", "en"))
 
@@ -22,18 +22,7 @@ def write_xlsform(definition: FormDefinition, out: Path) -> None:
     assert survey is not None
     survey.title = "survey"
     translated = [f"{base}::{suffix}" for base in TRANSLATED for _, suffix in _LANG_COLUMNS]
-    survey_columns = [
-        "type",
-        "name",
-        *translated,
-        "required",
-        "relevant",
-        "constraint",
-        "calculation",
-        "parameters",
-        "min",
-        "max",
-    ]
+    survey_columns = [*SURVEY_COLUMNS[:2], *translated, *SURVEY_COLUMNS[2:]]
     survey.append(survey_columns)
     lists: dict[str, list[Mapping[str, Any]]] = dict(doc.get("choice_lists") or {})
     for item in _flatten(doc.get("items") or []):
