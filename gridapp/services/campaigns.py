@@ -11,7 +11,7 @@ from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput
 from gridapp.forms.definition import load_definition, text_of
 from gridapp.model import Campaign, PolicyItem, Questionnaire, Team, Worker
-from gridapp.storage import queries, records
+from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
 
 
@@ -53,7 +53,7 @@ class CampaignService:
             published_at=iso(self.store.clock.now()),
         )
         with self.store.unit_of_work(actor) as db:
-            latest = queries.latest_questionnaire_version(db, form.id)
+            latest = content_queries.latest_questionnaire_version(db, form.id)
             if latest is not None and latest >= form.version:
                 raise InvalidInput(
                     "error.form.version_exists", id=form.id, version=form.version, latest=latest
@@ -94,7 +94,8 @@ class CampaignService:
         """The campaign's policy set, in the order given."""
         with self.store.unit_of_work(actor) as db:
             current = {
-                row["policy_item_id"]: row for row in queries.campaign_policy_rows(db, campaign_id)
+                row["policy_item_id"]: row
+                for row in content_queries.campaign_policy_rows(db, campaign_id)
             }
             for position, item_id in enumerate(item_ids):
                 row = current.pop(item_id, None)

@@ -8,7 +8,7 @@ from typing import Any
 
 from gridapp.clock import iso
 from gridapp.model import BuildingSummary, HouseholdRow
-from gridapp.storage import field_queries, queries
+from gridapp.storage import content_queries, field_queries, queries
 from gridapp.storage.store import Store
 
 
@@ -45,4 +45,4 @@ class FieldService:
         return visit
 
     def workers(self, team: int | None) -> list[dict[str, Any]]:
-        return queries.workers(self.store.db, team)
+        return content_queries.workers(self.store.db, team)

@@ -25,8 +25,8 @@ from gridapp.paper.documents import (
     Verdict,
     mask_name,
 )
+from gridapp.storage import content_queries, queries
 from gridapp.storage import paper_queries as pq
-from gridapp.storage import queries
 from gridapp.storage.store import Store
 from gridapp.sync.crypto import DeviceKeys, sign, verify
 
@@ -141,7 +141,7 @@ class PaperService:
         answers: list[tuple[str, str]] = []
         if row["questionnaire_id"] and row["answers"]:
             definition = load_definition(
-                queries.questionnaire_definition(db, row["questionnaire_id"])
+                content_queries.questionnaire_definition(db, row["questionnaire_id"])
             )
             answers = [
                 (r["label"], r["text"]) for r in answer_rows(definition, row["answers"], lang)

@@ -16,7 +16,7 @@ from gridapp.model import (
     HouseholdDetail,
     HouseholdRow,
 )
-from gridapp.storage import queries, stats
+from gridapp.storage import content_queries, queries, stats
 from gridapp.storage.store import Store
 
 
@@ -62,47 +62,49 @@ class ReadingService:
         return queries.household_by_code(self.store.db, code.strip().upper())
 
     def campaigns(self) -> list[dict[str, Any]]:
-        return queries.campaign_overview(self.store.db)
+        return content_queries.campaign_overview(self.store.db)
 
     def policy_item_id(self, ref: str) -> str:
         """A policy item by id or by its code (FEE-Q1)."""
-        found = queries.policy_item_id(self.store.db, ref.strip())
+        found = content_queries.policy_item_id(self.store.db, ref.strip())
         if found is None:
             raise NotFound("error.policy_item_not_found", id=ref)
         return found
 
     def questionnaire(self, ref: str) -> FormDefinition:
         """A published questionnaire by record id or form id (latest version)."""
-        found = queries.questionnaire_ref(self.store.db, ref.strip())
+        found = content_queries.questionnaire_ref(self.store.db, ref.strip())
         if found is None:
             raise NotFound("error.form.not_found", id=ref)
-        return load_definition(queries.questionnaire_definition(self.store.db, found))
+        return load_definition(content_queries.questionnaire_definition(self.store.db, found))
 
     def active_questionnaire(self) -> tuple[str, FormDefinition] | None:
         campaign = queries.active_campaign(self.store.db)
         if campaign is None or campaign["questionnaire_id"] is None:
             return None
-        definition = queries.questionnaire_definition(self.store.db, campaign["questionnaire_id"])
+        definition = content_queries.questionnaire_definition(
+            self.store.db, campaign["questionnaire_id"]
+        )
         return campaign["questionnaire_id"], load_definition(definition)
 
     def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
         """A visit's answers read with the questionnaire version they were given under."""
-        rows = queries.visit_answers(self.store.db, visit_id)
+        rows = content_queries.visit_answers(self.store.db, visit_id)
         if not rows:
             return []
         questionnaire_id = rows[0]["questionnaire_id"]
         definition = load_definition(
-            queries.questionnaire_definition(self.store.db, questionnaire_id)
+            content_queries.questionnaire_definition(self.store.db, questionnaire_id)
         )
         answers = {r["question"]: json.loads(r["value"]) for r in rows}
         return answer_rows(definition, answers, lang)
 
     def questionnaires(self) -> list[dict[str, Any]]:
-        return queries.questionnaires(self.store.db)
+        return content_queries.questionnaires(self.store.db)
 
     def policy_items(self) -> list[dict[str, Any]]:
         campaign = queries.active_campaign(self.store.db)
-        return queries.policy_items(self.store.db, campaign["id"] if campaign else None)
+        return content_queries.policy_items(self.store.db, campaign["id"] if campaign else None)
 
     def is_empty(self) -> bool:
         return queries.is_empty(self.store.db)

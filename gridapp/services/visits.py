@@ -17,7 +17,7 @@ from gridapp.forms.definition import load_definition
 from gridapp.forms.engine import FormState, check_answers
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
-from gridapp.storage import queries, records
+from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
 
 VOIDABLE = frozenset({"visit", "online_answer", "suggestion", "callback"})
@@ -254,7 +254,7 @@ def _checked_answers(
     and the form on screen is what insists on completeness."""
     if questionnaire_id is None:
         raise InvalidInput("error.no_questionnaire")
-    definition = load_definition(queries.questionnaire_definition(db, questionnaire_id))
+    definition = load_definition(content_queries.questionnaire_definition(db, questionnaire_id))
     problems = [
         p for p in check_answers(definition, answers, today) if p.key != "error.answer.required"
     ]
