@@ -3,12 +3,11 @@ who and where, menus for language and refresh. Screens talk through signals wire
 
 from __future__ import annotations
 
-import base64
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +26,7 @@ from gridapp import __version__
 from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.model import Counts
 from gridapp.services import Services
-from gridapp.settings import Settings, UiState, save_settings, save_ui_state
+from gridapp.settings import Settings, UiState, save_settings
 from gridapp.ui.conflicts import ConflictsView
 from gridapp.ui.content_menu import ContentMenu
 from gridapp.ui.crash import ErrorPresenter
@@ -43,6 +42,7 @@ from gridapp.ui.sync_screens import (
     write_roster_interactively,
 )
 from gridapp.ui.tasks import ReadPool, SyncReadPool
+from gridapp.ui.window_state import restore_window, save_window
 
 log = logging.getLogger("gridapp.ui")
 
@@ -387,28 +387,12 @@ class MainWindow(QMainWindow):
 
     # -- remembered state ----------------------------------------------------------
     def _restore_state(self) -> None:
-        state = self.context.ui_state
-        if state.geometry:
-            self.restoreGeometry(QByteArray(base64.b64decode(state.geometry)))
-        else:
-            self.resize(1440, 860)
-        if state.splitter:
-            self.splitter.setSizes(state.splitter)
-        else:
-            self.splitter.setSizes([300, 640, 500])
-        if state.last_building_id:
-            self.navigator.select("building", state.last_building_id)
+        restore_window(self, self.splitter, self.navigator, self.context.ui_state)
 
     def save_state(self) -> None:
-        state = self.context.ui_state
-        state.geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
-        state.splitter = self.splitter.sizes()
-        current = self.navigator.current()
-        state.last_building_id = current[1] if current and current[0] == "building" else ""
-        try:
-            save_ui_state(self.context.data_dir, state)
-        except OSError as exc:  # remembered layout is a convenience; never block closing
-            log.warning("could not save window state: %s", exc)
+        save_window(
+            self, self.splitter, self.navigator, self.context.ui_state, self.context.data_dir
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -18,10 +17,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -29,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.clock import CHINA_TZ, iso, parse_iso
-from gridapp.codes import Outcome, Reaction, SuggestionCategory, VisitMode
+from gridapp.codes import Outcome, Reaction, VisitMode
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.ids import uuid7
@@ -38,26 +35,10 @@ from gridapp.services import Services
 from gridapp.services.visits import VisitInput
 from gridapp.ui.form_widget import FormWidget
 from gridapp.ui.policy_library import ResidentView
+from gridapp.ui.visit_parts import RadioRow, SuggestionRow, checked, radio_row
 
 AUTOSAVE_MS = 300
 DRAFT_KIND = "visit"
-
-
-class _Suggestion(QWidget):
-    def __init__(self, catalog: Catalog, parent: QWidget) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.category = QComboBox(self)
-        for code in SuggestionCategory:
-            self.category.addItem(catalog.code("category", code), code.value)
-        self.text = QLineEdit(self)
-        self.text.setPlaceholderText(catalog.tr("ui.visit.suggestion_text"))
-        self.remove = QPushButton("×", self)
-        self.remove.setFixedWidth(28)
-        layout.addWidget(self.category)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.remove)
 
 
 class VisitDialog(QDialog):
@@ -128,7 +109,7 @@ class VisitDialog(QDialog):
         self.policies: list[tuple[dict[str, Any], QCheckBox, QComboBox]] = []
         self.tabs.addTab(self._policy_tab(), tr("ui.visit.tab_policy"))
         self.suggestion_box = QVBoxLayout()
-        self.suggestions: list[_Suggestion] = []
+        self.suggestions: list[SuggestionRow] = []
         self.tabs.addTab(self._suggestion_tab(), tr("ui.visit.tab_suggestions"))
         self.notes = QPlainTextEdit(self)
         self.notes.setObjectName("notes")
@@ -173,23 +154,8 @@ class VisitDialog(QDialog):
         self._start(correcting)
 
     # -- building --------------------------------------------------------------------
-    def _radio_row(
-        self, kind: str, codes: list[str], numbered: bool = False
-    ) -> tuple[QWidget, QButtonGroup, dict[str, QRadioButton]]:
-        box = QWidget(self)
-        layout = QHBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        group = QButtonGroup(box)
-        buttons: dict[str, QRadioButton] = {}
-        for n, code in enumerate(codes, start=1):
-            text = self.catalog.code(kind, code)
-            button = QRadioButton(f"{text} (&{n})" if numbered else text, box)
-            button.setObjectName(f"{kind}_{code}")
-            group.addButton(button, n)
-            layout.addWidget(button)
-            buttons[code] = button
-        layout.addStretch(1)
-        return box, group, buttons
+    def _radio_row(self, kind: str, codes: list[str], numbered: bool = False) -> RadioRow:
+        return radio_row(self, self.catalog, kind, codes, numbered)
 
     def _policy_tab(self) -> QWidget:
         tab = QWidget(self)
@@ -224,8 +190,8 @@ class VisitDialog(QDialog):
         layout.addStretch(1)
         return tab
 
-    def add_suggestion(self, category: str = "other", text: str = "") -> _Suggestion:
-        row = _Suggestion(self.catalog, self)
+    def add_suggestion(self, category: str = "other", text: str = "") -> SuggestionRow:
+        row = SuggestionRow(self.catalog, self)
         row.category.setCurrentIndex(max(row.category.findData(category), 0))
         row.text.setText(text)
         row.category.currentIndexChanged.connect(self._changed)
@@ -236,7 +202,7 @@ class VisitDialog(QDialog):
         self._changed()
         return row
 
-    def _remove_suggestion(self, row: _Suggestion) -> None:
+    def _remove_suggestion(self, row: SuggestionRow) -> None:
         self.suggestions.remove(row)
         row.deleteLater()
         self._changed()
@@ -340,8 +306,8 @@ class VisitDialog(QDialog):
         self._update_enabled(keep_callback=bool(payload.get("callback_at")))
 
     @staticmethod
-    def _checked(row: tuple[QWidget, QButtonGroup, dict[str, QRadioButton]]) -> str | None:
-        return next((code for code, b in row[2].items() if b.isChecked()), None)
+    def _checked(row: RadioRow) -> str | None:
+        return checked(row)
 
     def _update_enabled(self, keep_callback: bool = False) -> None:
         outcome = self._checked(self.outcome)
