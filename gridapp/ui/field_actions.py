@@ -4,7 +4,9 @@ an online answer, correct or void a visit, resume a draft."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,8 +24,10 @@ from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.settings import Settings, save_settings
 from gridapp.ui.online_answer import OnlineAnswerDialog
-from gridapp.ui.paper_screens import PaperActions, VerifyDialog
 from gridapp.ui.visit_dialog import VisitDialog
+
+if TYPE_CHECKING:
+    from gridapp.ui.paper_screens import PaperActions, VerifyDialog
 
 
 class FieldActions:
@@ -60,7 +64,6 @@ class FieldActions:
         self.online = QAction(parent)
         self.online.setShortcut(QKeySequence("Ctrl+O"))
         self.online.triggered.connect(lambda: self.online_answer())
-        self.paper = PaperActions(services, catalog, parent, on_error)
         self.sheet = QAction(parent)
         self.sheet.triggered.connect(self.print_sheet)
         self.verify = QAction(parent)
@@ -147,6 +150,13 @@ class FieldActions:
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
         return dialog
 
+    @cached_property
+    def paper(self) -> PaperActions:
+        # Paper (reportlab, Qt printing) loads when first used: start-up stays lean.
+        from gridapp.ui.paper_screens import PaperActions
+
+        return PaperActions(self.services, self.catalog, self.parent, self.on_error)
+
     def print_sheet(self) -> None:
         building = self.current_building()
         if building is None:
@@ -155,13 +165,15 @@ class FieldActions:
         self.paper.sheet(building, mask_names=self.settings.mask_phones)
 
     def open_verify(self) -> VerifyDialog:
+        from gridapp.ui.paper_screens import VerifyDialog
+
         dialog = VerifyDialog(self.services, self.catalog, self.parent)
         dialog.open()
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
         return dialog
 
     def _show(self, dialog: VisitDialog) -> VisitDialog:
-        dialog.print_requested.connect(self.paper.receipt)
+        dialog.print_requested.connect(lambda visit_id: self.paper.receipt(visit_id))
         dialog.saved.connect(lambda _id: self.on_saved())
         dialog.finished.connect(lambda _r: self.on_saved())
         dialog.open()

@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.today.resume_draft.connect(lambda hid: self.field.record_visit(hid))
         self.detail.correct_requested.connect(self.field.correct)
         self.detail.void_requested.connect(self.field.void)
-        self.detail.receipt_requested.connect(self.field.paper.receipt)
+        self.detail.receipt_requested.connect(lambda visit_id: self.field.paper.receipt(visit_id))
         self.field.current_building = self._current_building
 
         self.retranslate()

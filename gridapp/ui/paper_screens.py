@@ -24,7 +24,6 @@ from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.ui.printing import preview_pdf
 
 _VERDICT_COLOURS = {"valid": "#067647"}
 
@@ -132,6 +131,8 @@ class PaperActions:
             raise exc
 
     def preview(self, path: Path) -> QDialog:
+        from gridapp.ui.printing import preview_pdf  # QtPrintSupport/QtPdf: load when used
+
         dialog = preview_pdf(path, self.parent)
         dialog.open()
         self._keep.append(dialog)
