@@ -9,7 +9,6 @@ from typing import Any
 from gridapp.clock import iso
 from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput
-from gridapp.forms.definition import load_definition, text_of
 from gridapp.model import Campaign, PolicyItem, Questionnaire, Team, Worker
 from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
@@ -43,6 +42,8 @@ class CampaignService:
     def publish_questionnaire(self, actor: str, definition: Mapping[str, Any]) -> Questionnaire:
         """Check a definition whole (DefinitionInvalid lists every problem) and publish it
         as a new, never-changing version."""
+        from gridapp.forms.definition import load_definition, text_of  # load when used
+
         form = load_definition(definition)
         record = Questionnaire(
             id=self._id(),

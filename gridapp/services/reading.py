@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridapp.errors import NotFound
-from gridapp.forms.definition import FormDefinition, load_definition
-from gridapp.forms.engine import answer_rows
 from gridapp.model import (
     BuildingSummary,
     CompoundSummary,
@@ -18,6 +16,9 @@ from gridapp.model import (
 )
 from gridapp.storage import content_queries, queries, stats
 from gridapp.storage.store import Store
+
+if TYPE_CHECKING:
+    from gridapp.forms.definition import FormDefinition
 
 
 class ReadingService:
@@ -73,12 +74,16 @@ class ReadingService:
 
     def questionnaire(self, ref: str) -> FormDefinition:
         """A published questionnaire by record id or form id (latest version)."""
+        from gridapp.forms.definition import load_definition  # load when used
+
         found = content_queries.questionnaire_ref(self.store.db, ref.strip())
         if found is None:
             raise NotFound("error.form.not_found", id=ref)
         return load_definition(content_queries.questionnaire_definition(self.store.db, found))
 
     def active_questionnaire(self) -> tuple[str, FormDefinition] | None:
+        from gridapp.forms.definition import load_definition  # load when used
+
         campaign = queries.active_campaign(self.store.db)
         if campaign is None or campaign["questionnaire_id"] is None:
             return None
@@ -89,6 +94,9 @@ class ReadingService:
 
     def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
         """A visit's answers read with the questionnaire version they were given under."""
+        from gridapp.forms.definition import load_definition  # load when used
+        from gridapp.forms.engine import answer_rows
+
         rows = content_queries.visit_answers(self.store.db, visit_id)
         if not rows:
             return []

@@ -13,8 +13,6 @@ from typing import Any
 from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
 from gridapp.errors import InvalidInput, NotFound
-from gridapp.forms.definition import load_definition
-from gridapp.forms.engine import FormState, check_answers
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.storage import content_queries, queries, records
@@ -252,6 +250,9 @@ def _checked_answers(
     Wrong answers (type, choice, range, constraint, unknown question) are refused; a
     required question left open is allowed here — a resident may end the talk early —
     and the form on screen is what insists on completeness."""
+    from gridapp.forms.definition import load_definition
+    from gridapp.forms.engine import FormState, check_answers
+
     if questionnaire_id is None:
         raise InvalidInput("error.no_questionnaire")
     definition = load_definition(content_queries.questionnaire_definition(db, questionnaire_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -16,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.errors import GridappError
-from gridapp.forms.definition import DefinitionInvalid
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.ui.form_widget import FormWidget
-from gridapp.ui.policy_library import PolicyLibrary
+
+if TYPE_CHECKING:
+    from gridapp.ui.form_widget import FormWidget
+    from gridapp.ui.policy_library import PolicyLibrary
 
 
 class QuestionnairePreview(QWidget):
@@ -28,6 +30,8 @@ class QuestionnairePreview(QWidget):
 
     def __init__(self, services: Services, catalog: Catalog) -> None:
         super().__init__(None)
+        from gridapp.ui.form_widget import FormWidget  # load when used
+
         self.setObjectName("questionnairePreview")
         active = services.read.active_questionnaire()
         layout = QVBoxLayout(self)
@@ -91,6 +95,7 @@ class ContentMenu:
 
     def import_workbook(self, path: Path) -> QMessageBox:
         """Publish a workbook as the campaign's questionnaire, or list what is wrong."""
+        from gridapp.forms.definition import DefinitionInvalid
         from gridapp.forms.xlsform import read_xlsform  # openpyxl: load when used
 
         tr = self.catalog.tr
@@ -149,6 +154,8 @@ class ContentMenu:
             write_xlsform(active[1], Path(name))
 
     def open_policies(self) -> PolicyLibrary:
+        from gridapp.ui.policy_library import PolicyLibrary
+
         library = PolicyLibrary(self.services, self.catalog, self.editable)
         self._keep(library)
         return library

@@ -23,11 +23,11 @@ from gridapp.errors import GridappError, InvalidInput
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.settings import Settings, save_settings
-from gridapp.ui.online_answer import OnlineAnswerDialog
-from gridapp.ui.visit_dialog import VisitDialog
 
 if TYPE_CHECKING:
+    from gridapp.ui.online_answer import OnlineAnswerDialog
     from gridapp.ui.paper_screens import PaperActions, VerifyDialog
+    from gridapp.ui.visit_dialog import VisitDialog
 
 
 class FieldActions:
@@ -104,6 +104,8 @@ class FieldActions:
         save_settings(self.data_dir, self.settings)
 
     def record_visit(self, household_id: str | None = None) -> VisitDialog | None:
+        from gridapp.ui.visit_dialog import VisitDialog  # the form loads when first used
+
         household_id = household_id or self.current_household()
         if household_id is None:
             return None
@@ -113,6 +115,8 @@ class FieldActions:
         return self._show(dialog)
 
     def correct(self, visit_id: str) -> VisitDialog | None:
+        from gridapp.ui.visit_dialog import VisitDialog
+
         visit = self.services.field.visit_for_correction(visit_id)
         if visit is None:
             return None
@@ -142,6 +146,8 @@ class FieldActions:
         return True
 
     def online_answer(self) -> OnlineAnswerDialog:
+        from gridapp.ui.online_answer import OnlineAnswerDialog
+
         dialog = OnlineAnswerDialog(
             self.services, self.catalog, self.worker_code(), self.current_household(), self.parent
         )
