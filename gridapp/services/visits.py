@@ -56,6 +56,9 @@ class VisitService:
         ended = visit.ended_at or max(now, started)
         if ended < started:
             raise InvalidInput("error.visit_times", started=iso(started), ended=iso(ended))
+        if visit.callback_at is not None and visit.callback_at < ended:
+            # A callback promised for a time already gone would never show as due.
+            raise InvalidInput("error.callback_past", at=iso(visit.callback_at))
         device = self.store.require_device()
         with self.store.unit_of_work(visit.worker_code) as db:
             worker = queries.worker_by_code(db, visit.worker_code.strip().upper())

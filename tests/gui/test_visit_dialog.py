@@ -190,3 +190,17 @@ def test_a_draft_comes_back_whole(qtbot: QtBot, demo_services: Services, househo
     assert [(r.category.currentData(), r.text.text()) for r in again.suggestions] == [
         ("safety", "楼道堆物")
     ]
+
+
+def test_a_callback_in_the_past_is_refused_and_nothing_is_lost(
+    qtbot: QtBot, demo_services: Services, household: str
+) -> None:
+    before = demo_services.read.counts()
+    dialog = _dialog(qtbot, demo_services, household)
+    _click(qtbot, dialog, "outcome_not_home")
+    _type(dialog.notes, "敲门三次无人应答")
+    dialog.callback.setDateTime(dialog.callback.dateTime().addDays(-3))
+    assert dialog.save() is None
+    assert "已经过去" in dialog.message.text()
+    assert dialog.isVisible() and dialog.notes.toPlainText() == "敲门三次无人应答"
+    assert demo_services.read.counts().visits == before.visits
