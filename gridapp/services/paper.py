@@ -171,6 +171,12 @@ class PaperService:
     ) -> list[ReceiptDoc]:
         return [self.receipt_document(self.issue_receipt(v, actor), lang) for v in visit_ids]
 
+    def todays_visits(self) -> list[str]:
+        """Live visits this device recorded today, oldest first: a day's receipts."""
+        today = self.store.clock.now().date().isoformat()
+        device = self.store.require_device()
+        return pq.live_visits_on(self.store.db, device.device_id, today)
+
     # -- visit sheets --------------------------------------------------------------
     def sheet(
         self,

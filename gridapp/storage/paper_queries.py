@@ -155,3 +155,14 @@ def active_campaign_name(db: Database) -> str:
 def device_certificate(db: Database, device_id: str) -> str:
     row = db.execute("SELECT certificate FROM device WHERE id = ?", [device_id]).fetchone()
     return str(row[0]) if row else ""
+
+
+def live_visits_on(db: Database, device_id: str, day: str) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM live_visit WHERE device_id = ? AND substr(started_at, 1, 10) = ?"
+            " ORDER BY started_at",
+            [device_id, day],
+        ).fetchall()
+    ]

@@ -66,6 +66,8 @@ class FieldActions:
         self.online.triggered.connect(lambda: self.online_answer())
         self.sheet = QAction(parent)
         self.sheet.triggered.connect(self.print_sheet)
+        self.day_receipts = QAction(parent)
+        self.day_receipts.triggered.connect(lambda: self.paper.todays_receipts())
         self.verify = QAction(parent)
         self.verify.triggered.connect(self.open_verify)
         self.current_building: Callable[[], str | None] = lambda: None
@@ -79,7 +81,7 @@ class FieldActions:
             bar.addMenu(self.menu)
         self.menu.addActions([self.record, self.online])
         self.menu.addSeparator()
-        self.menu.addActions([self.sheet, self.verify])
+        self.menu.addActions([self.sheet, self.day_receipts, self.verify])
         toolbar.addSeparator()
         toolbar.addWidget(self.worker_label)
         toolbar.addWidget(self.worker)
@@ -93,6 +95,7 @@ class FieldActions:
         self.record.setText(tr("ui.menu.record_visit"))
         self.online.setText(tr("ui.menu.online_answer"))
         self.sheet.setText(tr("ui.menu.print_sheet"))
+        self.day_receipts.setText(tr("ui.menu.day_receipts"))
         self.verify.setText(tr("ui.menu.verify_receipt"))
         self.worker_label.setText(tr("ui.worker.label") + " ")
 

@@ -4,6 +4,8 @@ and printing goes through the system's print queue (gridapp/ui/printing.py)."""
 
 from __future__ import annotations
 
+import logging
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,20 +14,23 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
+    QToolBar,
     QWidget,
 )
 
 from gridapp.clock import display_time
-from gridapp.errors import GridappError
+from gridapp.errors import GridappError, InvalidInput
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 
 _VERDICT_COLOURS = {"valid": "#067647"}
+log = logging.getLogger("gridapp.ui")
 
 
 class _Relay(QObject):
@@ -84,6 +89,31 @@ class PaperActions:
             lambda progress: (render_receipts([doc], out, layout, self.catalog, progress), out)[1]
         )
 
+    def receipts(self, visit_ids: list[str], layout: str = "a5") -> Path | None:
+        """Many receipts into one PDF (a batch after a day's round), rendered in the
+        background with a progress bar, then previewed for printing."""
+        from gridapp.paper.receipt_pdf import render_receipts
+
+        if not visit_ids:
+            self.on_error(InvalidInput("error.paper.no_visits"))
+            return None
+        try:
+            docs = self.services.paper.receipt_documents(visit_ids, lang=self.catalog.lang)
+        except GridappError as exc:
+            self.on_error(exc)
+            return None
+        out = self.folder / f"receipts-{len(docs)}-{layout}.pdf"
+
+        def work(progress: Callable[[int, int], None]) -> Path:
+            render_receipts(docs, out, layout, self.catalog, progress)
+            return out
+
+        self._render(work)
+        return out
+
+    def todays_receipts(self) -> Path | None:
+        return self.receipts(self.services.paper.todays_visits())
+
     def sheet(self, building_id: str, mask_names: bool = True) -> None:
         from gridapp.paper.sheet_pdf import render_sheets
 
@@ -134,9 +164,28 @@ class PaperActions:
         from gridapp.ui.printing import preview_pdf  # QtPrintSupport/QtPdf: load when used
 
         dialog = preview_pdf(path, self.parent)
+        toolbar = dialog.findChild(QToolBar)
+        if toolbar is not None:  # "save as PDF" beside Qt's own print button
+            toolbar.addAction(self.catalog.tr("ui.paper.save_pdf"), lambda: self.save_as(path))
         dialog.open()
         self._keep.append(dialog)
         return dialog
+
+    def save_as(self, path: Path, target: Path | None = None) -> Path | None:
+        if target is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self.parent, self.catalog.tr("ui.paper.save_pdf"), path.name, "PDF (*.pdf)"
+            )
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            shutil.copyfile(path, target)
+        except OSError as exc:
+            self.on_error(InvalidInput("error.read_only", path=str(target)))
+            log.warning("save as PDF failed: %s", exc)
+            return None
+        return target
 
     def wait(self) -> None:
         self.pool.waitForDone()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -62,3 +65,30 @@ def test_the_verify_screen_gives_verdicts(
     demo_services.visits.void("W0101", "visit", visit.visit_id, "录错")
     dialog.input.setText(receipt.payload)
     assert dialog.check() == "voided"
+
+
+def test_a_days_receipts_in_one_batch_and_saved_as_pdf(
+    qtbot: QtBot, demo_services: Services, clock: FixedClock, tmp_path: Path
+) -> None:
+    clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))
+    for index in range(5):
+        household = demo_services.read.household_ids()[10 + index]
+        demo_services.visits.record(VisitInput(household, "W0101", "met"))
+        clock.advance(minutes=20)
+    from PySide6.QtWidgets import QWidget
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    errors: list[object] = []
+    paper = PaperActions(demo_services, Catalog("zh_CN"), host, errors.append)
+    assert len(demo_services.paper.todays_visits()) == 5
+    out = paper.todays_receipts()
+    assert out is not None
+    paper.wait()
+    qtbot.waitUntil(out.exists, timeout=10_000)
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+5\b", info)
+    saved = paper.save_as(out, tmp_path / "今天的回执.pdf")
+    assert saved is not None and saved.read_bytes() == out.read_bytes()
+    assert paper.save_as(out, tmp_path / "missing" / "dir" / "x.pdf") is None
+    assert errors and getattr(errors[-1], "key", "") == "error.read_only"
