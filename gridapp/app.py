@@ -113,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def ready() -> None:
         if args.screenshot:
             pool.wait(10_000)  # show the progress and counts, not the placeholders
-            app.processEvents()
+            for _ in range(3):  # results arrive as events; their layout as more events
+                app.processEvents()
             window.grab().save(args.screenshot)
         if args.exit_when_ready:
             elapsed_ms = (time.perf_counter() - _STARTED) * 1000

@@ -373,6 +373,8 @@ class MainWindow(QMainWindow):
                 callbacks=c.callbacks_open,
             )
         )
+        # The text arrives after the window is laid out: reserve its room now.
+        self.status_counts.setMinimumWidth(self.status_counts.sizeHint().width())
         if counts is not None:
             self.counts_shown.emit()
 
