@@ -143,13 +143,16 @@ def workers(db: Database, team_number: int | None = None) -> list[dict[str, Any]
     if team_number is None:
         return list(
             db.query(
-                "SELECT w.code, w.name, t.number AS team FROM worker w LEFT JOIN team t"
-                " ON t.id = w.team_id WHERE w.active = 1 ORDER BY t.number, w.code"
+                # Office staff first: at the office, they are who records.
+                "SELECT w.code, w.name, w.role, t.number AS team FROM worker w LEFT JOIN team t"
+                " ON t.id = w.team_id WHERE w.active = 1"
+                " ORDER BY w.role != 'office', w.role = 'admin', t.number, w.code"
             )
         )
     return list(
         db.query(
-            "SELECT w.code, w.name, t.number AS team FROM worker w JOIN team t ON t.id = w.team_id"
+            "SELECT w.code, w.name, w.role, t.number AS team FROM worker w"
+            " JOIN team t ON t.id = w.team_id"
             " WHERE w.active = 1 AND t.number = ? ORDER BY w.code",
             [team_number],
         )
