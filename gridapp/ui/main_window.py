@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
             # A building, not all households: the list a worker walks, and instant even
             # on a 100,000-household campaign.
             first = self.navigator.first_building()
-            if first is None or not self.navigator.select("building", first):
+            if first is None or not self.navigator.select("building", first, scroll=False):
                 self.navigator.select("all", "")
         self._update_counts()
 

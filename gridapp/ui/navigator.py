@@ -199,14 +199,17 @@ class Navigator(QWidget):
             return None
         return str(index.data(KIND_ROLE)), str(index.data(ID_ROLE))
 
-    def select(self, kind: str, record_id: str) -> bool:
+    def select(self, kind: str, record_id: str, scroll: bool = True) -> bool:
+        """Choose a place; `scroll=False` for one known to be on screen (scrolling lays
+        out the whole tree, ~25 ms on 2,500 buildings)."""
         index = self.model.find(kind, record_id)
         if not index.isValid():
             return False
         if index.parent().isValid():
             self.tree.expand(index.parent())
         self.tree.setCurrentIndex(index)
-        self.tree.scrollTo(index)
+        if scroll:
+            self.tree.scrollTo(index)
         return True
 
     def first_building(self) -> str | None:
