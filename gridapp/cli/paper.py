@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
+from gridapp.clock import display_time
 from gridapp.errors import InvalidInput
 from gridapp.model import format_address
-from gridapp.paper.receipt_pdf import LAYOUTS, display_time, render_receipts
+from gridapp.paper.receipt_pdf import LAYOUTS, render_receipts
 from gridapp.paper.sheet_pdf import render_sheets
 
 

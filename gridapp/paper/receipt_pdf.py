@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from gridapp.clock import display_time
 from gridapp.i18n import Catalog
 from gridapp.model import format_address
 from gridapp.paper.documents import ReceiptDoc
@@ -46,13 +46,6 @@ class _Geometry:
 _A5 = _Geometry(width=A5[0], margin=12 * mm, qr=46 * mm, title=18, body=10, code=22)
 # 80 mm paper prints about 72 mm wide; the QR stays ≥ 0.5 mm per module at version 15.
 _THERMAL = _Geometry(width=80 * mm, margin=4 * mm, qr=50 * mm, title=15, body=9, code=20)
-
-
-def display_time(stamp: str) -> str:
-    try:
-        return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def _lines(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> list[_Line]:

@@ -4,15 +4,14 @@ required answers, Chinese typed in arrives whole."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from gridapp.forms.definition import load_definition
 from gridapp.i18n import Catalog
 from gridapp.resources import load_json
 from gridapp.ui.form_widget import FormWidget
+from tests.gui.helpers import click, type_chinese
 
 pytestmark = pytest.mark.gui
 
@@ -28,26 +27,11 @@ def form(qtbot: QtBot) -> FormWidget:
     return widget
 
 
-def _click(qtbot: QtBot, form: FormWidget, name: str) -> None:
-    """Click a choice where a person would: on its circle or box, at the left."""
-    button = form.findChild(QAbstractButton, name)
-    assert button is not None, name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
-
-
-def _type_chinese(widget: QLineEdit, text: str) -> None:
-    # Qt's test typing is ASCII only: commit the text as an input method would.
-    widget.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
 def test_reasons_hidden_until_the_answer_is_oppose(form: FormWidget, qtbot: QtBot) -> None:
     assert not form.is_shown("reasons")
-    _click(qtbot, form, "choice_stance_oppose")
+    click(qtbot, form, "choice_stance_oppose")
     assert form.is_shown("reasons")
-    _click(qtbot, form, "choice_stance_agree")
+    click(qtbot, form, "choice_stance_agree")
     assert not form.is_shown("reasons")
 
 
@@ -56,13 +40,13 @@ def test_finishing_waits_for_required_answers(form: FormWidget, qtbot: QtBot) ->
     assert form.rows["owner_present"].message.isVisible()
     assert form.rows["owner_present"].message.text() == "此题必须回答。"
     for name in ("choice_owner_present_True", "choice_stance_oppose", "choice_satisfaction_2"):
-        _click(qtbot, form, name)
+        click(qtbot, form, name)
     assert form.missing() == ["reasons"]
     assert not form.try_finish()
-    _click(qtbot, form, "choice_reasons_other")
+    click(qtbot, form, "choice_reasons_other")
     other = form.rows["reasons"].other
     assert other is not None and other.isVisible()
-    _type_chinese(other, "停车位不够")
+    type_chinese(other, "停车位不够")
     assert form.try_finish()
     assert form.answers() == {
         "owner_present": True,
@@ -80,7 +64,7 @@ def test_wrong_values_are_named_as_you_type(form: FormWidget, qtbot: QtBot) -> N
     qtbot.keyClicks(edit, "30")
     assert form.rows["household_size"].message.text() == "超出范围（1–20）。"
     edit.clear()
-    _type_chinese(edit, "３")
+    type_chinese(edit, "３")
     assert not form.rows["household_size"].message.isVisible()
     assert form.answers()["household_size"] == 3
 

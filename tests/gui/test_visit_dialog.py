@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from gridapp.clock import CHINA_TZ, FixedClock
@@ -17,6 +16,7 @@ from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.ui.online_answer import OnlineAnswerDialog
 from gridapp.ui.visit_dialog import VisitDialog
+from tests.gui.helpers import click, type_chinese
 
 pytestmark = pytest.mark.gui
 
@@ -25,19 +25,6 @@ pytestmark = pytest.mark.gui
 def household(demo_services: Services, clock: FixedClock) -> str:
     clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))  # after the demo's week
     return demo_services.read.household_ids()[7]
-
-
-def _click(qtbot: QtBot, parent: QWidget, name: str) -> None:
-    button = parent.findChild(QAbstractButton, name)
-    assert button is not None, name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
-
-
-def _type(widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def _dialog(qtbot: QtBot, services: Services, household: str) -> VisitDialog:
@@ -52,7 +39,7 @@ def test_a_whole_visit_typed_in_chinese(
 ) -> None:
     before = demo_services.read.counts()
     dialog = _dialog(qtbot, demo_services, household)
-    _click(qtbot, dialog, "outcome_met")
+    click(qtbot, dialog, "outcome_met")
     form = dialog.form
     assert form is not None and form.isEnabled()
     for name in (
@@ -61,16 +48,16 @@ def test_a_whole_visit_typed_in_chinese(
         "choice_reasons_history",
         "choice_satisfaction_2",
     ):
-        _click(qtbot, form, name)
+        click(qtbot, form, name)
     comment = form.findChild(QLineEdit, "edit_comment")
     assert comment is not None
-    _type(comment, "希望先把楼道灯修好")
+    type_chinese(comment, "希望先把楼道灯修好")
     _item, check, reaction = dialog.policies[0]
     check.setChecked(True)
     reaction.setCurrentIndex(reaction.findData("doubts"))
     row = dialog.add_suggestion("facility")
-    _type(row.text, "电梯经常坏")
-    _type(dialog.notes, "老人独居，儿子周末回来")
+    type_chinese(row.text, "电梯经常坏")
+    type_chinese(dialog.notes, "老人独居，儿子周末回来")
     qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == VisitDialog.DialogCode.Accepted
     after = demo_services.read.counts()
@@ -92,9 +79,9 @@ def test_saving_waits_for_required_answers(
     qtbot: QtBot, demo_services: Services, household: str
 ) -> None:
     dialog = _dialog(qtbot, demo_services, household)
-    _click(qtbot, dialog, "outcome_met")
+    click(qtbot, dialog, "outcome_met")
     assert dialog.form is not None
-    _click(qtbot, dialog.form, "choice_stance_agree")
+    click(qtbot, dialog.form, "choice_stance_agree")
     assert dialog.save() is None
     assert "必答题" in dialog.message.text()
     assert dialog.isVisible()
@@ -105,7 +92,7 @@ def test_nobody_home_schedules_an_editable_evening_callback(
 ) -> None:
     dialog = _dialog(qtbot, demo_services, household)
     assert not dialog.callback.isEnabled()
-    _click(qtbot, dialog, "outcome_not_home")
+    click(qtbot, dialog, "outcome_not_home")
     assert dialog.callback.isEnabled()
     assert dialog.callback.dateTime().toString("yyyy-MM-dd HH:mm") == "2023-12-20 19:00"
     assert dialog.form is not None and not dialog.form.isEnabled()
@@ -122,8 +109,8 @@ def test_an_online_answer(qtbot: QtBot, demo_services: Services, household: str)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.channel.setCurrentIndex(dialog.channel.findData("wechat"))
-    _type(dialog.question, "业主大会在哪里开？")
-    _type(dialog.answer, "在居委会活动室，周六上午九点。")
+    type_chinese(dialog.question, "业主大会在哪里开？")
+    type_chinese(dialog.answer, "在居委会活动室，周六上午九点。")
     assert dialog.save() is not None
     after = demo_services.read.counts()
     assert after.online_answers == before.online_answers + 1
@@ -137,10 +124,10 @@ def test_correct_then_void(
     from gridapp.ui.field_actions import FieldActions
 
     first = _dialog(qtbot, demo_services, household)
-    _click(qtbot, first, "outcome_met")
+    click(qtbot, first, "outcome_met")
     assert first.form is not None
     for name in ("choice_owner_present_True", "choice_stance_agree", "choice_satisfaction_4"):
-        _click(qtbot, first.form, name)
+        click(qtbot, first.form, name)
     visit_id = first.save()
     assert visit_id is not None
     base = demo_services.read.counts()
@@ -160,8 +147,8 @@ def test_correct_then_void(
     correction = actions.correct(visit_id)
     assert correction is not None
     assert correction.form is not None and correction.form.answers()["stance"] == "agree"
-    _click(qtbot, correction.form, "choice_stance_oppose")
-    _click(qtbot, correction.form, "choice_reasons_fee_too_high")
+    click(qtbot, correction.form, "choice_stance_oppose")
+    click(qtbot, correction.form, "choice_reasons_fee_too_high")
     new_id = correction.save()
     assert new_id is not None and new_id != visit_id
     after = demo_services.read.counts()
@@ -176,10 +163,10 @@ def test_correct_then_void(
 
 def test_a_draft_comes_back_whole(qtbot: QtBot, demo_services: Services, household: str) -> None:
     dialog = _dialog(qtbot, demo_services, household)
-    _click(qtbot, dialog, "outcome_met")
+    click(qtbot, dialog, "outcome_met")
     assert dialog.form is not None
-    _click(qtbot, dialog.form, "choice_stance_oppose")
-    _type(dialog.notes, "说到一半，居民去接电话了")
+    click(qtbot, dialog.form, "choice_stance_oppose")
+    type_chinese(dialog.notes, "说到一半，居民去接电话了")
     dialog.add_suggestion("safety", "楼道堆物")
     qtbot.waitUntil(lambda: bool(demo_services.drafts.all()), timeout=3000)
     dialog.close()
@@ -197,8 +184,8 @@ def test_a_callback_in_the_past_is_refused_and_nothing_is_lost(
 ) -> None:
     before = demo_services.read.counts()
     dialog = _dialog(qtbot, demo_services, household)
-    _click(qtbot, dialog, "outcome_not_home")
-    _type(dialog.notes, "敲门三次无人应答")
+    click(qtbot, dialog, "outcome_not_home")
+    type_chinese(dialog.notes, "敲门三次无人应答")
     dialog.callback.setDateTime(dialog.callback.dateTime().addDays(-3))
     assert dialog.save() is None
     assert "已经过去" in dialog.message.text()
