@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from gridapp.errors import GridappError
-from gridapp.resources import load_json
+from gridapp.resources import load_json, resources_dir
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
@@ -24,7 +24,17 @@ class _Lenient(dict[str, Any]):
 
 @lru_cache(maxsize=4)
 def _messages(lang: str) -> dict[str, str]:
-    return dict(load_json("i18n", f"{lang}.json"))
+    """`{lang}.json` plus every fragment in `{lang}/` (one per area of the app, so that
+    work on different screens never edits the same file); a key defined twice is a bug."""
+    messages: dict[str, str] = dict(load_json("i18n", f"{lang}.json"))
+    folder = resources_dir() / "i18n" / lang
+    for fragment in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        extra = load_json("i18n", lang, fragment.name)
+        clash = set(extra) & set(messages)
+        if clash:
+            raise RuntimeError(f"catalog keys defined twice ({fragment.name}): {sorted(clash)}")
+        messages.update(extra)
+    return messages
 
 
 class Catalog:

@@ -151,6 +151,8 @@ def install_triggers(db: Database, tables: Iterable[str]) -> None:
     }
     for table in tables:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({_q(table)})")]
+        if not columns:  # created by a later migration; migrate() installs it then
+            continue
         for name, sql in trigger_sql(table, columns).items():
             if existing.get(name) == sql:
                 continue

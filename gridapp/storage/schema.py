@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from gridapp.storage import changelog, drafts, search_index
+from gridapp.storage import audit, changelog, drafts, search_index
 
 migrations = Migrations("gridapp")
 
@@ -36,6 +36,7 @@ SYNCED_TABLES: tuple[str, ...] = (
     "answer",
     "explanation",
     "suggestion",
+    "suggestion_status",
     "online_answer",
     "callback",
     "receipt",
@@ -390,6 +391,37 @@ def m005_device_certificates(db: Database) -> None:
     """The office's signature over each laptop's signing key: with the office's public
     key alone, anyone can check a receipt offline."""
     db.execute("ALTER TABLE device ADD COLUMN certificate TEXT NOT NULL DEFAULT ''")
+
+
+_OFFICE = """
+CREATE TABLE suggestion_status (
+    id TEXT PRIMARY KEY,
+    suggestion_id TEXT NOT NULL REFERENCES suggestion(id),
+    status TEXT NOT NULL CHECK (status IN ('new', 'forwarded', 'answered', 'closed')),
+    handler TEXT NOT NULL DEFAULT '',
+    response TEXT NOT NULL DEFAULT '',
+    worker_id TEXT REFERENCES worker(id),
+    at TEXT NOT NULL
+);
+CREATE INDEX suggestion_status_suggestion ON suggestion_status(suggestion_id, at);
+ALTER TABLE household ADD COLUMN population INTEGER
+"""
+
+
+@migrations()
+def m006_office(db: Database) -> None:
+    """Suggestions move new → forwarded → answered → closed as immutable steps (who
+    it went to, who answered and how), so a laptop re-sending the suggestion never
+    collides with the office's progress; a roster's 人口 lands on the household."""
+    for statement in _OFFICE.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m007_audit(db: Database) -> None:
+    """The audit log of sensitive actions: local, append-only, hash-chained."""
+    audit.create(db)
 
 
 def migrate(db: Database) -> list[str]:

@@ -24,7 +24,17 @@ from gridapp.storage import records, sync_store
 from gridapp.storage.changelog import ChangeEntry
 
 IMMUTABLE = frozenset(
-    {"visit", "answer", "explanation", "suggestion", "online_answer", "callback", "void", "receipt"}
+    {
+        "visit",
+        "answer",
+        "explanation",
+        "suggestion",
+        "suggestion_status",
+        "online_answer",
+        "callback",
+        "void",
+        "receipt",
+    }
 )
 MASTER = frozenset({"household", "resident", "phone"})
 
