@@ -35,6 +35,7 @@ from gridapp.ui.home import TodayView
 from gridapp.ui.household_detail import HouseholdDetailView
 from gridapp.ui.household_model import HouseholdTableModel
 from gridapp.ui.navigator import Navigator
+from gridapp.ui.office import OfficeScreens
 from gridapp.ui.search_box import SearchBox
 from gridapp.ui.sync_screens import (
     SyncDialog,
@@ -119,6 +120,10 @@ class MainWindow(QMainWindow):
             lambda exc: self.errors.known(exc, self),
         )
         self.field.install(self.menuBar(), self.toolbar, self.help_menu.menuAction())
+        self.office: OfficeScreens | None = None
+        if not self.is_field:
+            self.office = OfficeScreens(services, catalog, self.tabs, self)
+            self.office.install(self.menuBar(), self.help_menu.menuAction())
 
         self.navigator.selected.connect(self._on_place_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_household_selected)
@@ -305,6 +310,8 @@ class MainWindow(QMainWindow):
         self.households.refresh()
         self.detail.show_household(current)
         self.today.refresh()
+        if self.office is not None:
+            self.office.refresh()
         self._update_counts()
 
     def set_language(self, lang: str) -> None:
@@ -339,6 +346,8 @@ class MainWindow(QMainWindow):
         self.content.retranslate(self.catalog)
         if hasattr(self, "field"):
             self.field.retranslate(self.catalog)
+        if getattr(self, "office", None) is not None:
+            self.office.retranslate(self.catalog)  # type: ignore[union-attr]
         self.tabs.setTabText(self.tabs.indexOf(self.today), tr("ui.tab.today"))
         self.tabs.setTabText(self.tabs.indexOf(self.splitter), tr("ui.tab.households"))
         self.help_menu.setTitle(tr("ui.menu.help"))
