@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from gridapp.addresses import household_code
 from gridapp.clock import CHINA_TZ, FixedClock
 from gridapp.codes import (
     HouseholdStatus,
@@ -251,7 +252,7 @@ class _Builder:
                     )
                     low, high = plan.area_range
                     tags = tuple(tag for tag, rate in TAG_RATES if rng.random() < rate)
-                    code = f"{plan.abbr}-{number}-{unit_text + '-' if unit_text else ''}{room}"
+                    code = household_code(plan.abbr, str(number), unit_text, room)
                     result.append(
                         NewHousehold(
                             building_id=building_id,

@@ -1,0 +1,90 @@
+"""Problems in words, and the error workbook of rows left out: the original values of
+each row plus a column saying what is wrong, to fix and import again."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from gridapp.errors import ReadOnlyLocation
+from gridapp.i18n import Catalog
+from gridapp.roster.check import RowProblem
+from gridapp.roster.source import RawRow
+
+
+def describe(problem: RowProblem, catalog: Catalog) -> str:
+    """What is wrong, without where: 号码只剩前几位（1.38E+10）…"""
+    return catalog.tr(problem.key, **problem.params)
+
+
+def locate(problem: RowProblem, catalog: Catalog) -> str:
+    """Where and what: 第 5 行「联系电话」：…"""
+    key = "ui.roster.problem_at" if problem.column else "ui.roster.problem_at_row"
+    return catalog.tr(key, row=problem.line, column=problem.column, what=describe(problem, catalog))
+
+
+def default_error_path(source: Path, catalog: Catalog) -> Path:
+    return source.with_name(catalog.tr("ui.roster.error_file", stem=source.stem))
+
+
+def write_error_workbook(
+    out: Path,
+    headers: Sequence[str],
+    rows: Sequence[tuple[RawRow, Sequence[RowProblem]]],
+    catalog: Catalog,
+) -> None:
+    """Written to a temporary file beside `out`, then renamed: never half a workbook."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise ReadOnlyLocation(path=str(out)) from exc
+    try:
+        _save(Path(name), headers, rows, catalog)
+        os.replace(name, out)
+    except OSError as exc:
+        raise ReadOnlyLocation(path=str(out)) from exc
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def _save(
+    path: Path,
+    headers: Sequence[str],
+    rows: Sequence[tuple[RawRow, Sequence[RowProblem]]],
+    catalog: Catalog,
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    tr = catalog.tr
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(tr("ui.roster.error_sheet"))
+
+    def text(value: str) -> WriteOnlyCell:
+        # As text, always: a phone stays 13812345678 and "=…" is never a formula.
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+
+    ws.append(
+        [
+            text(tr("ui.roster.error_line")),
+            *(text(h) for h in headers),
+            text(tr("ui.roster.error_problems")),
+        ]
+    )
+    for raw, problems in rows:
+        what = "；".join(
+            tr("ui.roster.problem_in_column", column=p.column, what=describe(p, catalog))
+            if p.column
+            else describe(p, catalog)
+            for p in problems
+        )
+        ws.append([raw.line, *(text(v) for v in raw.values), text(what)])
+    wb.save(path)
