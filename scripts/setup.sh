@@ -15,6 +15,8 @@ APT_PACKAGES=(
   poppler-utils
   # printing goes through a real print system: CUPS and its cups-pdf virtual printer
   cups printer-driver-cups-pdf
+  # report tests open the XLSX workbook in LibreOffice (headless), as the office would
+  libreoffice-calc-nogui
 )
 
 apt_install() {

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gridapp import __version__
-from gridapp.cli import core, forms, paper, roster, sync, visits
+from gridapp.cli import core, forms, paper, reports, roster, sync, visits
 from gridapp.cli.context import EXIT_BAD_INPUT, Context, Handler
 from gridapp.errors import GridappError
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
@@ -34,6 +34,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     sync.register(sub, tr)
     paper.register(sub, tr)
     roster.register(sub, tr)
+    reports.register(sub, tr)
     return parser
 
 

@@ -16,7 +16,9 @@ from gridapp.services.visits import VisitService
 from gridapp.storage.store import Store
 
 if TYPE_CHECKING:
+    from gridapp.services.consultation import ConsultationService
     from gridapp.services.paper import PaperService
+    from gridapp.services.reports import ReportService
     from gridapp.services.roster import RosterService
     from gridapp.services.sync import SyncService
 
@@ -55,6 +57,19 @@ class Services:
         from gridapp.services.roster import RosterService  # openpyxl on first use
 
         return RosterService(self.store)
+
+    # Office screens: consultation results, the vote forecast, reports (openpyxl, reportlab).
+    @cached_property
+    def consultation(self) -> ConsultationService:
+        from gridapp.services.consultation import ConsultationService
+
+        return ConsultationService(self.store)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from gridapp.services.reports import ReportService
+
+        return ReportService(self.store)
 
 
 __all__ = ["Services"]
