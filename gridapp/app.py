@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
 from gridapp.services import Services
-from gridapp.services.backup import pending_restore
+from gridapp.services.backup import BackupService, pending_restore
 from gridapp.services.reading import ReadingService
 from gridapp.settings import load_settings, load_ui_state
 from gridapp.storage.store import DB_FILENAME, Store
@@ -111,6 +112,26 @@ def open_or_recover(
         return open_services(data_dir, demo, catalog)
 
 
+def _daily_backup(data_dir: Path) -> threading.Thread:
+    """The day's backup on its own connection and thread: a large database takes
+    seconds to copy, and the window must not wait for it."""
+
+    def work() -> None:
+        try:
+            store = Store.open_in(data_dir)
+        except GridappError as exc:
+            log.warning("daily backup skipped: %s", exc)
+            return
+        try:
+            BackupService(store).ensure_daily()
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=work, name="daily-backup")
+    thread.start()
+    return thread
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir = resolve_data_dir(args.data_dir)
@@ -150,7 +171,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         services = open_or_recover(data_dir, args.demo, catalog, ask, tell)
-        services.backup.ensure_daily()
     except GridappError as exc:
         message = catalog.error(exc)
         print(f"gridapp: {message}", file=sys.stderr)
@@ -178,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
     QTimer.singleShot(0, ready)
+    daily = _daily_backup(data_dir)
     code = app.exec()
+    daily.join()  # a backup half-written at exit would be wasted work, not harm
     pool.shutdown()
     services.store.close()
     return int(code)
