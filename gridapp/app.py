@@ -5,21 +5,25 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from gridapp.errors import GridappError
+from gridapp.audit_actions import GUI_ACTOR
+from gridapp.clock import display_time
+from gridapp.errors import GridappError, UnreadableFile
 from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
 from gridapp.services import Services
+from gridapp.services.backup import BackupService, pending_restore
 from gridapp.services.reading import ReadingService
 from gridapp.settings import load_settings, load_ui_state
-from gridapp.storage.store import Store
+from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.fonts import install_cjk_font
 from gridapp.ui.main_window import MainWindow, ShellContext
@@ -73,6 +77,61 @@ def open_services(data_dir: Path, demo: bool, catalog: Catalog) -> Services:
     return services
 
 
+def open_or_recover(
+    data_dir: Path,
+    demo: bool,
+    catalog: Catalog,
+    ask: Callable[[str], bool],
+    tell: Callable[[str], None],
+) -> Services:
+    """Open the database, first finishing a restore staged by the backup screen; a
+    damaged database offers the newest backup that passes every check."""
+    from gridapp.services.backup import PENDING_FILE, newest_good, restore_closed
+    from gridapp.storage import backup
+
+    staged = pending_restore(data_dir)
+    if staged is not None:
+        try:
+            aside = restore_closed(data_dir, staged, GUI_ACTOR)
+            tell(catalog.tr("ui.startup.restored", aside=str(aside)))
+        except GridappError as exc:
+            (data_dir / PENDING_FILE).unlink(missing_ok=True)
+            tell(catalog.error(exc))
+    try:
+        return open_services(data_dir, demo, catalog)
+    except UnreadableFile:
+        path = str(data_dir / DB_FILENAME)
+        good = newest_good(data_dir)
+        if good is None:
+            raise UnreadableFile("ui.startup.corrupt_no_backup", path=path) from None
+        created = (backup.read_manifest(good) or {}).get("created_at", "")
+        if not ask(catalog.tr("ui.startup.corrupt", path=path, time=display_time(created))):
+            raise
+        aside = restore_closed(data_dir, good, GUI_ACTOR)
+        tell(catalog.tr("ui.startup.restored", aside=str(aside)))
+        return open_services(data_dir, demo, catalog)
+
+
+def _daily_backup(data_dir: Path) -> threading.Thread:
+    """The day's backup on its own connection and thread: a large database takes
+    seconds to copy, and the window must not wait for it."""
+
+    def work() -> None:
+        try:
+            store = Store.open_in(data_dir)
+        except GridappError as exc:
+            log.warning("daily backup skipped: %s", exc)
+            return
+        try:
+            BackupService(store).ensure_daily()
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=work, name="daily-backup")
+    thread.start()
+    return thread
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir = resolve_data_dir(args.data_dir)
@@ -92,10 +151,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName(catalog.tr("ui.window_title"))
     install_cjk_font(app)
     errors = ErrorPresenter(catalog, log_path)
+    errors.db_path = data_dir / DB_FILENAME
     errors.install()
 
+    interactive = not args.exit_when_ready and app.platformName() not in ("offscreen", "minimal")
+    title = catalog.tr("ui.error.title")
+
+    def ask(text: str) -> bool:
+        print(f"gridapp: {text}", file=sys.stderr)
+        if not interactive:
+            return False
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        return QMessageBox.question(None, title, text, yes | no, yes) == yes
+
+    def tell(text: str) -> None:
+        print(f"gridapp: {text}", file=sys.stderr)
+        if interactive:
+            QMessageBox.information(None, catalog.tr("ui.window_title"), text)
+
     try:
-        services = open_services(data_dir, args.demo, catalog)
+        services = open_or_recover(data_dir, args.demo, catalog, ask, tell)
     except GridappError as exc:
         message = catalog.error(exc)
         print(f"gridapp: {message}", file=sys.stderr)
@@ -123,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
     QTimer.singleShot(0, ready)
+    daily = _daily_backup(data_dir)
     code = app.exec()
+    daily.join()  # a backup half-written at exit would be wasted work, not harm
     pool.shutdown()
     services.store.close()
     return int(code)

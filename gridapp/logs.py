@@ -32,6 +32,14 @@ ring = RingBuffer()
 logging.getLogger("gridapp").addHandler(ring)
 
 
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """A full disk must not print a traceback to the user for every log line: the
+    line is dropped (the ring buffer still has it); the real error is reported."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 def log_file(data_dir: Path) -> Path:
     return data_dir / "logs" / "gridapp.log"
 
@@ -47,9 +55,7 @@ def setup_logging(data_dir: Path, console: bool = False, level: int = logging.IN
         root.addHandler(ring)
     path = log_file(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    file_handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
+    file_handler = _QuietFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(file_handler)
     if console:

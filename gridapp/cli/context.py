@@ -33,6 +33,8 @@ class Context:
             if not create and not self.db_path.exists():
                 raise InvalidInput("error.no_database", path=str(self.db_path))
             self._services = Services(Store.open(self.db_path))
+            if not create:
+                self._services.backup.ensure_daily()
         return self._services
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from gridapp.audit_actions import CLI_ACTOR
 from gridapp.cli.context import Context
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import InvalidInput
@@ -109,20 +110,35 @@ def _household_list(args: argparse.Namespace, ctx: Context) -> int:
     ids = read.household_ids(building_id=args.building, team_number=args.team)
     if args.limit:
         ids = ids[: args.limit]
-    _print_households(read.household_rows(ids), args.json, ctx)
+    _print_households(read.household_rows(ids), args, ctx)
     return 0
 
 
 def _household_find(args: argparse.Namespace, ctx: Context) -> int:
     rows = ctx.services().search.find(args.query, limit=args.limit)
-    _print_households(rows, args.json, ctx)
+    _print_households(rows, args, ctx)
     return 0
 
 
-def _print_households(rows: list[HouseholdRow], as_json: bool, ctx: Context) -> None:
-    """`household list` and `household find` print alike, so scripts read either."""
-    if as_json:
-        ctx.json({"households": [{**asdict(r), "address": r.address} for r in rows]})
+def _print_households(rows: list[HouseholdRow], args: argparse.Namespace, ctx: Context) -> None:
+    """`household list` and `household find` print alike, so scripts read either.
+    Phones are masked (138****1234) unless `--reveal`, which the audit log records."""
+    services = ctx.services()
+    ids = [r.id for r in rows]
+    if args.reveal:
+        phones = services.households.reveal_phones(args.worker or CLI_ACTOR, ids)
+    else:
+        phones = services.read.masked_phones(ids)
+    if args.json:
+        ctx.json(
+            {
+                "households": [
+                    {**asdict(r), "address": r.address, "phones": phones.get(r.id, [])}
+                    for r in rows
+                ],
+                "phones_revealed": bool(args.reveal),
+            }
+        )
         return
     code = ctx.catalog.code
     for r in rows:
@@ -132,7 +148,7 @@ def _print_households(rows: list[HouseholdRow], as_json: bool, ctx: Context) -> 
         )
         ctx.out(
             f"{r.code:<16} {r.address:<24} {r.head_name:<6} {code('household_status', r.status):<4}"
-            f" {r.area or '':>7} {last:<6} {tags}"
+            f" {r.area or '':>7} {last:<6} {tags}  {'、'.join(phones.get(r.id, []))}".rstrip()
         )
     ctx.out(ctx.catalog.tr("cli.household_count", count=len(rows)))
 
@@ -167,9 +183,16 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--building")
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", action="store_true")
+    _reveal_options(p, tr)
     p.set_defaults(handler=_household_list)
     p = hsub.add_parser("find", help=tr("cli.help.household_find"))
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
+    _reveal_options(p, tr)
     p.set_defaults(handler=_household_find)
+
+
+def _reveal_options(p: Any, tr: Any) -> None:
+    p.add_argument("--reveal", action="store_true", help=tr("cli.help.reveal"))
+    p.add_argument("--worker", metavar="CODE", help=tr("cli.help.reveal_worker"))

@@ -13,12 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from gridapp import __version__
-from gridapp.cli import core, forms, paper, reports, roster, sync, visits
+from gridapp.cli import admin, core, forms, paper, reports, roster, sync, visits
 from gridapp.cli.context import EXIT_BAD_INPUT, Context, Handler
 from gridapp.errors import GridappError
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
+from gridapp.storage.database import translate_sqlite_errors
 
 
 def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
@@ -35,6 +36,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     paper.register(sub, tr)
     roster.register(sub, tr)
     reports.register(sub, tr)
+    admin.register(sub, tr)
     return parser
 
 
@@ -56,7 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(ctx.data_dir, console=False)
     handler: Handler = args.handler
     try:
-        return handler(args, ctx)
+        # The machine's faults met anywhere (a read of a damaged file, a full disk)
+        # become the same one-line message as a refused input.
+        with translate_sqlite_errors(ctx.db_path):
+            return handler(args, ctx)
     except GridappError as exc:
         logging.getLogger("gridapp.cli").info("refused: %s", exc)
         print(f"gridapp-cli: {catalog.error(exc)}", file=sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from gridapp.services.audit import AuditService
+from gridapp.services.backup import BackupService
 from gridapp.services.campaigns import CampaignService
 from gridapp.services.device import DeviceService
 from gridapp.services.drafts import DraftService
@@ -37,6 +39,8 @@ class Services:
         self.read = ReadingService(store)
         self.drafts = DraftService(store)
         self.field = FieldService(store)
+        self.audit = AuditService(store)
+        self.backup = BackupService(store)
 
     # Sync (libsodium) and paper (reportlab, qrcode) load on first use, so the desktop
     # opens without paying for them.
@@ -44,7 +48,9 @@ class Services:
     def sync(self) -> SyncService:
         from gridapp.services.sync import SyncService
 
-        return SyncService(self.store)
+        sync = SyncService(self.store)
+        sync.before_import = self.backup.before_import
+        return sync
 
     @cached_property
     def paper(self) -> PaperService:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gridapp.audit_actions import PHONE_REVEALED
 from gridapp.clock import iso
 from gridapp.codes import HouseholdStatus
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Building, Compound, Grid, Household, Phone, Resident
-from gridapp.storage import records
+from gridapp.services.audit import note
+from gridapp.storage import queries, records
 from gridapp.storage.store import Store
 
 EDITABLE_HOUSEHOLD_FIELDS = frozenset({"area", "status", "tags", "note", "unit", "floor", "room"})
@@ -148,6 +150,27 @@ class HouseholdService:
             for number in person.phones:
                 records.insert(db, "phone", Phone(self.store.new_id(now), rid, number))
         return rid
+
+    def reveal_phone(self, actor: str, household_id: str) -> dict[str, list[str]]:
+        """A household's full numbers, resident by resident; the reveal is audited
+        (which household, how many numbers: never the numbers)."""
+        with self.store.unit_of_work(actor) as db:
+            detail = queries.household_detail(db, household_id)
+            if detail is None:
+                raise NotFound("error.household_not_found", id=household_id)
+            phones = {r.id: list(r.phones) for r in detail.residents}
+            count = sum(len(p) for p in phones.values())
+            note(self.store, db, actor, PHONE_REVEALED, household_id, phones=count)
+        return phones
+
+    def reveal_phones(self, actor: str, household_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Full numbers of many households (`household list --reveal`): one audit
+        entry per household shown, all in one transaction."""
+        with self.store.unit_of_work(actor) as db:
+            phones = queries.household_phones(db, household_ids)
+            for household_id, numbers in phones.items():
+                note(self.store, db, actor, PHONE_REVEALED, household_id, phones=len(numbers))
+        return phones
 
     def change_phone(self, actor: str, phone_id: str, number: str) -> None:
         digits = "".join(ch for ch in number if ch.isdigit())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gridapp.audit_actions import RECEIPT_EXPORTED, SHEET_EXPORTED
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.forms.definition import load_definition
@@ -25,6 +26,7 @@ from gridapp.paper.documents import (
     Verdict,
     mask_name,
 )
+from gridapp.services.audit import note
 from gridapp.storage import content_queries, queries
 from gridapp.storage import paper_queries as pq
 from gridapp.storage.store import Store
@@ -131,9 +133,11 @@ class PaperService:
             "outcome": row["outcome"],
         }
 
-    def receipt_document(self, receipt: Receipt, lang: str = "zh_CN") -> ReceiptDoc:
+    def receipt_document(
+        self, receipt: Receipt, lang: str = "zh_CN", actor: str = "receipt"
+    ) -> ReceiptDoc:
         """What the printed receipt shows; the phone is masked here, so no full number
-        ever reaches the PDF writer."""
+        ever reaches the PDF writer. Audited: an address is leaving on paper."""
         db = self.store.db
         row = pq.visit_summary(db, receipt.visit_id)
         if row is None:
@@ -146,6 +150,7 @@ class PaperService:
             answers = [
                 (r["label"], r["text"]) for r in answer_rows(definition, row["answers"], lang)
             ]
+        self._audit(actor, RECEIPT_EXPORTED, receipt.visit_id, code=receipt.short_code)
         return ReceiptDoc(
             payload=receipt.payload,
             short_code=receipt.short_code,
@@ -169,7 +174,7 @@ class PaperService:
     def receipt_documents(
         self, visit_ids: Sequence[str], actor: str = "receipt", lang: str = "zh_CN"
     ) -> list[ReceiptDoc]:
-        return [self.receipt_document(self.issue_receipt(v, actor), lang) for v in visit_ids]
+        return [self.receipt_document(self.issue_receipt(v, actor), lang, actor) for v in visit_ids]
 
     def todays_visits(self) -> list[str]:
         """Live visits this device recorded today, oldest first: a day's receipts."""
@@ -183,6 +188,7 @@ class PaperService:
         building_id: str | None = None,
         team_number: int | None = None,
         mask_names: bool = False,
+        actor: str = "sheet",
     ) -> SheetDoc:
         """A building's or a team's households in walking order, a group per building."""
         db = self.store.db
@@ -212,12 +218,23 @@ class PaperService:
             groups[-1].rows.append(SheetRow(h.code, h.unit, h.floor, h.room, name, h.status))
         if not groups:
             raise InvalidInput("error.sheets_empty")
+        self._audit(
+            actor,
+            SHEET_EXPORTED,
+            building_id or f"team-{team_number}",
+            households=sum(len(g.rows) for g in groups),
+            masked=mask_names,
+        )
         return SheetDoc(
             campaign=pq.active_campaign_name(db),
             team=team,
             date=self.store.clock.now().date().isoformat(),
             groups=groups,
         )
+
+    def _audit(self, actor: str, action: str, target: str, **detail: Any) -> None:
+        with self.store.unit_of_work(actor) as db:
+            note(self.store, db, actor, action, target, **detail)
 
 
 def _receipt(row: dict[str, Any]) -> Receipt:

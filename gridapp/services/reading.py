@@ -13,6 +13,7 @@ from gridapp.model import (
     Counts,
     HouseholdDetail,
     HouseholdRow,
+    mask_phone,
 )
 from gridapp.storage import content_queries, queries, stats
 from gridapp.storage.store import Store
@@ -58,6 +59,13 @@ class ReadingService:
 
     def household(self, household_id: str) -> HouseholdDetail | None:
         return queries.household_detail(self.store.db, household_id)
+
+    def masked_phones(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """Each household's phones as 138****1234: what lists and exports show."""
+        return {
+            household_id: [mask_phone(n) for n in numbers]
+            for household_id, numbers in queries.household_phones(self.store.db, ids).items()
+        }
 
     def household_by_code(self, code: str) -> str | None:
         return queries.household_by_code(self.store.db, code.strip().upper())

@@ -7,8 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gridapp.audit_actions import (
+    BUNDLE_EXPORTED,
+    CLI_ACTOR,
+    CONFLICT_RESOLVED,
+    DEVICE_ENROLLED,
+    DEVICE_REVOKED,
+    ROSTER_EXPORTED,
+)
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
+from gridapp.files import file_errors
+from gridapp.services.audit import note
 from gridapp.storage import changelog, records, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync import enrollment, export, importer
@@ -20,6 +30,8 @@ from gridapp.sync.importer import ImportResult
 class SyncService:
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: Called before bundles are imported (the composition root sets a backup).
+        self.before_import: Callable[[], object] | None = None
 
     def fingerprint(self) -> str:
         return DeviceKeys.of(self.store.require_device()).public.fingerprint
@@ -41,24 +53,54 @@ class SyncService:
         team_id = sync_store.team_id_by_number(self.store.db, team_number)
         if team_id is None:
             raise InvalidInput("error.sync.unknown_team", team=team_number)
-        enrollment.enroll(self.store, request, team_id, actor)
-        manifest = export.write_roster(self.store, team_number, out)
+        with self.store.unit_of_work(actor) as db:
+            enrollment.enroll(self.store, request, team_id, actor)
+            note(self.store, db, actor, DEVICE_ENROLLED, request["device_id"], team=team_number)
+        with file_errors(out):
+            manifest = export.write_roster(self.store, team_number, out)
+        self._audit(actor, ROSTER_EXPORTED, manifest["bundle_id"], team=team_number)
         return request, manifest
 
     def revoke(self, device_id: str, actor: str) -> None:
         self._office()
-        enrollment.revoke(self.store, device_id, actor)
+        with self.store.unit_of_work(actor) as db:
+            enrollment.revoke(self.store, device_id, actor)
+            note(self.store, db, actor, DEVICE_REVOKED, device_id)
 
-    def export(self, out: Path, progress: Callable[[int], None] | None = None) -> ExportResult:
-        return export.export_changes(self.store, out, progress)
+    def export(
+        self,
+        out: Path,
+        progress: Callable[[int], None] | None = None,
+        actor: str = CLI_ACTOR,
+    ) -> ExportResult:
+        """A full or read-only stick is refused with a clear error and no half file;
+        nothing is marked as sent: only the office's ack ever is."""
+        with file_errors(out):
+            result = export.export_changes(self.store, out, progress)
+        self._audit(actor, BUNDLE_EXPORTED, "", first=result.seq_from, last=result.seq_to)
+        return result
 
     def import_files(
-        self, paths: list[Path], on_result: Callable[[ImportResult], None] | None = None
+        self,
+        paths: list[Path],
+        on_result: Callable[[ImportResult], None] | None = None,
+        actor: str = CLI_ACTOR,
     ) -> list[ImportResult]:
-        return importer.import_files(self.store, paths, on_result)
+        """Each bundle applies (and is audited) in one transaction; the database is
+        backed up first, once per call, when `before_import` is set."""
+        if self.before_import is not None and paths:
+            self.before_import()
+        return importer.import_files(self.store, paths, on_result, actor)
 
-    def roster(self, team_number: int, out: Path) -> dict[str, Any]:
-        return export.write_roster(self.store, team_number, out)
+    def roster(self, team_number: int, out: Path, actor: str = CLI_ACTOR) -> dict[str, Any]:
+        with file_errors(out):
+            manifest = export.write_roster(self.store, team_number, out)
+        self._audit(actor, ROSTER_EXPORTED, manifest["bundle_id"], team=team_number)
+        return manifest
+
+    def _audit(self, actor: str, action: str, target: str, **detail: Any) -> None:
+        with self.store.unit_of_work(actor) as db:
+            note(self.store, db, actor, action, target, **detail)
 
     def force_held(self, device_id: str) -> list[ImportResult]:
         self._office()
@@ -112,6 +154,16 @@ class SyncService:
                     "resolved_by": actor,
                     "resolved_at": iso(self.store.clock.now()),
                 },
+            )
+            # The chosen value may be a phone or a name: the conflict row keeps it.
+            note(
+                self.store,
+                db,
+                actor,
+                CONFLICT_RESOLVED,
+                conflict_id,
+                entity=conflict["entity"],
+                field=conflict["field"],
             )
 
     def status(self) -> dict[str, Any]:

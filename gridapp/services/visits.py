@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from gridapp.audit_actions import VOIDED
 from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
+from gridapp.services.audit import note
 from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
 
@@ -187,6 +189,8 @@ class VisitService:
                     "voided_at": iso(now),
                 },
             )
+            # The reason is free text a person typed: it stays in the void record.
+            note(self.store, db, actor, VOIDED, record_id, entity=entity, void=void_id)
         return void_id
 
     def add_online_answer(

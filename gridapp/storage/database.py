@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,8 +78,20 @@ def classify(exc: sqlite3.Error, where: Path | str | None) -> Exception:
         return DiskFull(path=path)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return ReadOnlyLocation(path=path)
+    if "disk i/o" in text and _nearly_full(where):
+        # A full disk often reaches SQLite as an I/O error (the -shm cannot grow).
+        return DiskFull(path=path)
     if "not a database" in text or "malformed" in text or "disk i/o" in text:
         return UnreadableFile(path=path)
     if isinstance(exc, sqlite3.OperationalError) and "no such" not in text:
         return EnvironmentFault(path=path, detail=str(exc))
     return exc
+
+
+def _nearly_full(where: Path | str | None) -> bool:
+    if where is None:
+        return False
+    try:
+        return shutil.disk_usage(Path(where).parent).free < 256 * 1024
+    except OSError:
+        return False

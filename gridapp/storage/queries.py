@@ -265,3 +265,21 @@ def is_voided(db: Database, entity: str, record_id: str) -> bool:
         ).fetchone()
         is not None
     )
+
+
+def household_phones(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
+    """Each household's phone numbers (head first, as the household page lists them).
+    Full numbers: callers mask them, or reveal them through an audited service."""
+    found: dict[str, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for household_id, number in db.execute(
+            f"""SELECT r.household_id, p.number FROM resident r JOIN phone p
+                ON p.resident_id = r.id WHERE r.household_id IN ({marks})
+                ORDER BY r.household_id, (r.relation = 'head') DESC, r.is_owner DESC,
+                         r.rowid, p.rowid""",
+            chunk,
+        ):
+            found[household_id].append(number)
+    return found

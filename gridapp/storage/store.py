@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from gridapp.clock import Clock, Hlc, SystemClock, epoch_ms, iso
 from gridapp.errors import InvalidInput
 from gridapp.ids import uuid7
-from gridapp.storage import schema
+from gridapp.storage import audit, backup, schema
 from gridapp.storage.database import open_database, translate_sqlite_errors
 
 log = logging.getLogger("gridapp.storage")
@@ -54,8 +54,15 @@ class Store:
     def open(cls, path: Path | None, clock: Clock | None = None) -> Store:
         with translate_sqlite_errors(path):
             db = open_database(path)
+            made = backup.before_migration(db, path, clock or SystemClock())
             schema.migrate(db)
-        return cls(db, clock, path)
+        store = cls(db, clock, path)
+        if made is not None:
+            with translate_sqlite_errors(path), store._transaction():
+                audit.append(
+                    db, iso(store.clock.now()), "system", "backup_made", made, kind="pre-migration"
+                )
+        return store
 
     @classmethod
     def open_in(cls, data_dir: Path, clock: Clock | None = None) -> Store:

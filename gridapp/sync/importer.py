@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from gridapp.audit_actions import BUNDLE_IMPORTED, SYSTEM_ACTOR
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
 from gridapp.errors import GridappError
-from gridapp.storage import changelog, sync_store
+from gridapp.storage import audit, changelog, sync_store
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.schema import SYNCED_TABLES, migrations
 from gridapp.storage.store import Store
@@ -41,23 +42,26 @@ class ImportResult:
 
 
 def import_files(
-    store: Store, paths: list[Path], on_result: Callable[[ImportResult], None] | None = None
+    store: Store,
+    paths: list[Path],
+    on_result: Callable[[ImportResult], None] | None = None,
+    actor: str = SYSTEM_ACTOR,
 ) -> list[ImportResult]:
     results = []
     for path in paths:
-        result = import_file(store, path)
+        result = import_file(store, path, actor)
         results.append(result)
         if on_result:
             on_result(result)
     return results
 
 
-def import_file(store: Store, path: Path) -> ImportResult:
+def import_file(store: Store, path: Path, actor: str = SYSTEM_ACTOR) -> ImportResult:
     try:
         role = store.require_device().role
         if role == "office":
-            return _import_sync(store, path)
-        return _import_roster(store, path)
+            return _import_sync(store, path, actor)
+        return _import_roster(store, path, actor)
     except BundleRefused as exc:
         kept = _keep_aside(store, path, exc)
         log.warning("refused %s: %s", path.name, exc)
@@ -96,7 +100,7 @@ def _check_common(store: Store, manifest: Manifest, name: str) -> None:
         raise BundleRefused("clock", file=name, at=iso(created))
 
 
-def _import_sync(store: Store, path: Path) -> ImportResult:
+def _import_sync(store: Store, path: Path, actor: str) -> ImportResult:
     db = store.db
     me = keys_of(store)
     known = [
@@ -125,9 +129,9 @@ def _import_sync(store: Store, path: Path) -> ImportResult:
             return _hold(store, path, manifest, signer.device_id, peer)
         # A new file whose changes were all merged from other files is still read: a
         # cloned laptop reuses sequence numbers with different content.
-        applied = _apply_sync(store, reader, manifest, signer.device_id, me, path.name)
+        applied = _apply_sync(store, reader, manifest, signer.device_id, me, path.name, actor)
     result = ImportResult(path.name, "applied" if applied else "already", applied=applied)
-    _release_held(store, signer.device_id)
+    _release_held(store, signer.device_id, actor)
     return result
 
 
@@ -157,7 +161,7 @@ def _hold(
     )
 
 
-def _release_held(store: Store, device_id: str) -> None:
+def _release_held(store: Store, device_id: str, actor: str = SYSTEM_ACTOR) -> None:
     """Apply held bundles that the sequence now reaches."""
     progress = True
     while progress:
@@ -165,7 +169,7 @@ def _release_held(store: Store, device_id: str) -> None:
         applied_seq = sync_store.peer(store.db, device_id)["applied_seq"]
         for held in sync_store.held(store.db, device_id):
             if held["seq_from"] <= applied_seq + 1:
-                result = import_file(store, Path(held["path"]))
+                result = import_file(store, Path(held["path"]), actor)
                 with store.replaying() as db:
                     sync_store.release(db, held["bundle_id"])
                 if result.status == "applied":
@@ -197,6 +201,7 @@ def _apply_sync(
     device_id: str,
     me: DeviceKeys,
     name: str,
+    actor: str,
 ) -> int:
     now = store.clock.now()
     received = iso(now)
@@ -241,7 +246,22 @@ def _apply_sync(
         )
         sync_store.save_peer(db, peer)
         sync_store.mark_imported(db, manifest["bundle_id"], device_id, "sync", applied, received)
+        _audit(db, received, actor, manifest, device_id, applied)
     return applied
+
+
+def _audit(db: Any, at: str, actor: str, manifest: Manifest, sender: str, applied: int) -> None:
+    """In the import's own transaction: the bundle and its audit line land together."""
+    audit.append(
+        db,
+        at,
+        actor,
+        BUNDLE_IMPORTED,
+        str(manifest["bundle_id"]),
+        kind=manifest.kind,
+        sender=sender,
+        applied=applied,
+    )
 
 
 def _flush(db: Any, batch: list[ChangeEntry], received: str) -> None:
@@ -280,7 +300,7 @@ def _entry(record: dict[str, Any], name: str) -> tuple[ChangeEntry, int]:
     return entry, wall
 
 
-def _import_roster(store: Store, path: Path) -> ImportResult:
+def _import_roster(store: Store, path: Path, actor: str) -> ImportResult:
     me = keys_of(store)
     db = store.db
     anchor = sync_store.office_anchor(db)
@@ -307,7 +327,9 @@ def _import_roster(store: Store, path: Path) -> ImportResult:
         _check_common(store, manifest, path.name)
         if sync_store.was_imported(db, manifest["bundle_id"]):
             return ImportResult(path.name, "already")
-        applied = _apply_roster(store, reader, manifest, me, path.name, anchor is None, signer)
+        applied = _apply_roster(
+            store, reader, manifest, me, path.name, anchor is None, signer, actor
+        )
     return ImportResult(path.name, "applied", applied=applied)
 
 
@@ -319,6 +341,7 @@ def _apply_roster(
     name: str,
     first: bool,
     office: PublicKeys,
+    actor: str,
 ) -> int:
     received = iso(store.clock.now())
     applied = 0
@@ -358,4 +381,5 @@ def _apply_roster(
         sync_store.mark_imported(
             db, manifest["bundle_id"], office.device_id, "roster", applied, received
         )
+        _audit(db, received, actor, manifest, office.device_id, applied)
     return applied

@@ -5,6 +5,7 @@ never block on them."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.logs import ring
+from gridapp.storage.database import classify
 
 log = logging.getLogger("gridapp.ui")
 
@@ -59,6 +61,8 @@ class ErrorPresenter:
         self.catalog = catalog
         self.log_path = log_path
         self.last_dialog: QDialog | None = None
+        #: Named in messages about the database (set by the composition root).
+        self.db_path: Path | None = None
 
     def known(self, exc: GridappError, parent: QWidget | None = None) -> QMessageBox:
         box = QMessageBox(
@@ -91,6 +95,11 @@ class ErrorPresenter:
     def handle(
         self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
+        if isinstance(exc, sqlite3.Error):
+            # A read that met the machine's fault (locked, damaged, full): a message.
+            translated = classify(exc, self.db_path)
+            if isinstance(translated, GridappError):
+                exc = translated
         if isinstance(exc, GridappError):
             log.info("refused: %s", exc)
             self.known(exc, QApplication.activeWindow())

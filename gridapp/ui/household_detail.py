@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -19,9 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridapp.audit_actions import GUI_ACTOR
 from gridapp.clock import iso, parse_iso
+from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
+from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -30,8 +35,10 @@ VOIDED_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 class HouseholdDetailView(QWidget):
-    #: A phone number was shown in full (the audit log of the trust issue listens).
+    #: A phone number was shown in full (already in the audit log by then).
     phones_revealed = Signal(str)
+    #: A reveal was refused (a GridappError for the window's error presenter).
+    failed = Signal(object)
     #: The user asked to correct or void a visit of the timeline (visit id).
     correct_requested = Signal(str)
     void_requested = Signal(str)
@@ -44,6 +51,11 @@ class HouseholdDetailView(QWidget):
         self._catalog = catalog
         self._detail: HouseholdDetail | None = None
         self._revealed = False
+        self._full_phones: dict[str, list[str]] = {}
+        # Full numbers come only through the audited service; the composition root sets
+        # `actor` to whoever is signed in (a worker code).
+        self._households = HouseholdService(read.store)
+        self.actor: Callable[[], str] = lambda: GUI_ACTOR
 
         self.title = QLabel(self)
         self.title.setObjectName("householdTitle")
@@ -107,7 +119,8 @@ class HouseholdDetailView(QWidget):
         changed = self._detail is None or household_id != self._detail.row.id
         self._detail = self._read.household(household_id) if household_id else None
         if changed:
-            self._revealed = False  # a reveal is for one household, never carried over
+            # A reveal is for one household, never carried over.
+            self._revealed, self._full_phones = False, {}
         self._fill()
 
     def current_id(self) -> str | None:
@@ -140,10 +153,19 @@ class HouseholdDetailView(QWidget):
 
     # -- internals -----------------------------------------------------------------
     def _toggle_reveal(self) -> None:
-        self._revealed = not self._revealed
-        if self._revealed and self._detail is not None:
-            self.phones_revealed.emit(self._detail.row.id)
+        if self._revealed or self._detail is None:
+            self._revealed, self._full_phones = False, {}
+            self._fill()
+            return
+        household_id = self._detail.row.id
+        try:
+            self._full_phones = self._households.reveal_phone(self.actor(), household_id)
+        except GridappError as exc:
+            self.failed.emit(exc)
+            return
+        self._revealed = True
         self._fill()
+        self.phones_revealed.emit(household_id)
 
     def _update_reveal_text(self) -> None:
         key = "ui.detail.hide_phones" if self._revealed else "ui.detail.reveal_phones"
@@ -190,7 +212,11 @@ class HouseholdDetailView(QWidget):
         self._values["callbacks"].setStyleSheet("color: #b42318;" if overdue else "")
         self.residents.setRowCount(len(detail.residents))
         for r, person in enumerate(detail.residents):
-            phones = person.phones if self._revealed else [mask_phone(p) for p in person.phones]
+            phones = (
+                self._full_phones.get(person.id, [])
+                if self._revealed
+                else [mask_phone(p) for p in person.phones]
+            )
             cells = (
                 person.name,
                 code("relation", person.relation),

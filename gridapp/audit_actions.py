@@ -1,0 +1,52 @@
+"""The names of audited actions: one place, Qt-free, so the sign-in screen, the
+services, the CLI filter (`audit --action`) and the audit screen agree on spelling.
+
+An entry names *what* was done to *which record* (ids and codes); never a name, a
+phone number or free text a person typed (storage/audit.py).
+"""
+
+from __future__ import annotations
+
+SIGN_IN = "sign_in"
+SIGN_IN_FAILED = "sign_in_failed"
+SIGN_OUT = "sign_out"
+PHONE_REVEALED = "phone_revealed"
+VOIDED = "voided"  # a visit (or online answer, suggestion, callback) voided
+CONFLICT_RESOLVED = "conflict_resolved"
+DEVICE_ENROLLED = "device_enrolled"
+DEVICE_REVOKED = "device_revoked"
+BUNDLE_IMPORTED = "bundle_imported"
+BUNDLE_EXPORTED = "bundle_exported"
+ROSTER_EXPORTED = "roster_exported"
+RECEIPT_EXPORTED = "receipt_exported"
+SHEET_EXPORTED = "sheet_exported"
+REPORT_EXPORTED = "report_exported"
+AUDIT_EXPORTED = "audit_exported"
+BACKUP_MADE = "backup_made"
+BACKUP_RESTORED = "backup_restored"
+
+#: Every action, in the order the audit screen's filter lists them.
+ALL: tuple[str, ...] = (
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    SIGN_OUT,
+    PHONE_REVEALED,
+    VOIDED,
+    CONFLICT_RESOLVED,
+    DEVICE_ENROLLED,
+    DEVICE_REVOKED,
+    BUNDLE_IMPORTED,
+    BUNDLE_EXPORTED,
+    ROSTER_EXPORTED,
+    RECEIPT_EXPORTED,
+    SHEET_EXPORTED,
+    REPORT_EXPORTED,
+    AUDIT_EXPORTED,
+    BACKUP_MADE,
+    BACKUP_RESTORED,
+)
+
+#: Who acted when nobody is signed in: the command line, start-up, the system.
+CLI_ACTOR = "cli"
+GUI_ACTOR = "gui"
+SYSTEM_ACTOR = "system"

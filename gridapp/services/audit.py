@@ -1,0 +1,143 @@
+"""The audit log as the app uses it: actions record themselves, staff read, filter,
+export and check it.
+
+Writing actions append their entry inside their own unit of work (`note`), so the
+action and its audit line commit together or not at all; read-only actions (a phone
+shown, a PDF written) call `AuditService.record`, one small transaction each.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from gridapp import audit_actions
+from gridapp.clock import iso
+from gridapp.errors import InvalidInput
+from gridapp.files import write_atomic
+from gridapp.storage import audit
+from gridapp.storage.audit import AuditEntry
+from gridapp.storage.database import translate_sqlite_errors
+from gridapp.storage.store import Store
+
+EXPORT_FORMATS = (".csv", ".xlsx")
+COLUMNS = ("seq", "at", "actor", "action", "target", "detail", "hash")
+
+#: Ids, codes, counts, format names: printable ASCII, short. A name (CJK), a path
+#: with a person's folder, or a value that is a phone number never fits.
+_SAFE_TEXT = re.compile(r"[\x20-\x7e]{0,120}")
+_PHONE_LIKE = re.compile(r"\+?[\d][\d \-]{6,}")
+
+
+def check_detail(target: str, detail: dict[str, Any]) -> None:
+    """Refuse personal data in an entry: a programming error, caught by the tests."""
+    texts = [target, *(str(k) for k in detail)]
+    for value in detail.values():
+        if value is None or isinstance(value, bool | int | float):
+            continue
+        if not isinstance(value, str):
+            raise ValueError(f"audit detail must be scalar, got {type(value).__name__}")
+        texts.append(value)
+    for text in texts:
+        if not _SAFE_TEXT.fullmatch(text) or _PHONE_LIKE.fullmatch(text):
+            raise ValueError(f"audit entries carry ids and codes only: {text[:20]!r}")
+
+
+def note(
+    store: Store, db: Database, actor: str, action: str, target: str = "", **detail: Any
+) -> int:
+    """Append inside the caller's open unit of work."""
+    check_detail(target, detail)
+    return audit.append(db, iso(store.clock.now()), actor, action, target, **detail)
+
+
+class AuditService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record(self, actor: str, action: str, target: str = "", **detail: Any) -> int:
+        """One entry in a transaction of its own (or the caller's, when one is open):
+        for actions that write nothing else, such as a sign-in or a phone shown."""
+        with self.store.unit_of_work(actor) as db:
+            return note(self.store, db, actor, action, target, **detail)
+
+    def sign_in(self, actor: str, ok: bool = True, **detail: Any) -> int:
+        """For the sign-in screen: `actor` is the worker code typed, never a name."""
+        action = audit_actions.SIGN_IN if ok else audit_actions.SIGN_IN_FAILED
+        return self.record(actor, action, actor, **detail)
+
+    def entries(
+        self,
+        action: str | None = None,
+        since: str | None = None,
+        actor: str | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """Newest first. `since` is a date (2026-11-26) or an ISO time."""
+        if action is not None and action not in audit_actions.ALL:
+            raise InvalidInput("error.audit.unknown_action", action=action)
+        if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", since):
+            raise InvalidInput("error.audit.bad_date", value=since)
+        with translate_sqlite_errors(self.store.path):
+            found = audit.entries(self.store.db, action, since, None if actor else limit)
+            rows = [e for e in found if actor is None or e.actor == actor]
+        return rows[:limit] if (actor and limit is not None) else rows
+
+    def verify(self) -> int | None:
+        """None when the chain is whole; else the seq where it breaks."""
+        with translate_sqlite_errors(self.store.path):
+            return audit.verify_chain(self.store.db)
+
+    def count(self) -> int:
+        return len(self.entries())
+
+    def export(
+        self,
+        out: Path,
+        found: Sequence[AuditEntry],
+        actor: str,
+        headers: Sequence[str] = COLUMNS,
+        action_label: Callable[[str], str] = str,
+    ) -> int:
+        """Write entries to .csv (UTF-8 with a BOM, so Excel reads the Chinese) or
+        .xlsx, atomically; the export is itself audited. Returns rows written."""
+        suffix = out.suffix.lower()
+        if suffix not in EXPORT_FORMATS:
+            raise InvalidInput("error.audit.export_format", file=out.name)
+        rows = [_cells(e, action_label) for e in found]
+        if suffix == ".csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(headers)
+            writer.writerows(rows)
+            data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        else:
+            data = _xlsx(headers, rows)
+        write_atomic(out, data)
+        self.record(actor, audit_actions.AUDIT_EXPORTED, "", format=suffix[1:], rows=len(rows))
+        return len(rows)
+
+
+def _cells(e: AuditEntry, action_label: Callable[[str], str]) -> list[Any]:
+    detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
+    return [e.seq, e.at, e.actor, action_label(e.action), e.target, detail, e.hash]
+
+
+def _xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    from openpyxl import Workbook  # heavy: load when exporting
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("audit")
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
