@@ -122,8 +122,12 @@ class MainWindow(QMainWindow):
         self.field.install(self.menuBar(), self.toolbar, self.help_menu.menuAction())
         self.office: OfficeScreens | None = None
         if not self.is_field:
-            self.office = OfficeScreens(services, catalog, self.tabs, self)
+            self.office = OfficeScreens(services, catalog, self.tabs, self, self.actor)
             self.office.install(self.menuBar(), self.help_menu.menuAction())
+            self.office.changed.connect(self.refresh)
+            self.office.failed.connect(lambda exc: self.errors.known(exc, self))
+        self.detail.actor = self.actor
+        self.detail.failed.connect(lambda exc: self.errors.known(exc, self))
 
         self.navigator.selected.connect(self._on_place_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_household_selected)
@@ -244,6 +248,11 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.status_counts)
 
     # -- behaviour -----------------------------------------------------------------
+    def actor(self) -> str:
+        """Who is acting: the worker chosen in the toolbar (the office's own code when
+        none is)."""
+        return self.field.worker_code() or "OFFICE"
+
     def _on_place_selected(self, kind: str, record_id: str) -> None:
         read = self.services.read
         if kind == "building":

@@ -2,55 +2,43 @@
 办公 menu (名册导入, 报表, 备份, 审计日志).
 
 Each screen is built the first time it is shown, so the desktop opens as fast for the
-office as for a laptop, and a screen nobody opens costs nothing.
+office as for a laptop, and a screen nobody opens costs nothing. Screens that change
+data say so with a signal; the window then refreshes everything shown (the dashboard
+included), as it does after a bundle import.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMenuBar, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QMenuBar, QTabWidget, QVBoxLayout, QWidget
 
+from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 
-
-@dataclass(frozen=True)
-class Screen:
-    """A screen class named by module and class, built with (services, catalog, parent)."""
-
-    key: str  # catalog key of its title
-    module: str
-    cls: str
-
-    def build(self, services: Services, catalog: Catalog, parent: QWidget) -> QWidget:
-        factory = getattr(importlib.import_module(self.module), self.cls)
-        widget: QWidget = factory(services, catalog, parent)
-        return widget
+Factory = Callable[["OfficeScreens", QWidget], QWidget]
 
 
 class LazyTab(QWidget):
     """A tab page that builds its screen on first show."""
 
-    def __init__(
-        self, screen: Screen, services: Services, catalog: Catalog, parent: QWidget
-    ) -> None:
+    def __init__(self, key: str, factory: Factory, office: OfficeScreens, parent: QWidget) -> None:
         super().__init__(parent)
-        self.spec = screen
-        self.services = services
-        self.catalog = catalog
-        self.setObjectName(f"tab_{screen.cls}")
+        self.key = key
+        self.factory = factory
+        self.office = office
+        self.setObjectName(f"tab_{key.rsplit('.', 1)[-1]}")
         self.inner: QWidget | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
     def ensure(self) -> QWidget:
         if self.inner is None:
-            self.inner = self.spec.build(self.services, self.catalog, self)
+            self.inner = self.factory(self.office, self)
             self._layout.addWidget(self.inner)
         return self.inner
 
@@ -63,43 +51,122 @@ class LazyTab(QWidget):
             self.inner.refresh()
 
 
-class OfficeScreens:
+# -- the screens (imported when first used) -------------------------------------------
+def _forecast(office: OfficeScreens, parent: QWidget) -> QWidget:
+    from gridapp.ui.forecast_view import ForecastView
+
+    view = ForecastView(office.services, office.catalog, parent=parent)
+    view.failed.connect(office.failed)
+    return view
+
+
+def _roster(office: OfficeScreens) -> QDialog:
+    from gridapp.ui.roster_wizard import RosterWizard
+
+    wizard = RosterWizard(office.services, office.catalog, office.actor(), office.window)
+    wizard.imported.connect(lambda _result: office.changed.emit())
+    return wizard
+
+
+def _report(office: OfficeScreens) -> QDialog:
+    from gridapp.ui.report_dialog import ReportDialog
+
+    dialog = ReportDialog(office.services, office.catalog, office.window)
+    dialog.failed.connect(office.failed)
+    return dialog
+
+
+def _dialog_of(office: OfficeScreens, widget: QWidget, key: str) -> QDialog:
+    dialog = QDialog(office.window)
+    dialog.setWindowTitle(office.catalog.tr(key))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(widget)
+    dialog.resize(960, 620)
+    return dialog
+
+
+def _audit(office: OfficeScreens) -> QDialog:
+    from gridapp.ui.audit_view import AuditView
+
+    view = AuditView(office.services.audit, office.catalog, office.actor())
+    view.failed.connect(office.failed)
+    return _dialog_of(office, view, "ui.office.audit")
+
+
+def _backup(office: OfficeScreens) -> QDialog:
+    from gridapp.ui.backup_view import BackupView
+
+    view = BackupView(office.services.backup, office.catalog, office.actor())
+    view.failed.connect(office.failed)
+    return _dialog_of(office, view, "ui.office.backup")
+
+
+class OfficeScreens(QObject):
     """Installs the office tabs and menu; `refresh()` re-reads the screens already built."""
 
-    TABS: tuple[Screen, ...] = ()
-    ACTIONS: tuple[tuple[str, Callable[[OfficeScreens], None]], ...] = ()
+    #: Data changed behind the window's back (a roster import…): refresh what is shown.
+    changed = Signal()
+    #: A GridappError for the window's error presenter.
+    failed = Signal(object)
+
+    TABS: tuple[tuple[str, Factory], ...] = (("ui.office.forecast", _forecast),)
+    ACTIONS: tuple[tuple[str, Callable[[OfficeScreens], QDialog]], ...] = (
+        ("ui.office.roster_import", _roster),
+        ("ui.office.report", _report),
+        ("ui.office.backup", _backup),
+        ("ui.office.audit", _audit),
+    )
 
     def __init__(
-        self, services: Services, catalog: Catalog, tabs: QTabWidget, parent: QWidget
+        self,
+        services: Services,
+        catalog: Catalog,
+        tabs: QTabWidget,
+        window: QWidget,
+        actor: Callable[[], str],
     ) -> None:
+        super().__init__(window)
         self.services = services
         self.catalog = catalog
         self.tabs = tabs
-        self.parent = parent
+        self.window = window
+        self.actor = actor
         self.pages: list[LazyTab] = []
         self.menu: QMenu | None = None
-        self.actions: list[tuple[str, QAction]] = []
+        self.actions: dict[str, QAction] = {}
+        self.dialog: QDialog | None = None  # the one open, kept alive while shown
 
     def install(self, bar: QMenuBar, before: QAction | None = None) -> None:
-        for screen in self.TABS:
-            page = LazyTab(screen, self.services, self.catalog, self.tabs)
+        for key, factory in self.TABS:
+            page = LazyTab(key, factory, self, self.tabs)
             self.pages.append(page)
             self.tabs.addTab(page, "")
-        if self.ACTIONS:
-            self.menu = QMenu(bar)
-            for key, run in self.ACTIONS:
-                action = QAction(self.parent)
-                action.triggered.connect(lambda _c=False, run=run: run(self))
-                self.menu.addAction(action)
-                self.actions.append((key, action))
-            if before is not None:
-                bar.insertMenu(before, self.menu)
-            else:
-                bar.addMenu(self.menu)
+        self.menu = QMenu(bar)
+        self.menu.setObjectName("officeMenu")
+        for key, make in self.ACTIONS:
+            action = QAction(self.window)
+            action.setObjectName(key.rsplit(".", 1)[-1])
+            action.triggered.connect(lambda _c=False, make=make: self.open(make))
+            self.menu.addAction(action)
+            self.actions[key] = action
+        if before is not None:
+            bar.insertMenu(before, self.menu)
+        else:
+            bar.addMenu(self.menu)
         self.retranslate(self.catalog)
 
-    def page(self, cls: str) -> LazyTab:
-        return next(p for p in self.pages if p.spec.cls == cls)
+    def open(self, make: Callable[[OfficeScreens], QDialog]) -> QDialog | None:
+        try:
+            dialog = make(self)
+        except GridappError as exc:
+            self.failed.emit(exc)
+            return None
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def page(self, key: str) -> LazyTab:
+        return next(p for p in self.pages if p.key == key)
 
     def refresh(self) -> None:
         for page in self.pages:
@@ -108,8 +175,8 @@ class OfficeScreens:
     def retranslate(self, catalog: Catalog) -> None:
         self.catalog = catalog
         for page in self.pages:
-            self.tabs.setTabText(self.tabs.indexOf(page), catalog.tr(page.spec.key))
+            self.tabs.setTabText(self.tabs.indexOf(page), catalog.tr(page.key))
         if self.menu is not None:
             self.menu.setTitle(catalog.tr("ui.menu.office"))
-        for key, action in self.actions:
+        for key, action in self.actions.items():
             action.setText(catalog.tr(key))
