@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gridapp import __version__
-from gridapp.cli import core, forms, paper, sync, visits
+from gridapp.cli import campaign, core, forms, paper, sync, visits
 from gridapp.cli.context import EXIT_BAD_INPUT, Context, Handler
 from gridapp.errors import GridappError
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
@@ -33,6 +33,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     forms.register(sub, tr)
     sync.register(sub, tr)
     paper.register(sub, tr)
+    campaign.register(sub, tr)
     return parser
 
 

@@ -17,6 +17,7 @@ from gridapp.storage.store import Store
 
 if TYPE_CHECKING:
     from gridapp.services.paper import PaperService
+    from gridapp.services.suggestions import SuggestionService
     from gridapp.services.sync import SyncService
 
 
@@ -48,6 +49,12 @@ class Services:
         from gridapp.services.paper import PaperService
 
         return PaperService(self.store)
+
+    @cached_property
+    def suggestions(self) -> SuggestionService:
+        from gridapp.services.suggestions import SuggestionService
+
+        return SuggestionService(self.store)
 
 
 __all__ = ["Services"]
