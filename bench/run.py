@@ -25,9 +25,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import backup_bench, field_bench, paper_bench, search_bench, sync_bench  # noqa: E402
+from bench import (  # noqa: E402
+    backup_bench,
+    field_bench,
+    office_bench,
+    paper_bench,
+    search_bench,
+    sync_bench,
+)
 
 BIN = Path(sys.executable).parent
+GROUPS = ("startup", "sync", "search", "paper", "field", "backup", "office")
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ def main() -> int:
     parser.add_argument("--keep", help="reuse/keep demo databases in this folder")
     parser.add_argument(
         "--only",
-        choices=("startup", "sync", "search", "paper", "field", "backup"),
+        choices=GROUPS,
         help="run one group",
     )
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
@@ -127,7 +135,14 @@ def main() -> int:
     if args.only in (None, "backup"):
         print("== backup", flush=True)
         backup_bench.run(_row)
-    if args.only in ("sync", "search", "paper", "field", "backup"):
+    if args.only in (None, "office"):
+        print("== office", flush=True)
+        root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-office-"))
+        folder = root / f"demo{args.households}"
+        if not (folder / "gridapp.db").exists():
+            print(f"built the demo in {_build_demo(folder, args.households):.1f} s", flush=True)
+        office_bench.run(_row, folder)
+    if args.only not in (None, "startup"):
         return 0
     print("== start-up", flush=True)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-bench-"))

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gridapp import __version__
-from gridapp.cli import admin, core, forms, paper, reports, roster, sync, visits
+from gridapp.cli import admin, campaign, core, forms, paper, reports, roster, sync, visits
 from gridapp.cli.context import EXIT_BAD_INPUT, Context, Handler
 from gridapp.errors import GridappError
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
@@ -37,6 +37,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     roster.register(sub, tr)
     reports.register(sub, tr)
     admin.register(sub, tr)
+    campaign.register(sub, tr)
     return parser
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from gridapp.services.paper import PaperService
     from gridapp.services.reports import ReportService
     from gridapp.services.roster import RosterService
+    from gridapp.services.suggestions import SuggestionService
     from gridapp.services.sync import SyncService
 
 
@@ -76,6 +77,12 @@ class Services:
         from gridapp.services.reports import ReportService
 
         return ReportService(self.store)
+
+    @cached_property
+    def suggestions(self) -> SuggestionService:
+        from gridapp.services.suggestions import SuggestionService
+
+        return SuggestionService(self.store)
 
 
 __all__ = ["Services"]

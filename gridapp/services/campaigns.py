@@ -1,4 +1,5 @@
-"""Campaign set-up: teams, workers, content (questionnaires, policy items), assignments."""
+"""Campaign content (questionnaires, policy items) and creation; the set-up actions
+(fields, scope, teams, workers, assignments) are in campaign_setup.py."""
 
 from __future__ import annotations
 
@@ -7,37 +8,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gridapp.clock import iso
-from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput
-from gridapp.model import Campaign, PolicyItem, Questionnaire, Team, Worker
-from gridapp.storage import content_queries, queries, records
+from gridapp.model import Campaign, PolicyItem, Questionnaire
+from gridapp.services.campaign_setup import CampaignSetup
+from gridapp.storage import content_queries, records
 from gridapp.storage.store import Store
 
 
-class CampaignService:
+class CampaignService(CampaignSetup):
     def __init__(self, store: Store) -> None:
         self.store = store
-
-    def _id(self) -> str:
-        return self.store.new_id(self.store.clock.now())
-
-    def add_team(self, actor: str, number: int, name: str) -> Team:
-        team = Team(self._id(), number, name)
-        with self.store.unit_of_work(actor) as db:
-            records.insert(db, "team", team)
-        return team
-
-    def add_worker(
-        self, actor: str, code: str, name: str, team_id: str | None, role: str = WorkerRole.FIELD
-    ) -> Worker:
-        if role not in {r.value for r in WorkerRole}:
-            raise InvalidInput("error.bad_role", role=role)
-        worker = Worker(self._id(), code.strip().upper(), name.strip(), team_id, role)
-        with self.store.unit_of_work(actor) as db:
-            if queries.worker_by_code(db, worker.code) is not None:
-                raise InvalidInput("error.duplicate_worker", code=worker.code)
-            records.insert(db, "worker", worker)
-        return worker
 
     def publish_questionnaire(self, actor: str, definition: Mapping[str, Any]) -> Questionnaire:
         """Check a definition whole (DefinitionInvalid lists every problem) and publish it
@@ -91,32 +71,6 @@ class CampaignService:
                 values["version"] = current["version"] + 1
             records.update(db, "policy_item", item_id, values)
 
-    def set_campaign_policies(self, actor: str, campaign_id: str, item_ids: list[str]) -> None:
-        """The campaign's policy set, in the order given."""
-        with self.store.unit_of_work(actor) as db:
-            current = {
-                row["policy_item_id"]: row
-                for row in content_queries.campaign_policy_rows(db, campaign_id)
-            }
-            for position, item_id in enumerate(item_ids):
-                row = current.pop(item_id, None)
-                if row is None:
-                    records.insert(
-                        db,
-                        "campaign_policy",
-                        {
-                            "id": self._id(),
-                            "campaign_id": campaign_id,
-                            "policy_item_id": item_id,
-                            "position": position,
-                        },
-                    )
-                elif row["position"] != position:
-                    records.update(db, "campaign_policy", row["id"], {"position": position})
-            for row in current.values():
-                # A record of its own rather than a delete, so laptops and reports agree.
-                records.update(db, "campaign_policy", row["id"], {"position": -1})
-
     def add_policy_item(self, actor: str, item: Mapping[str, Any]) -> PolicyItem:
         record = PolicyItem(id=self._id(), **item)
         with self.store.unit_of_work(actor) as db:
@@ -152,27 +106,3 @@ class CampaignService:
                 ),
             )
         return record
-
-    def assign_buildings(
-        self, actor: str, campaign_id: str, team_id: str, building_ids: Iterable[str]
-    ) -> int:
-        """Give buildings to a team; a building already held by another team moves."""
-        count = 0
-        with self.store.unit_of_work(actor) as db:
-            for building_id in building_ids:
-                current = queries.assignment(db, campaign_id, building_id)
-                if current is None:
-                    records.insert(
-                        db,
-                        "assignment",
-                        {
-                            "id": self._id(),
-                            "campaign_id": campaign_id,
-                            "team_id": team_id,
-                            "building_id": building_id,
-                        },
-                    )
-                elif current["team_id"] != team_id:
-                    records.update(db, "assignment", current["id"], {"team_id": team_id})
-                count += 1
-        return count

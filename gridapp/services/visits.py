@@ -66,6 +66,8 @@ class VisitService:
             worker = queries.worker_by_code(db, visit.worker_code.strip().upper())
             if worker is None:
                 raise NotFound("error.worker_not_found", code=visit.worker_code)
+            if not worker["active"]:
+                raise InvalidInput("error.worker_retired", code=worker["code"])
             if not records.exists(db, "household", visit.household_id):
                 raise NotFound("error.household_not_found", id=visit.household_id)
             if supersedes_id is not None:
@@ -211,6 +213,8 @@ class VisitService:
             worker = queries.worker_by_code(db, worker_code.strip().upper())
             if worker is None:
                 raise NotFound("error.worker_not_found", code=worker_code)
+            if not worker["active"]:
+                raise InvalidInput("error.worker_retired", code=worker["code"])
             if household_id is not None and not records.exists(db, "household", household_id):
                 raise NotFound("error.household_not_found", id=household_id)
             campaign = queries.active_campaign(db)

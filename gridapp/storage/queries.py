@@ -215,7 +215,12 @@ def _timeline(db: Database, household_id: str) -> list[TimelineEvent]:
         oid = row.pop("id")
         events.append(TimelineEvent(row.pop("answered_at"), "online_answer", oid, row))
     for row in db.query(
-        "SELECT id, created_at, category, text, status FROM suggestion WHERE household_id = ?",
+        # The status is the office's latest follow-up step; the record keeps its own.
+        """SELECT s.id, s.created_at, s.category, s.text,
+                  COALESCE((SELECT st.status FROM suggestion_status st
+                            WHERE st.suggestion_id = s.id ORDER BY st.at DESC, st.id DESC
+                            LIMIT 1), s.status) AS status
+           FROM suggestion s WHERE s.household_id = ?""",
         [household_id],
     ):
         sid = row.pop("id")

@@ -200,6 +200,14 @@ _ROSTER_SQL: dict[str, str] = {
                       WHERE v.household_id IN (SELECT id FROM _roster_household)""",
     "suggestion": """SELECT * FROM suggestion
                      WHERE household_id IN (SELECT id FROM _roster_household)""",
+    # The office's follow-up of the team's suggestions, so the laptop can tell a
+    # resident at the door where their suggestion stands. Which staff member recorded
+    # a step stays at the office: office staff are not on the team's laptop.
+    "suggestion_status": """SELECT st.id, st.suggestion_id, st.status, st.handler,
+                            st.response, NULL AS worker_id, st.at
+                            FROM suggestion_status st JOIN suggestion s
+                            ON s.id = st.suggestion_id
+                            WHERE s.household_id IN (SELECT id FROM _roster_household)""",
     "callback": "SELECT * FROM callback WHERE household_id IN (SELECT id FROM _roster_household)",
     "void": """SELECT x.* FROM void x WHERE x.record_id IN (
                  SELECT id FROM visit WHERE household_id IN (SELECT id FROM _roster_household)
@@ -236,6 +244,7 @@ ROSTER_ORDER = (
     "answer",
     "explanation",
     "suggestion",
+    "suggestion_status",
     "callback",
     "void",
     "conflict",

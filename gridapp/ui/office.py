@@ -40,6 +40,7 @@ class LazyTab(QWidget):
         if self.inner is None:
             self.inner = self.factory(self.office, self)
             self._layout.addWidget(self.inner)
+            self.inner.show()  # added while this page is being shown: show it too
         return self.inner
 
     def showEvent(self, event: Any) -> None:
@@ -47,8 +48,14 @@ class LazyTab(QWidget):
         super().showEvent(event)
 
     def refresh(self) -> None:
-        if self.inner is not None and hasattr(self.inner, "refresh"):
-            self.inner.refresh()
+        """Re-read the screen if it was built (its `refresh` or `reload`)."""
+        if self.inner is None:
+            return
+        for name in ("refresh", "reload"):
+            method = getattr(self.inner, name, None)
+            if callable(method):
+                method()
+                return
 
 
 # -- the screens (imported when first used) -------------------------------------------
@@ -57,6 +64,23 @@ def _forecast(office: OfficeScreens, parent: QWidget) -> QWidget:
 
     view = ForecastView(office.services, office.catalog, parent=parent)
     view.failed.connect(office.failed)
+    return view
+
+
+def _suggestions(office: OfficeScreens, parent: QWidget) -> QWidget:
+    from gridapp.ui.suggestions_view import SuggestionsView
+
+    view = SuggestionsView(office.services, office.catalog, office.actor(), parent)
+    view.failed.connect(office.failed)
+    return view
+
+
+def _campaign_setup(office: OfficeScreens, parent: QWidget) -> QWidget:
+    from gridapp.ui.campaign_setup import CampaignSetupView
+
+    view = CampaignSetupView(office.services, office.catalog, office.actor(), parent)
+    view.failed.connect(office.failed)
+    view.changed.connect(office.changed)
     return view
 
 
@@ -109,7 +133,11 @@ class OfficeScreens(QObject):
     #: A GridappError for the window's error presenter.
     failed = Signal(object)
 
-    TABS: tuple[tuple[str, Factory], ...] = (("ui.office.forecast", _forecast),)
+    TABS: tuple[tuple[str, Factory], ...] = (
+        ("ui.office.suggestions", _suggestions),
+        ("ui.office.forecast", _forecast),
+        ("ui.office.campaign_setup", _campaign_setup),
+    )
     ACTIONS: tuple[tuple[str, Callable[[OfficeScreens], QDialog]], ...] = (
         ("ui.office.roster_import", _roster),
         ("ui.office.report", _report),
