@@ -30,12 +30,13 @@ from bench import (  # noqa: E402
     field_bench,
     office_bench,
     paper_bench,
+    report_bench,
     search_bench,
     sync_bench,
 )
 
 BIN = Path(sys.executable).parent
-GROUPS = ("startup", "sync", "search", "paper", "field", "backup", "office")
+GROUPS = ("startup", "sync", "search", "paper", "field", "backup", "office", "report")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ def main() -> int:
     if args.only in (None, "paper"):
         print("== paper", flush=True)
         paper_bench.run(_row)
+    if args.only in (None, "report"):
+        print("== report", flush=True)
+        report_bench.run(_row)
     if args.only in (None, "field"):
         print("== field", flush=True)
         root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-field-"))

@@ -55,13 +55,18 @@ def local_time(text: str | None) -> datetime | None:
     return parse_iso(text).replace(tzinfo=None)
 
 
-def build_sheets(data: ReportData, catalog: Catalog) -> list[Sheet]:
-    return [
-        summary_sheet(data, catalog),
-        buildings_sheet(data, catalog),
-        visits_sheet(data, catalog),
-        suggestions_sheet(data, catalog),
-    ]
+def build_sheets(
+    data: ReportData,
+    catalog: Catalog,
+    keys: Sequence[str] = ("summary", "buildings", "visits", "suggestions"),
+) -> list[Sheet]:
+    builders = {
+        "summary": summary_sheet,
+        "buildings": buildings_sheet,
+        "visits": visits_sheet,
+        "suggestions": suggestions_sheet,
+    }
+    return [builders[key](data, catalog) for key in keys]
 
 
 def summary_sheet(data: ReportData, catalog: Catalog) -> Sheet:

@@ -93,13 +93,23 @@ def csv_text(value: Any, kind: str) -> str:
 def write_csv(sheet: Sheet, out: Path, progress: Progress | None = None) -> int:
     """One sheet as CSV, UTF-8 with a BOM, CRLF lines; returns the data rows written."""
     counter = _Counter(sheet.total, progress)
-    kinds = [c.kind for c in sheet.columns]
+    # csv writes text, numbers and None ("") itself: only times and shares need words.
+    special = [(n, c.kind) for n, c in enumerate(sheet.columns) if c.kind in (TIME, PERCENT)]
     with atomic_file(out) as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow([c.header for c in sheet.columns])
         for row in sheet.rows:
-            writer.writerow([csv_text(v, k) for v, k in zip(row, kinds, strict=True)])
+            if special or any(isinstance(v, datetime) for v in row):
+                cells = list(row)
+                for n, value in enumerate(cells):
+                    if isinstance(value, datetime):
+                        cells[n] = csv_text(value, TIME)
+                for n, kind in special:
+                    cells[n] = csv_text(cells[n], kind)
+                writer.writerow(cells)
+            else:
+                writer.writerow(row)
             counter.tick()
         text.flush()
         text.detach()  # the atomic writer closes the file itself

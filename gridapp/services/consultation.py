@@ -130,15 +130,28 @@ class ConsultationService:
         self, question: str = DEFAULT_QUESTION, require_attendance: bool = False
     ) -> list[CompoundForecast]:
         """One forecast per compound (each compound's owners vote on their own)."""
-        by_compound: dict[str, list[cq.HouseholdStance]] = {}
-        names: dict[str, str] = {}
-        for row in self._stances(question):
-            by_compound.setdefault(row.compound_id, []).append(row)
-            names[row.compound_id] = row.compound
-        return [
-            CompoundForecast(cid, names[cid], question, forecast(_owners(rows), require_attendance))
-            for cid, rows in by_compound.items()
-        ]
+        return _forecasts(self._stances(question), question, require_attendance)
+
+    def overview(
+        self, question: str = DEFAULT_QUESTION
+    ) -> tuple[list[StanceRow], list[CompoundForecast]]:
+        """Stances by building and every compound's forecast from one read (reports)."""
+        rows = self._stances(question)
+        return _group(rows, by_building=True), _forecasts(rows, question, False)
+
+
+def _forecasts(
+    rows: Iterable[cq.HouseholdStance], question: str, require_attendance: bool
+) -> list[CompoundForecast]:
+    by_compound: dict[str, list[cq.HouseholdStance]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        by_compound.setdefault(row.compound_id, []).append(row)
+        names[row.compound_id] = row.compound
+    return [
+        CompoundForecast(cid, names[cid], question, forecast(_owners(group), require_attendance))
+        for cid, group in by_compound.items()
+    ]
 
 
 def _owners(rows: Iterable[cq.HouseholdStance]) -> list[Owner]:

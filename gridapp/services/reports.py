@@ -17,6 +17,7 @@ from pathlib import Path
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, ReadOnlyLocation
 from gridapp.i18n import Catalog
+from gridapp.model import Counts
 from gridapp.reports import FORMATS, SHEETS
 from gridapp.reports.data import BuildingLine, DayLine, ReportData, TeamLine
 from gridapp.services.consultation import CompoundForecast, ConsultationService, StanceCounts
@@ -25,6 +26,16 @@ from gridapp.storage import stats
 from gridapp.storage.store import Store
 
 log = logging.getLogger("gridapp.reports")
+#: What a report can gather, and what each format (or CSV sheet) needs of it.
+PARTS = frozenset({"counts", "buildings", "charts", "forecast"})
+_NEEDS = {
+    "pdf": frozenset({"counts", "charts", "forecast"}),
+    "xlsx": frozenset({"counts", "buildings"}),
+    "summary": frozenset({"counts"}),
+    "buildings": frozenset({"buildings"}),
+    "visits": frozenset(),
+    "suggestions": frozenset(),
+}
 Progress = Callable[[int, int], None]
 
 
@@ -56,21 +67,26 @@ class ReportService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def data(self, day: str | None = None, question: str = "stance") -> ReportData:
+    def data(
+        self, day: str | None = None, question: str = "stance", parts: frozenset[str] = PARTS
+    ) -> ReportData:
+        """The report's figures; `parts` (of PARTS) limits the work to what a format
+        shows: a CSV of the visits needs none of the charts or the forecast."""
         db = self.store.db
         now = self.store.clock.now()
         day = report_day(day, now.date())
         campaign = rq.campaign(db) or {}
-        consultation = ConsultationService(self.store)
         notes: list[str] = []
-        try:
-            stances = {r.id: r.counts for r in consultation.stances_by_building(question=question)}
-            forecasts: list[CompoundForecast] = consultation.forecasts(question=question)
-        except InvalidInput:
-            # A questionnaire without the stance question: the report stands without
-            # the stances and the forecast, and says so.
-            stances, forecasts = {}, []
-            notes.append("ui.report.note.no_stance")
+        stances: dict[str, StanceCounts] = {}
+        forecasts: list[CompoundForecast] = []
+        if parts & {"buildings", "forecast"}:
+            try:
+                by_building, forecasts = ConsultationService(self.store).overview(question)
+                stances = {r.id: r.counts for r in by_building}
+            except InvalidInput:
+                # A questionnaire without the stance question: the report stands without
+                # the stances and the forecast, and says so.
+                notes.append("ui.report.note.no_stance")
         buildings = [
             BuildingLine(
                 r["compound"],
@@ -81,27 +97,28 @@ class ReportService:
                 r["consultations"],
                 stances.get(r["id"], StanceCounts(r["households"], unknown=r["households"])),
             )
-            for r in rq.building_progress(db)
+            for r in (rq.building_progress(db) if "buildings" in parts else [])
         ]
+        charts = "charts" in parts
         return ReportData(
             campaign=campaign.get("name", ""),
             starts_on=campaign.get("starts_on", ""),
             ends_on=campaign.get("ends_on", ""),
             day=day,
             generated_at=iso(now),
-            counts=stats.counts(db),
-            today=rq.day_figures(db, day),
+            counts=stats.counts(db) if "counts" in parts else Counts(),
+            today=rq.day_figures(db, day) if "counts" in parts else {},
             buildings=buildings,
             teams=[
                 TeamLine(r["number"], r["name"], r["households"], r["visited"])
-                for r in rq.team_coverage(db)
+                for r in (rq.team_coverage(db) if charts else [])
             ],
             daily=[
                 DayLine(r["day"], r["visits"], r["consultations"], r["newly_visited"])
-                for r in rq.daily_progress(db, day)
+                for r in (rq.daily_progress(db, day) if charts else [])
             ],
-            outcomes=rq.outcomes_on(db, day),
-            forecasts=forecasts,
+            outcomes=rq.outcomes_on(db, day) if charts else {},
+            forecasts=forecasts if "forecast" in parts else [],
             visit_total=rq.visit_count(db),
             visits=lambda: rq.visit_rows(db),
             suggestion_total=rq.suggestion_count(db),
@@ -123,7 +140,7 @@ class ReportService:
             raise InvalidInput("error.report.sheet", sheet=sheet, sheets=", ".join(SHEETS))
         if not out.parent.is_dir() or out.is_dir():
             raise ReadOnlyLocation("error.read_only", path=str(out))
-        data = self.data(day)
+        data = self.data(day, parts=_NEEDS[sheet if fmt == "csv" else fmt])
         from gridapp.reports.sheets import build_sheets
 
         if fmt == "pdf":
@@ -137,7 +154,6 @@ class ReportService:
         else:
             from gridapp.reports.tables import write_csv
 
-            chosen = next(s for s in build_sheets(data, catalog) if s.key == sheet)
-            rows = write_csv(chosen, out, progress)
+            rows = write_csv(build_sheets(data, catalog, [sheet])[0], out, progress)
         log.info("report %s written: %s (%d)", fmt, out, rows)
         return ReportResult(out, fmt, data.day, rows)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 _LATEST = """
-WITH latest AS (
+WITH latest AS MATERIALIZED (
     SELECT v.id AS visit_id, v.household_id,
            ROW_NUMBER() OVER (
                PARTITION BY v.household_id ORDER BY v.started_at DESC, v.id DESC) AS n

@@ -201,3 +201,10 @@ def test_english_sheet_names(demo_services: Services, tmp_path: Path) -> None:
     book = load_workbook(out, read_only=True)
     assert book.sheetnames == ["Summary", "Buildings", "Visits", "Suggestions"]
     book.close()
+
+
+@pytest.mark.parametrize("name", ["empty.xlsx", "empty.csv", "empty.pdf"])
+def test_an_empty_database_still_reports(services: Services, tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    services.reports.write(out, Catalog("zh_CN"), day=DAY, sheet="summary")
+    assert out.stat().st_size > 0
