@@ -16,6 +16,7 @@ from gridapp.services.visits import VisitService
 from gridapp.storage.store import Store
 
 if TYPE_CHECKING:
+    from gridapp.services.dashboard import DashboardService
     from gridapp.services.paper import PaperService
     from gridapp.services.sync import SyncService
 
@@ -48,6 +49,12 @@ class Services:
         from gridapp.services.paper import PaperService
 
         return PaperService(self.store)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from gridapp.services.dashboard import DashboardService
+
+        return DashboardService(self.store)
 
 
 __all__ = ["Services"]
