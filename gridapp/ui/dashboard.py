@@ -28,7 +28,14 @@ from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.services.dashboard import Dashboard, DashboardService
+from gridapp.services.dashboard import (
+    CallbackDue,
+    Coverage,
+    Dashboard,
+    DashboardService,
+    Laptop,
+    OpenConflict,
+)
 from gridapp.services.reading import ReadingService
 from gridapp.ui.dashboard_tables import Cell, Row, RowsTable, Tile, number, percent
 from gridapp.ui.tasks import ReadPool, SyncReadPool
@@ -232,91 +239,79 @@ class DashboardView(QWidget):
 
     def _fill_tables(self, s: Dashboard) -> None:
         tr, code = self.catalog.tr, self.catalog.code
-        col = "ui.dashboard.column."
+
+        def headers(*keys: str) -> list[str]:
+            return [tr(f"ui.dashboard.column.{k}") for k in keys]
+
+        def place(i: int, c: Coverage) -> Row:
+            lagging = c.households > 0 and c.share < LAGGING
+            names = (Cell(c.compound, i),) if c.compound else ()
+            return Row(
+                c.id,
+                (
+                    *names,
+                    Cell(c.label, i),
+                    number(c.households),
+                    number(c.visited),
+                    percent(c.share, lagging),
+                ),
+            )
+
+        def callback(_i: int, cb: CallbackDue) -> Row:
+            due = display_time(cb.due_at)
+            return Row(
+                cb.household_id,
+                (
+                    Cell(tr("ui.today.overdue", at=due) if cb.overdue else due, alert=cb.overdue),
+                    Cell(cb.household_code),
+                    Cell(cb.place),
+                    Cell(str(cb.team) if cb.team is not None else "—"),
+                    Cell(cb.note),
+                ),
+            )
+
+        def conflict(_i: int, cf: OpenConflict) -> Row:
+            return Row(
+                cf.id,
+                (
+                    Cell(cf.household_code or "—"),
+                    Cell(self._word("ui.entity.", cf.entity)),
+                    Cell(self._word("ui.field.", cf.field)),
+                    number(cf.candidates),
+                    Cell(display_time(cf.created_at)),
+                ),
+            )
+
+        def laptop(_i: int, lap: Laptop) -> Row:
+            missing = bool(lap.missing)
+            return Row(
+                lap.device_id,
+                (
+                    Cell(lap.name, alert=missing),
+                    Cell(str(lap.team) if lap.team is not None else "—"),
+                    Cell(code("device_status", lap.status), alert=lap.status == "revoked"),
+                    Cell(display_time(lap.last_bundle_at)),
+                    number(lap.applied_seq),
+                    Cell(self._missing_text(lap.missing, lap.held), alert=missing),
+                ),
+            )
+
         self.compounds.rows.set_rows(
-            [tr(col + k) for k in ("compound", "households", "visited", "coverage")],
-            [
-                Row(
-                    c.id,
-                    (
-                        Cell(c.label, i),
-                        number(c.households),
-                        number(c.visited),
-                        percent(c.share, c.share < LAGGING),
-                    ),
-                )
-                for i, c in enumerate(s.compounds)
-            ],
+            headers("compound", "households", "visited", "coverage"), s.compounds, place
         )
         self.buildings.rows.set_rows(
-            [tr(col + k) for k in ("compound", "building", "households", "visited", "coverage")],
-            [
-                Row(
-                    b.id,
-                    (
-                        Cell(b.compound, i),
-                        Cell(b.label, i),
-                        number(b.households),
-                        number(b.visited),
-                        percent(b.share, b.households > 0 and b.share < LAGGING),
-                    ),
-                )
-                for i, b in enumerate(s.buildings)
-            ],
+            headers("compound", "building", "households", "visited", "coverage"),
+            s.buildings,
+            place,
         )
         self.callbacks.rows.set_rows(
-            [tr(col + k) for k in ("due", "household", "place", "team", "note")],
-            [
-                Row(
-                    cb.household_id,
-                    (
-                        Cell(
-                            tr("ui.today.overdue", at=display_time(cb.due_at))
-                            if cb.overdue
-                            else display_time(cb.due_at),
-                            alert=cb.overdue,
-                        ),
-                        Cell(cb.household_code),
-                        Cell(cb.place),
-                        Cell(str(cb.team) if cb.team is not None else "—"),
-                        Cell(cb.note),
-                    ),
-                )
-                for cb in s.callbacks
-            ],
+            headers("due", "household", "place", "team", "note"), s.callbacks, callback
         )
         self.conflicts.rows.set_rows(
-            [tr(col + k) for k in ("household", "record", "field", "candidates", "found")],
-            [
-                Row(
-                    cf.id,
-                    (
-                        Cell(cf.household_code or "—"),
-                        Cell(self._word("ui.entity.", cf.entity)),
-                        Cell(self._word("ui.field.", cf.field)),
-                        number(cf.candidates),
-                        Cell(display_time(cf.created_at)),
-                    ),
-                )
-                for cf in s.conflicts
-            ],
+            headers("household", "record", "field", "candidates", "found"), s.conflicts, conflict
         )
         self.laptops.rows.set_rows(
-            [tr(col + k) for k in ("laptop", "team", "status", "last", "merged", "missing")],
-            [
-                Row(
-                    lap.device_id,
-                    (
-                        Cell(lap.name, alert=bool(lap.missing)),
-                        Cell(str(lap.team) if lap.team is not None else "—"),
-                        Cell(code("device_status", lap.status), alert=lap.status == "revoked"),
-                        Cell(display_time(lap.last_bundle_at)),
-                        number(lap.applied_seq),
-                        Cell(self._missing_text(lap.missing, lap.held), alert=bool(lap.missing)),
-                    ),
-                )
-                for lap in s.laptops
-            ],
+            headers("laptop", "team", "status", "last", "merged", "missing"), s.laptops, laptop
         )
         self._tab_titles(s)
 

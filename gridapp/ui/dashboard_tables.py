@@ -1,14 +1,15 @@
 """The dashboard's parts: number tiles, and one read-only table model over rows already
 made from a snapshot.
 
-A model over a list, not a QTableWidget of items: 2,500 buildings are shown by
-handing the list over (one reset), and the view asks only for the cells on screen,
-so the UI thread's share of a refresh stays small at any campaign size.
+A model over the snapshot's own list, not a QTableWidget of items: 2,500 buildings are
+shown by handing the list over (one reset); a row's cells are made when the view
+first asks for them, which is for the rows on screen only (or all, once, when the
+user sorts), so the UI thread's share of a refresh stays small at any campaign size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,16 +57,32 @@ class RowsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._headers: list[str] = []
-        self._rows: Sequence[Row] = ()
+        self._items: Sequence[Any] = ()
+        self._make: Callable[[int, Any], Row] = lambda _i, row: row
+        self._made: dict[int, Row] = {}
         self._alert = QBrush(ALERT)
 
-    def set_rows(self, headers: list[str], rows: Sequence[Row]) -> None:
+    def set_rows(
+        self,
+        headers: list[str],
+        items: Sequence[Any],
+        make: Callable[[int, Any], Row] | None = None,
+    ) -> None:
+        """Show `items`; `make(index, item)` turns one into its Row when first needed
+        (without it, the items are Rows already)."""
         self.beginResetModel()
-        self._headers, self._rows = headers, rows
+        self._headers, self._items, self._made = headers, items, {}
+        self._make = make or (lambda _i, row: row)
         self.endResetModel()
 
+    def _row(self, index: int) -> Row:
+        row = self._made.get(index)
+        if row is None:
+            row = self._made[index] = self._make(index, self._items[index])
+        return row
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
@@ -84,7 +101,7 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self._row(index.row())
         cell = row.cells[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
@@ -99,10 +116,10 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def text(self, row: int, column: int) -> str:
-        return self._rows[row].cells[column].text
+        return self._row(row).cells[column].text
 
     def row_id(self, row: int) -> str:
-        return self._rows[row].id
+        return self._row(row).id
 
 
 class RowsTable(QTableView):
