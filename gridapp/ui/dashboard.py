@@ -158,7 +158,7 @@ class DashboardView(QWidget):
         def work(read: ReadingService) -> Dashboard | _Failed:
             try:
                 return DashboardService(read.store).snapshot(campaign, now)
-            except GridappError as exc:  # a locked or unreadable database: say so
+            except Exception as exc:  # handed back, so the next refresh is not stuck
                 return _Failed(exc)
 
         self.pool.submit(work, self._arrived)
@@ -166,7 +166,9 @@ class DashboardView(QWidget):
     def _arrived(self, result: Dashboard | _Failed) -> None:
         self._loading = False
         if isinstance(result, _Failed):
-            assert isinstance(result.exc, GridappError)
+            if not isinstance(result.exc, GridappError):
+                raise result.exc  # our bug: the crash handler reports it
+            # A locked or unreadable database: say so, keep the figures shown.
             self.status.setText(self.catalog.error(result.exc))
         else:
             self.show_snapshot(result)
