@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import (  # noqa: E402
     backup_bench,
+    dashboard_bench,
     field_bench,
     office_bench,
     paper_bench,
@@ -36,7 +37,7 @@ from bench import (  # noqa: E402
 )
 
 BIN = Path(sys.executable).parent
-GROUPS = ("startup", "sync", "search", "paper", "field", "backup", "office", "report")
+GROUPS = ("startup", "sync", "search", "paper", "field", "backup", "office", "report", "dashboard")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def main() -> int:
         help="run one group",
     )
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
+    parser.add_argument("--visits", type=int, default=200_000, help="dashboard: visits")
     args = parser.parse_args()
     if args.only in (None, "sync"):
         print("== sync", flush=True)
@@ -146,6 +148,11 @@ def main() -> int:
         if not (folder / "gridapp.db").exists():
             print(f"built the demo in {_build_demo(folder, args.households):.1f} s", flush=True)
         office_bench.run(_row, folder)
+    if args.only in (None, "dashboard"):
+        print("== dashboard", flush=True)
+        dashboard_bench.run(
+            _row, args.households, args.visits, Path(args.keep) if args.keep else None
+        )
     if args.only not in (None, "startup"):
         return 0
     print("== start-up", flush=True)

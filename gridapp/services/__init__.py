@@ -19,6 +19,7 @@ from gridapp.storage.store import Store
 
 if TYPE_CHECKING:
     from gridapp.services.consultation import ConsultationService
+    from gridapp.services.dashboard import DashboardService
     from gridapp.services.paper import PaperService
     from gridapp.services.reports import ReportService
     from gridapp.services.roster import RosterService
@@ -83,6 +84,12 @@ class Services:
         from gridapp.services.suggestions import SuggestionService
 
         return SuggestionService(self.store)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from gridapp.services.dashboard import DashboardService
+
+        return DashboardService(self.store)
 
 
 __all__ = ["Services"]

@@ -424,6 +424,13 @@ def m007_audit(db: Database) -> None:
     audit.create(db)
 
 
+@migrations()
+def m008_dashboard_indexes(db: Database) -> None:
+    """Live in-person visits by household from the index alone (the dashboard's coverage
+    and first-visit day, households visited): no sort of every visit."""
+    db.execute("CREATE INDEX visit_mode_household ON visit(mode, household_id, started_at, id)")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     pending = [m.name for m in migrations.pending(db)]

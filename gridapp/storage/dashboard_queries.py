@@ -1,0 +1,109 @@
+"""SQL for the office dashboard: every figure aggregated in the database, so a
+100,000-household campaign comes back as a few thousand small rows.
+
+Definitions are the ones of stats.py (CLI.md "The counts"): a household is visited when
+it has a live `in_person` visit; a callback is open while `OPEN_CALLBACK` holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlite_utils import Database
+
+from gridapp.storage.stats import OPEN_CALLBACK
+
+#: Each visited household with the moment of its first live in-person visit (walks
+#: the index of m008_dashboard_indexes in household order: no sort, no table rows).
+_FIRST_VISIT = """
+SELECT household_id, min(started_at) AS first_at FROM live_visit
+WHERE mode = 'in_person' GROUP BY household_id
+"""
+
+
+@contextmanager
+def one_snapshot(db: Database) -> Iterator[None]:
+    """Run several reads on one database snapshot (WAL), so the tiles, the charts and
+    the tables agree even while a bundle import commits beside them."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def campaign(db: Database, campaign_id: str | None) -> dict[str, Any] | None:
+    """The campaign asked for, else the active one (latest start)."""
+    if campaign_id is not None:
+        return next(db.query("SELECT * FROM campaign WHERE id = ?", [campaign_id]), None)
+    return next(
+        db.query("SELECT * FROM campaign WHERE status = 'active' ORDER BY starts_on DESC LIMIT 1"),
+        None,
+    )
+
+
+def buildings(db: Database, campaign_id: str | None) -> list[tuple[Any, ...]]:
+    """(building id, compound id, compound name, number, team id, households) in walking
+    order; the team is the one the campaign assigned (any assignment without one)."""
+    return db.execute(
+        """SELECT b.id, c.id, c.name, b.number,
+                  (SELECT a.team_id FROM assignment a WHERE a.building_id = b.id
+                     AND (:campaign IS NULL OR a.campaign_id = :campaign)
+                   ORDER BY a.rowid LIMIT 1),
+                  (SELECT count(*) FROM household h WHERE h.building_id = b.id)
+           FROM building b JOIN compound c ON c.id = b.compound_id
+           ORDER BY c.created_at, c.name, b.sort_key, b.number""",
+        {"campaign": campaign_id},
+    ).fetchall()
+
+
+def first_visits_by_building_day(db: Database) -> list[tuple[str, str, int]]:
+    """(building id, day, households whose first live in-person visit fell on that day):
+    coverage per place and the cumulative curve per day, from one pass over visits."""
+    return db.execute(
+        f"""SELECT h.building_id, substr(f.first_at, 1, 10) AS day, count(*)
+            FROM ({_FIRST_VISIT}) f JOIN household h ON h.id = f.household_id
+            GROUP BY h.building_id, day"""
+    ).fetchall()
+
+
+def visits_by_day_outcome(db: Database) -> list[tuple[str, str, int]]:
+    """(day, outcome, live visits of any mode); times are stored in China time, so the
+    first ten characters are the local date."""
+    return db.execute(
+        """SELECT substr(started_at, 1, 10) AS day, outcome, count(*) FROM live_visit
+           GROUP BY day, outcome"""
+    ).fetchall()
+
+
+def teams(db: Database) -> list[tuple[str, int, str]]:
+    return db.execute("SELECT id, number, name FROM team ORDER BY number").fetchall()
+
+
+def open_callbacks(db: Database, now: str, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """(how many open callbacks are overdue, the first `limit` of them due first with
+    where they are): the open set is computed once for both."""
+    rows = list(
+        db.query(
+            f"""WITH due AS (
+                  SELECT c.id, c.household_id, c.due_at, c.note,
+                         sum(c.due_at < :now) OVER () AS overdue
+                  FROM callback c WHERE {OPEN_CALLBACK}
+                  ORDER BY c.due_at, c.id LIMIT :limit)
+            SELECT due.*, h.code, co.name AS compound, b.number AS building, h.unit, h.room,
+                   (SELECT t.number FROM assignment a JOIN team t ON t.id = a.team_id
+                    WHERE a.building_id = b.id ORDER BY a.rowid LIMIT 1) AS team
+            FROM due JOIN household h ON h.id = due.household_id
+            JOIN building b ON b.id = h.building_id JOIN compound co ON co.id = b.compound_id
+            ORDER BY due.due_at, due.id""",
+            {"now": now, "limit": limit},
+        )
+    )
+    return (int(rows[0]["overdue"]) if rows else 0), rows
