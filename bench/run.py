@@ -8,6 +8,9 @@ window shown (the process prints READY then), `gridapp --demo` on a ready-built
 2,000-household demo vs a bare PySide6 QMainWindow process. Memory: resident set
 size at that moment, gridapp on the 100,000-household demo vs the bare window.
 Both run with QT_QPA_PLATFORM=offscreen so no display server is measured.
+
+`--only soak [--kills N] [--seed S] [--json]` runs the SIGKILL crash soak instead
+(bench/soak.py): figures, not ratios, and a non-zero exit if anything was lost.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import field_bench, paper_bench, search_bench, sync_bench  # noqa: E402
+from bench import field_bench, paper_bench, search_bench, soak, sync_bench  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -102,10 +105,19 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--keep", help="reuse/keep demo databases in this folder")
     parser.add_argument(
-        "--only", choices=("startup", "sync", "search", "paper", "field"), help="run one group"
+        "--only",
+        choices=("startup", "sync", "search", "paper", "field", "soak"),
+        help="run one group (soak, the SIGKILL crash soak, runs only when named)",
     )
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
+    parser.add_argument("--kills", type=int, default=200, help="soak: SIGKILLs to deliver")
+    parser.add_argument("--seed", type=int, default=1, help="soak: random seed")
+    parser.add_argument("--json", action="store_true", help="soak: figures as JSON")
     args = parser.parse_args()
+    if args.only == "soak":
+        figures = soak.run(args.kills, args.seed, Path(args.keep) if args.keep else None)
+        soak.print_figures(figures, args.json)
+        return 0 if figures.ok else 1
     if args.only in (None, "sync"):
         print("== sync", flush=True)
         sync_bench.run(_row, args.changes)

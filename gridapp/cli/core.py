@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from gridapp.cli import privacy
 from gridapp.cli.context import Context
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import InvalidInput
@@ -159,6 +160,7 @@ def register(sub: Any, tr: Any) -> None:
     p = csub.add_parser("show", help=tr("cli.help.campaign_show"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_campaign_show)
+    privacy.register(csub, tr)
 
     household = sub.add_parser("household", help=tr("cli.help.household"))
     hsub = household.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -10,6 +10,7 @@ from gridapp.services.device import DeviceService
 from gridapp.services.drafts import DraftService
 from gridapp.services.field import FieldService
 from gridapp.services.households import HouseholdService
+from gridapp.services.privacy import PrivacyService
 from gridapp.services.reading import ReadingService
 from gridapp.services.search import SearchService
 from gridapp.services.visits import VisitService
@@ -34,6 +35,7 @@ class Services:
         self.read = ReadingService(store)
         self.drafts = DraftService(store)
         self.field = FieldService(store)
+        self.privacy = PrivacyService(store)
 
     # Sync (libsodium) and paper (reportlab, qrcode) load on first use, so the desktop
     # opens without paying for them.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from gridapp.storage import audit, changelog, drafts, search_index
+from gridapp.storage import audit, changelog, drafts, purge, search_index
 
 migrations = Migrations("gridapp")
 
@@ -422,6 +422,13 @@ def m006_office(db: Database) -> None:
 def m007_audit(db: Database) -> None:
     """The audit log of sensitive actions: local, append-only, hash-chained."""
     audit.create(db)
+
+
+@migrations()
+def m008_privacy(db: Database) -> None:
+    """Purges of a closed campaign's personal data: the households purged (so late
+    bundles cannot bring it back) and the change log's redaction switch."""
+    purge.create(db)
 
 
 def migrate(db: Database) -> list[str]:
