@@ -72,10 +72,11 @@ def campaign_households(db: Database, campaign_id: str, team_id: str | None = No
             " ON a.building_id = h.building_id WHERE a.team_id = ?)"
         )
         params.append(team_id)
+    params.append(campaign_id)
     sql = f"""{_SCOPE}
         SELECT household_id FROM scope WHERE campaign_id = ?{team}
         EXCEPT SELECT s.household_id FROM scope s JOIN campaign c ON c.id = s.campaign_id
-               WHERE c.status <> 'closed'
+               WHERE c.status <> 'closed' AND c.id <> ?
         ORDER BY 1"""
     return [row[0] for row in db.execute(sql, params)]
 
