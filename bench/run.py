@@ -8,6 +8,9 @@ window shown (the process prints READY then), `gridapp --demo` on a ready-built
 2,000-household demo vs a bare PySide6 QMainWindow process. Memory: resident set
 size at that moment, gridapp on the 100,000-household demo vs the bare window.
 Both run with QT_QPA_PLATFORM=offscreen so no display server is measured.
+
+`--only soak [--kills N] [--seed S] [--json]` runs the SIGKILL crash soak instead
+(bench/soak.py): figures, not ratios, and a non-zero exit if anything was lost.
 """
 
 from __future__ import annotations
@@ -33,11 +36,23 @@ from bench import (  # noqa: E402
     paper_bench,
     report_bench,
     search_bench,
+    soak,
     sync_bench,
 )
 
 BIN = Path(sys.executable).parent
-GROUPS = ("startup", "sync", "search", "paper", "field", "backup", "office", "report", "dashboard")
+GROUPS = (
+    "startup",
+    "sync",
+    "search",
+    "paper",
+    "field",
+    "backup",
+    "office",
+    "report",
+    "dashboard",
+    "soak",
+)
 
 
 @dataclass(frozen=True)
@@ -114,11 +129,18 @@ def main() -> int:
     parser.add_argument(
         "--only",
         choices=GROUPS,
-        help="run one group",
+        help="run one group (soak, the SIGKILL crash soak, runs only when named)",
     )
+    parser.add_argument("--kills", type=int, default=200, help="soak: SIGKILLs to deliver")
+    parser.add_argument("--seed", type=int, default=1, help="soak: random seed")
+    parser.add_argument("--json", action="store_true", help="soak: figures as JSON")
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
     parser.add_argument("--visits", type=int, default=200_000, help="dashboard: visits")
     args = parser.parse_args()
+    if args.only == "soak":
+        figures = soak.run(args.kills, args.seed, Path(args.keep) if args.keep else None)
+        soak.print_figures(figures, args.json)
+        return 0 if figures.ok else 1
     if args.only in (None, "sync"):
         print("== sync", flush=True)
         sync_bench.run(_row, args.changes)

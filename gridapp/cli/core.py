@@ -9,6 +9,7 @@ from typing import Any
 
 from gridapp.audit_actions import CLI_ACTOR
 from gridapp.cli import campaign as campaign_cli
+from gridapp.cli import privacy
 from gridapp.cli.context import Context
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import InvalidInput
@@ -177,6 +178,7 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_campaign_show)
     campaign_cli.register_campaign(csub, tr)
+    privacy.register(csub, tr)
 
     household = sub.add_parser("household", help=tr("cli.help.household"))
     hsub = household.add_subparsers(dest="action", required=True, metavar="ACTION")

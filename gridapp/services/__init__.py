@@ -12,6 +12,7 @@ from gridapp.services.device import DeviceService
 from gridapp.services.drafts import DraftService
 from gridapp.services.field import FieldService
 from gridapp.services.households import HouseholdService
+from gridapp.services.privacy import PrivacyService
 from gridapp.services.reading import ReadingService
 from gridapp.services.search import SearchService
 from gridapp.services.visits import VisitService
@@ -43,6 +44,7 @@ class Services:
         self.field = FieldService(store)
         self.audit = AuditService(store)
         self.backup = BackupService(store)
+        self.privacy = PrivacyService(store)
 
     # Sync (libsodium) and paper (reportlab, qrcode) load on first use, so the desktop
     # opens without paying for them.

@@ -9,7 +9,8 @@ from typing import Any
 
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
-from gridapp.storage import changelog, sync_store
+from gridapp.privacy import filter_roster
+from gridapp.storage import changelog, purge, sync_store
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.schema import schema_version
 from gridapp.storage.store import Store
@@ -94,15 +95,23 @@ def write_roster(store: Store, team_number: int, out: Path) -> dict[str, Any]:
         raise InvalidInput("error.sync.no_laptops", team=team_number)
     keys = keys_of(store)
     now = store.clock.now()
+    closed = purge.closed_campaign_ids(db)
 
     def payload() -> Iterator[dict[str, Any]]:
         for laptop in laptops:
             peer = sync_store.peer(db, laptop["id"])
             yield {"t": "ack", "device": laptop["id"], "seq": peer["applied_seq"]}
+        # Closed campaigns: the team's laptops purge these households first, and the
+        # rows below come without their personal data (docs/privacy.md).
+        orders = [(c, purge.campaign_households(db, c, team_id)) for c in closed]
+        for campaign_id, households in orders:
+            if households:
+                yield {"t": "purge", "campaign": campaign_id, "households": households}
+        purged = {h for _, households in orders for h in households}
         yield {"t": "row", "table": "device", "row": sync_store.device(db, keys.device_id)}
         for laptop in laptops:
             yield {"t": "row", "table": "device", "row": laptop}
-        for table, row in sync_store.roster_rows(db, team_id):
+        for table, row in filter_roster(sync_store.roster_rows(db, team_id), purged):
             yield {"t": "row", "table": table, "row": row}
 
     office = keys.public

@@ -14,7 +14,8 @@ from typing import Any
 from gridapp.audit_actions import BUNDLE_IMPORTED, SYSTEM_ACTOR
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
 from gridapp.errors import GridappError
-from gridapp.storage import audit, changelog, sync_store
+from gridapp.privacy import comparable
+from gridapp.storage import audit, changelog, purge, sync_store
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.schema import SYNCED_TABLES, migrations
 from gridapp.storage.store import Store
@@ -220,7 +221,8 @@ def _apply_sync(
                 raise BundleRefused("payload", file=name, detail="seq range")
             if entry.seq < expected:
                 logged = sync_store.logged_entry(db, device_id, entry.seq)
-                if logged is not None and logged != entry:
+                # Personal values may be purged on either side since (docs/privacy.md).
+                if logged is not None and comparable(logged) != comparable(entry):
                     # Same laptop, same seq, different change: a cloned or restored disk.
                     raise BundleRefused("cloned", file=name, seq=entry.seq)
                 continue
@@ -266,8 +268,9 @@ def _audit(db: Any, at: str, actor: str, manifest: Manifest, sender: str, applie
 
 def _flush(db: Any, batch: list[ChangeEntry], received: str) -> None:
     """Merge and log a run of consecutive entries (bulk where the rules allow)."""
-    merge.apply_batch(db, batch, received)
-    changelog.record_entries(db, batch)
+    entries = purge.redact_late(db, batch)
+    merge.apply_batch(db, entries, received)
+    changelog.record_entries(db, entries)
     batch.clear()
 
 
@@ -358,11 +361,18 @@ def _apply_roster(
         assert anchor is not None
         acked: int | None = None
         keep: set[tuple[str, str, str]] | None = None
+        # Purge orders (closed campaigns) come before the rows (docs/privacy.md).
+        purged = False
+        stamp = Hlc(epoch_ms(store.clock.now())).encode()
+        office_name = str(manifest["office"]["name"])[:80]
         for record in reader.records(manifest, me):
             kind = record.get("t")
             if kind == "ack":
                 if record.get("device") == me.device_id and isinstance(record.get("seq"), int):
                     acked = record["seq"]
+            elif kind == "purge":
+                order = _purge_order(record, name)
+                purged |= purge.apply_orders(db, [order], stamp, received, office_name)
             elif kind == "row":
                 if keep is None:
                     # Fields this laptop changed that the office has not confirmed (acks
@@ -382,4 +392,15 @@ def _apply_roster(
             db, manifest["bundle_id"], office.device_id, "roster", applied, received
         )
         _audit(db, received, actor, manifest, office.device_id, applied)
+    if purged:
+        purge.compact(store.db)
     return applied
+
+
+def _purge_order(record: dict[str, Any], name: str) -> tuple[str, list[str]]:
+    campaign, households = record.get("campaign"), record.get("households")
+    if not isinstance(campaign, str) or not isinstance(households, list):
+        raise BundleRefused("payload", file=name, detail="purge")
+    if not all(isinstance(h, str) for h in households):
+        raise BundleRefused("payload", file=name, detail="purge")
+    return campaign, households

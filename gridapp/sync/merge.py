@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from gridapp.clock import Hlc, iso
+from gridapp.privacy import is_marked, personal_fields, redact_row
 from gridapp.storage import records, sync_store
 from gridapp.storage.changelog import ChangeEntry
 
@@ -111,24 +112,39 @@ def _immutable(db: Database, entry: ChangeEntry, at: str) -> Outcome:
     if current is None:
         records.insert(db, entry.entity, entry.fields)
         return Outcome.APPLIED
-    if _same(current, entry.fields):
+    if _same(current, entry.fields) or _same_but_purged(entry, current):
         return Outcome.NOOP
     return _quarantine(db, entry, "different_content", at)
+
+
+def _same_but_purged(entry: ChangeEntry, current: Mapping[str, Any]) -> bool:
+    """A redacted entry (docs/privacy.md) equals the record it came from but for the
+    personal values a purge removed."""
+    return (
+        is_marked(entry)
+        and entry.fields is not None
+        and _same(redact_row(entry.entity, current), entry.fields)
+    )
 
 
 def _master(db: Database, entry: ChangeEntry, at: str) -> Outcome:
     assert entry.fields is not None
     current = records.get(db, entry.entity, entry.record_id)
+    purged = personal_fields(entry.entity) if is_marked(entry) else frozenset()
     if entry.op == "insert":
         if current is None:
+            if purged and entry.entity == "phone":
+                return Outcome.IGNORED  # a phone whose number was purged is nothing
             records.insert(db, entry.entity, entry.fields)
             return Outcome.APPLIED
         return (
             Outcome.NOOP
-            if _same(current, entry.fields)
+            if _same(current, entry.fields) or _same_but_purged(entry, current)
             else _quarantine(db, entry, "different_content", at)
         )
     if current is None:
+        if purged and entry.entity == "phone":
+            return Outcome.IGNORED  # deleted by the purge
         return _quarantine(db, entry, "missing_record", at)
     base = entry.base or {}
     changes: dict[str, Any] = {}
@@ -136,6 +152,8 @@ def _master(db: Database, entry: ChangeEntry, at: str) -> Outcome:
     for field, new in entry.fields.items():
         if field not in current:
             return _quarantine(db, entry, "unknown_field", at)
+        if field in purged:
+            continue  # a blank left by a purge, not an edit
         now = current[field]
         if now == new:
             continue

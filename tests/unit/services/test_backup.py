@@ -16,6 +16,8 @@ from gridapp.services import Services
 from gridapp.services.backup import newest_good, pending_restore, restore_closed
 from gridapp.storage import backup as storage_backup
 from gridapp.storage.backup import BackupRefused
+from gridapp.storage.database import open_database
+from gridapp.storage.schema import schema_version
 from gridapp.storage.store import Store
 from tests.conftest import make_services
 
@@ -158,18 +160,26 @@ def test_a_backup_before_a_schema_migration(tmp_path: Path, clock: FixedClock) -
     path = tmp_path / "data" / "gridapp.db"
     services = make_services(path, clock)
     db = services.store.db
-    # Wind the schema back by its last migration, as an older app would have left it.
-    for trigger in ("_audit_append_only_update", "_audit_append_only_delete"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DROP TABLE _audit")
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_audit'")
+    # Un-apply a migration (an index only), as an older app would have left it.
+    db.execute("DROP INDEX visit_mode_household")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_dashboard_indexes'")
     db.conn.commit()
+    before = schema_version(db)
     services.store.close()
     store = Store.open(path, clock)
     [made] = storage_backup.listing(path.parent / "backups")
-    assert made.kind == "pre-migration" and made.schema == "m006_office"
+    assert made.kind == "pre-migration" and made.schema == before
     assert store.db.execute("SELECT action FROM _audit").fetchall() == [("backup_made",)]
+    assert "m008_dashboard_indexes" not in _migrations_in(Path(made.path))
     store.close()
+
+
+def _migrations_in(path: Path) -> set[str]:
+    copy = open_database(path)
+    try:
+        return {row[0] for row in copy.execute("SELECT name FROM _sqlite_migrations")}
+    finally:
+        copy.close()
 
 
 def test_restore_without_an_open_database_and_the_newest_good_copy(

@@ -1,0 +1,52 @@
+"""Closing a campaign and purging its personal data: `campaign close`, `campaign purge`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from gridapp.cli.context import Context
+
+#: Who the office's commands act as until sign-in and roles reach the command line.
+OFFICE_ACTOR = "OFFICE"
+
+
+def _close(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.services().privacy.close_campaign(args.actor, args.campaign)
+    if args.json:
+        ctx.json(result)
+    else:
+        ctx.out(ctx.catalog.tr("cli.privacy.closed", **result))
+    return 0
+
+
+def _purge(args: argparse.Namespace, ctx: Context) -> int:
+    report = ctx.services().privacy.purge(
+        args.actor, args.campaign, dry_run=args.dry_run, now=args.now
+    )
+    if args.json:
+        ctx.json(report.as_dict())
+        return 0
+    tr = ctx.catalog.tr
+    values = report.as_dict()
+    ctx.out(tr("cli.privacy.dry_run" if report.dry_run else "cli.privacy.purged", **values))
+    if report.dry_run and report.early:
+        ctx.out(tr("cli.privacy.dry_run_early", until=report.retention_until))
+    return 0
+
+
+def register(campaign_actions: Any, tr: Any) -> None:
+    """Adds `close` and `purge` under `campaign`."""
+    p = campaign_actions.add_parser("close", help=tr("cli.help.campaign_close"))
+    p.add_argument("--campaign", help=tr("cli.help.purge_campaign_id"))
+    p.add_argument("--actor", default=OFFICE_ACTOR, help=tr("cli.help.actor"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_close)
+
+    p = campaign_actions.add_parser("purge", help=tr("cli.help.campaign_purge"))
+    p.add_argument("--campaign", help=tr("cli.help.purge_campaign_id"))
+    p.add_argument("--actor", default=OFFICE_ACTOR, help=tr("cli.help.actor"))
+    p.add_argument("--dry-run", action="store_true", help=tr("cli.help.purge_dry_run"))
+    p.add_argument("--now", action="store_true", help=tr("cli.help.purge_now"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_purge)
