@@ -122,9 +122,10 @@ class MainWindow(QMainWindow):
         self.field.install(self.menuBar(), self.toolbar, self.help_menu.menuAction())
         self.office: OfficeScreens | None = None
         if not self.is_field:
-            self.office = OfficeScreens(services, catalog, self.tabs, self, self.actor)
+            self.office = OfficeScreens(services, catalog, self.tabs, self, self.actor, self.pool)
             self.office.install(self.menuBar(), self.help_menu.menuAction())
             self.office.changed.connect(self.refresh)
+            self.office.open_household.connect(self.show_household)
             self.office.failed.connect(lambda exc: self.errors.known(exc, self))
         self.detail.actor = self.actor
         self.detail.failed.connect(lambda exc: self.errors.known(exc, self))

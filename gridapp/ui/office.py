@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QMenuBar, QTabWidget, QVBoxLayout,
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
+from gridapp.ui.tasks import ReadPool
 
 Factory = Callable[["OfficeScreens", QWidget], QWidget]
 
@@ -59,6 +60,14 @@ class LazyTab(QWidget):
 
 
 # -- the screens (imported when first used) -------------------------------------------
+def _dashboard(office: OfficeScreens, parent: QWidget) -> QWidget:
+    from gridapp.ui.dashboard import DashboardView
+
+    view = DashboardView(office.services, office.catalog, office.pool, parent)
+    view.open_household.connect(office.open_household)
+    return view
+
+
 def _forecast(office: OfficeScreens, parent: QWidget) -> QWidget:
     from gridapp.ui.forecast_view import ForecastView
 
@@ -132,8 +141,11 @@ class OfficeScreens(QObject):
     changed = Signal()
     #: A GridappError for the window's error presenter.
     failed = Signal(object)
+    #: A screen asks to show a household (its id) on the households page.
+    open_household = Signal(str)
 
     TABS: tuple[tuple[str, Factory], ...] = (
+        ("ui.dashboard.title", _dashboard),
         ("ui.office.suggestions", _suggestions),
         ("ui.office.forecast", _forecast),
         ("ui.office.campaign_setup", _campaign_setup),
@@ -152,6 +164,7 @@ class OfficeScreens(QObject):
         tabs: QTabWidget,
         window: QWidget,
         actor: Callable[[], str],
+        pool: ReadPool | None = None,
     ) -> None:
         super().__init__(window)
         self.services = services
@@ -159,6 +172,7 @@ class OfficeScreens(QObject):
         self.tabs = tabs
         self.window = window
         self.actor = actor
+        self.pool = pool
         self.pages: list[LazyTab] = []
         self.menu: QMenu | None = None
         self.actions: dict[str, QAction] = {}
@@ -204,6 +218,9 @@ class OfficeScreens(QObject):
         self.catalog = catalog
         for page in self.pages:
             self.tabs.setTabText(self.tabs.indexOf(page), catalog.tr(page.key))
+            set_catalog = getattr(page.inner, "set_catalog", None)
+            if callable(set_catalog):
+                set_catalog(catalog)
         if self.menu is not None:
             self.menu.setTitle(catalog.tr("ui.menu.office"))
         for key, action in self.actions.items():

@@ -30,7 +30,7 @@ def test_office_tabs_are_named_and_build_only_when_shown(window: MainWindow) -> 
     office = window.office
     assert office is not None
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert {"意见建议", "表决预测", "活动设置"} <= set(titles)
+    assert {"进度总览", "意见建议", "表决预测", "活动设置"} <= set(titles)
     assert all(page.inner is None for page in office.pages)  # nothing paid for at start-up
     for page in office.pages:
         window.tabs.setCurrentWidget(page)
