@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from gridapp.clock import Clock, Hlc, SystemClock, epoch_ms, iso
 from gridapp.errors import InvalidInput
 from gridapp.ids import uuid7
 from gridapp.storage import schema
-from gridapp.storage.database import open_database, translate_sqlite_errors
+from gridapp.storage.database import database_errors, open_database, translate_sqlite_errors
 
 log = logging.getLogger("gridapp.storage")
 
@@ -51,15 +50,16 @@ class Store:
         return uuid7(moment or self.clock.now(), self.id_random)
 
     @classmethod
-    def open(cls, path: Path | None, clock: Clock | None = None) -> Store:
+    def open(cls, path: Path | None, clock: Clock | None = None, key: bytes | None = None) -> Store:
+        """`key` opens (or creates) the SQLCipher-encrypted database; None, plain SQLite."""
         with translate_sqlite_errors(path):
-            db = open_database(path)
+            db = open_database(path, key)
             schema.migrate(db)
         return cls(db, clock, path)
 
     @classmethod
-    def open_in(cls, data_dir: Path, clock: Clock | None = None) -> Store:
-        return cls.open(data_dir / DB_FILENAME, clock)
+    def open_in(cls, data_dir: Path, clock: Clock | None = None, key: bytes | None = None) -> Store:
+        return cls.open(data_dir / DB_FILENAME, clock, key)
 
     def close(self) -> None:
         self.db.close()
@@ -165,5 +165,5 @@ class Store:
     def integrity_ok(self) -> bool:
         try:
             return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
-        except sqlite3.DatabaseError:
+        except database_errors():
             return False

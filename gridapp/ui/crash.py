@@ -92,7 +92,7 @@ class ErrorPresenter:
         self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
         if isinstance(exc, GridappError):
-            log.info("refused: %s", exc)
+            log.info("refused: %s", exc.key)  # parameters may be personal data
             self.known(exc, QApplication.activeWindow())
         elif isinstance(exc, KeyboardInterrupt):
             QApplication.quit()
