@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridapp.errors import GridappError
 from gridapp.i18n import LANGUAGES, Catalog
@@ -18,8 +18,10 @@ from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
 from gridapp.services import Services
 from gridapp.services.reading import ReadingService
+from gridapp.services.session import DEMO_ACCOUNTS, SessionService
 from gridapp.settings import load_settings, load_ui_state
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Session
 from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.fonts import install_cjk_font
 from gridapp.ui.main_window import MainWindow, ShellContext
@@ -50,8 +52,37 @@ def _rss_kb() -> int:
     return 0
 
 
-def open_services(data_dir: Path, demo: bool, catalog: Catalog) -> Services:
-    services = Services(Store.open_in(data_dir))
+def sign_in_at_start(
+    sessions: SessionService, demo: bool, catalog: Catalog
+) -> tuple[bool, Session | None]:
+    """(go on?, session). No keyring: no accounts, nobody to sign in. `--demo` on an
+    empty folder makes the demo's accounts and an encrypted demo, signed in as its
+    administrator; on the demo's own keyring it signs in as that administrator again.
+    Anything else asks for a code and PIN before any data is opened."""
+    if demo and not sessions.protected() and not sessions.db_path.exists():
+        return True, sessions.set_up_demo()
+    if not sessions.protected():
+        return True, None
+    if demo:
+        session = sessions.sign_in_demo()
+        if session is not None:
+            return True, session
+    from gridapp.ui.sign_in import SignInDialog
+
+    hint = ""
+    if sessions.accounts.is_demo():
+        hint = "、".join(f"{code} / {pin}" for code, _role, pin in DEMO_ACCOUNTS)
+    dialog = SignInDialog(sessions, catalog, hint)
+    # The one blocking dialog: nothing else exists yet (tests drive SignInDialog itself).
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+        return False, None
+    return True, dialog.session
+
+
+def open_services(
+    data_dir: Path, demo: bool, catalog: Catalog, key: bytes | None = None
+) -> Services:
+    services = Services(Store.open_in(data_dir, key=key))
     if demo and services.read.is_empty():
         from gridapp.demo import DemoOptions, build_demo  # only on first run: keep start-up lean
 
@@ -94,8 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = ErrorPresenter(catalog, log_path)
     errors.install()
 
+    sessions = SessionService(data_dir)
     try:
-        services = open_services(data_dir, args.demo, catalog)
+        go_on, session = sign_in_at_start(sessions, args.demo, catalog)
+        if not go_on:
+            return 0
+        key = session.key if session else None
+        services = open_services(data_dir, args.demo, catalog, key)
     except GridappError as exc:
         message = catalog.error(exc)
         print(f"gridapp: {message}", file=sys.stderr)
@@ -103,10 +139,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, catalog.tr("ui.error.title"), message)
         return 1
 
-    pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir)))
+    pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir, key=key)))
     window = MainWindow(
         services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir)), pool
     )
+    window.apply_role(session)
+    idle_lock = None
+    if session is not None:
+        from gridapp.ui.lock import IdleLock
+
+        idle_lock = IdleLock(window, sessions, session, catalog, settings.idle_lock_minutes)
+        window.file_menu.insertAction(window.quit_action, idle_lock.lock_action)
     window.show()
     log.info("started on %s (demo=%s)", data_dir, args.demo)
 
@@ -124,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QTimer.singleShot(0, ready)
     code = app.exec()
+    if idle_lock is not None:
+        idle_lock.stop()
     pool.shutdown()
     services.store.close()
     return int(code)

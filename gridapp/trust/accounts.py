@@ -83,6 +83,10 @@ class AccountBook:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def is_demo(self) -> bool:
+        keyring = load_keyring(self.path)
+        return keyring is not None and keyring.demo
+
     def _load(self) -> Keyring:
         keyring = load_keyring(self.path)
         if keyring is None:
@@ -107,7 +111,7 @@ class AccountBook:
         return AccountEntry(code, role, self._wrap(pin, payload), iso(self.clock.now()))
 
     # -- set-up ----------------------------------------------------------------
-    def create(self, code: str, role: str, pin: str) -> tuple[Session, str]:
+    def create(self, code: str, role: str, pin: str, demo: bool = False) -> tuple[Session, str]:
         """The first account of a new keyring, a new random database key, and the
         recovery code (shown once: it unwraps the same key)."""
         if self.exists():
@@ -119,6 +123,7 @@ class AccountBook:
         keyring = Keyring(
             accounts=[self._entry(code, role, pin, key)],
             recovery=self._wrap(recovery_code, {"code": "", "role": "", "key": key.hex()}),
+            demo=demo,
         )
         save_keyring(self.path, keyring)
         return Session(code, role, key, self.clock.now()), recovery_code

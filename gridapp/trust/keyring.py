@@ -74,6 +74,8 @@ class AccountEntry:
 class Keyring:
     accounts: list[AccountEntry] = field(default_factory=list)
     recovery: Wrapped | None = None
+    #: Made by `gridapp --demo`: its accounts and PINs are public (README, sign-in screen).
+    demo: bool = False
 
     def find(self, code: str) -> AccountEntry | None:
         return next((a for a in self.accounts if a.code == code), None)
@@ -84,6 +86,7 @@ class Keyring:
             "version": VERSION,
             "accounts": [a.to_json() for a in self.accounts],
             "recovery": self.recovery.to_json() if self.recovery else None,
+            "demo": self.demo,
         }
 
     @classmethod
@@ -94,6 +97,7 @@ class Keyring:
         return cls(
             accounts=[AccountEntry.from_json(a) for a in raw.get("accounts", [])],
             recovery=Wrapped.from_json(recovery) if recovery else None,
+            demo=bool(raw.get("demo", False)),
         )
 
 

@@ -1,0 +1,56 @@
+"""What a signed-in role sees in the main window: actions it may not take are hidden
+(not just greyed: a field worker's menus stay short), and the status bar says who."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel
+
+from gridapp.trust.roles import AccountRole, Action, Session
+
+if TYPE_CHECKING:
+    from gridapp.ui.main_window import MainWindow
+
+
+def gated_actions(window: MainWindow) -> dict[QAction, Action]:
+    """Each gated menu action and what it needs; extend as screens arrive."""
+    return {
+        window.conflicts_action: Action.RESOLVE_CONFLICTS,
+        window.enroll_action: Action.MANAGE_DEVICES,
+        window.roster_action: Action.CAMPAIGN_SETUP,
+        window.content.import_form: Action.CAMPAIGN_SETUP,
+        window.content.export_form: Action.CAMPAIGN_SETUP,
+        window.field.record: Action.RECORD_VISITS,
+        window.field.online: Action.RECORD_VISITS,
+        window.field.day_receipts: Action.PRINT_RECEIPTS,
+    }
+
+
+def apply_role(window: MainWindow, session: Session | None) -> None:
+    if session is None:
+        return
+    for action, needed in gated_actions(window).items():
+        allowed = session.can(needed)
+        action.setVisible(allowed)
+        action.setEnabled(allowed)
+    if session.role == AccountRole.FIELD:
+        # A field worker records as themself, not as a colleague picked from the list.
+        box = window.field.worker
+        index = box.findData(session.code)
+        if index >= 0:
+            box.setCurrentIndex(index)
+        box.setEnabled(False)
+    label = window.findChild(QLabel, "statusSession")
+    if label is None:
+        label = QLabel(window)
+        label.setObjectName("statusSession")
+        window.statusBar().insertWidget(0, label)
+        window.language_changed.connect(lambda _lang: _show(window, label, session))
+    _show(window, label, session)
+
+
+def _show(window: MainWindow, label: QLabel, session: Session) -> None:
+    role = window.catalog.code("account_role", session.role)
+    label.setText(window.catalog.tr("ui.status.signed_in", code=session.code, role=role))
