@@ -34,6 +34,15 @@ def _median_ms(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _median_cpu_ms(action: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.process_time()
+        action()
+        samples.append((time.process_time() - start) * 1000)
+    return statistics.median(samples)
+
+
 def _open_and_count(path: Path, key: bytes | None) -> None:
     db = open_database(path, key)
     db.execute("SELECT count(*) FROM household").fetchone()
@@ -48,7 +57,10 @@ def _scan(path: Path, key: bytes | None) -> None:
 
 def run(row: Row, households: int = 2000, repeat: int = 9) -> None:
     salt = new_salt()
-    guess = _median_ms(lambda: derive_kek("246813", salt, PRODUCTION), repeat)
+    wall = _median_ms(lambda: derive_kek("246813", salt, PRODUCTION), repeat)
+    # CPU time is the thief's price per core; wall time is the worker's wait, and on a
+    # busy machine it is longer.
+    guess = _median_cpu_ms(lambda: derive_kek("246813", salt, PRODUCTION), repeat)
     p = PRODUCTION
     print(
         f"argon2id t={p.time_cost} m={p.memory_kib // 1024} MiB p={p.parallelism}: "
@@ -57,9 +69,9 @@ def run(row: Row, households: int = 2000, repeat: int = 9) -> None:
         f"{guess * 1e8 / 1000 / 86400 / 365:.1f} years"
     )
     verdict = "ok" if 250 <= guess <= 600 else "OUTSIDE the 0.3-0.5 s goal"
-    print(
-        f"{'argon2id, one PIN guess (production)':<52} {guess:>10.0f} ms  goal 300-500 ms {verdict}"
-    )
+    label = "argon2id, one PIN guess (production), CPU"
+    print(f"{label:<52} {guess:>10.0f} ms  goal 300-500 ms {verdict}")
+    print(f"{'argon2id, the same, wall (the wait at sign-in)':<52} {wall:>10.0f} ms")
     work = Path(tempfile.mkdtemp(prefix="gridapp-trust-"))
     try:
         plain = work / "plain.db"
