@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridapp.errors import GridappError
@@ -77,6 +78,17 @@ def sign_in_at_start(
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
         return False, None
     return True, dialog.session
+
+
+def change_pin_action(
+    window: MainWindow, sessions: SessionService, session: Session, catalog: Catalog
+) -> QAction:
+    from gridapp.ui.sign_in import ChangePinDialog
+
+    action = QAction(catalog.tr("ui.pin.menu"), window)
+    action.setObjectName("changePin")
+    action.triggered.connect(lambda: ChangePinDialog(sessions, catalog, session, window).open())
+    return action
 
 
 def open_services(
@@ -150,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         idle_lock = IdleLock(window, sessions, session, catalog, settings.idle_lock_minutes)
         window.file_menu.insertAction(window.quit_action, idle_lock.lock_action)
+        window.file_menu.insertAction(
+            window.quit_action, change_pin_action(window, sessions, session, catalog)
+        )
     window.show()
     log.info("started on %s (demo=%s)", data_dir, args.demo)
 

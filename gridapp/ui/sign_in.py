@@ -115,3 +115,49 @@ class SignInDialog(QDialog):
         self.message.clear()
         self.signed_in.emit(session)
         self.accept()
+
+
+class ChangePinDialog(QDialog):
+    """The signed-in worker changes their own PIN: the current one, the new one twice."""
+
+    changed = Signal()
+
+    def __init__(
+        self, sessions: SessionService, catalog: Catalog, session: Session, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("changePin")
+        self.sessions, self.catalog, self.session = sessions, catalog, session
+        tr = catalog.tr
+        self.setWindowTitle(tr("ui.pin.title", code=session.code))
+        self.old = pin_field(self, "pinOld")
+        self.new = pin_field(self, "pinNew")
+        self.again = pin_field(self, "pinAgain")
+        form = QFormLayout()
+        form.addRow(tr("ui.pin.old"), self.old)
+        form.addRow(tr("ui.pin.new"), self.new)
+        form.addRow(tr("ui.pin.again"), self.again)
+        self.message = QLabel(self)
+        self.message.setObjectName("pinMessage")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        if self.new.text() != self.again.text():
+            self.message.setText(self.catalog.tr("error.trust.pin_mismatch"))
+            return
+        try:
+            self.sessions.accounts.change_pin(self.session.code, self.old.text(), self.new.text())
+        except GridappError as exc:
+            self.message.setText(self.catalog.error(exc))
+            return
+        self.changed.emit()
+        self.accept()

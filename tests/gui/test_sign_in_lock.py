@@ -169,3 +169,21 @@ def test_demo_keyring_shows_its_accounts(qtbot: QtBot, tmp_path: Path, clock: Fi
     assert dialog.hint.isVisible() and "A0001 / 147258" in dialog.hint.text()
     assert sessions.sign_in_demo() is not None
     dialog.grab().save(str(tmp_path / "sign-in.png"))
+
+
+def test_a_worker_changes_their_pin(qtbot: QtBot, sessions: SessionService) -> None:
+    from gridapp.ui.sign_in import ChangePinDialog
+
+    worker = sessions.sign_in("W0101", WORKER_PIN)
+    dialog = ChangePinDialog(sessions, Catalog("zh_CN"), worker, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.old, WORKER_PIN)
+    qtbot.keyClicks(dialog.new, "975310")
+    qtbot.keyClicks(dialog.again, "975311")
+    dialog.submit()
+    assert "不一致" in dialog.message.text()
+    dialog.again.setText("975310")
+    with qtbot.waitSignal(dialog.changed):
+        dialog.submit()
+    assert sessions.sign_in("W0101", "975310").key == worker.key
