@@ -38,6 +38,7 @@ from bench import (  # noqa: E402
     search_bench,
     soak,
     sync_bench,
+    trust_bench,
 )
 
 BIN = Path(sys.executable).parent
@@ -52,6 +53,7 @@ GROUPS = (
     "report",
     "dashboard",
     "soak",
+    "trust",
 )
 
 
@@ -175,6 +177,9 @@ def main() -> int:
         dashboard_bench.run(
             _row, args.households, args.visits, Path(args.keep) if args.keep else None
         )
+    if args.only in (None, "trust"):
+        print("== trust", flush=True)
+        trust_bench.run(_row)
     if args.only not in (None, "startup"):
         return 0
     print("== start-up", flush=True)

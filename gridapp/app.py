@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridapp.audit_actions import GUI_ACTOR
 from gridapp.clock import display_time
@@ -22,8 +23,10 @@ from gridapp.paths import resolve_data_dir
 from gridapp.services import Services
 from gridapp.services.backup import BackupService, pending_restore
 from gridapp.services.reading import ReadingService
+from gridapp.services.session import DEMO_ACCOUNTS, SessionService
 from gridapp.settings import load_settings, load_ui_state
 from gridapp.storage.store import DB_FILENAME, Store
+from gridapp.trust.roles import Session
 from gridapp.ui.crash import ErrorPresenter
 from gridapp.ui.fonts import install_cjk_font
 from gridapp.ui.main_window import MainWindow, ShellContext
@@ -54,8 +57,48 @@ def _rss_kb() -> int:
     return 0
 
 
-def open_services(data_dir: Path, demo: bool, catalog: Catalog) -> Services:
-    services = Services(Store.open_in(data_dir))
+def sign_in_at_start(
+    sessions: SessionService, demo: bool, catalog: Catalog
+) -> tuple[bool, Session | None]:
+    """(go on?, session). No keyring: no accounts, nobody to sign in. `--demo` on an
+    empty folder makes the demo's accounts and an encrypted demo, signed in as its
+    administrator; on the demo's own keyring it signs in as that administrator again.
+    Anything else asks for a code and PIN before any data is opened."""
+    if demo and not sessions.protected() and not sessions.db_path.exists():
+        return True, sessions.set_up_demo()
+    if not sessions.protected():
+        return True, None
+    if demo:
+        session = sessions.sign_in_demo()
+        if session is not None:
+            return True, session
+    from gridapp.ui.sign_in import SignInDialog
+
+    hint = ""
+    if sessions.accounts.is_demo():
+        hint = "、".join(f"{code} / {pin}" for code, _role, pin in DEMO_ACCOUNTS)
+    dialog = SignInDialog(sessions, catalog, hint)
+    # The one blocking dialog: nothing else exists yet (tests drive SignInDialog itself).
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+        return False, None
+    return True, dialog.session
+
+
+def change_pin_action(
+    window: MainWindow, sessions: SessionService, session: Session, catalog: Catalog
+) -> QAction:
+    from gridapp.ui.sign_in import ChangePinDialog
+
+    action = QAction(catalog.tr("ui.pin.menu"), window)
+    action.setObjectName("changePin")
+    action.triggered.connect(lambda: ChangePinDialog(sessions, catalog, session, window).open())
+    return action
+
+
+def open_services(
+    data_dir: Path, demo: bool, catalog: Catalog, key: bytes | None = None
+) -> Services:
+    services = Services(Store.open_in(data_dir, key=key))
     if demo and services.read.is_empty():
         from gridapp.demo import DemoOptions, build_demo  # only on first run: keep start-up lean
 
@@ -83,6 +126,7 @@ def open_or_recover(
     catalog: Catalog,
     ask: Callable[[str], bool],
     tell: Callable[[str], None],
+    key: bytes | None = None,
 ) -> Services:
     """Open the database, first finishing a restore staged by the backup screen; a
     damaged database offers the newest backup that passes every check."""
@@ -92,33 +136,33 @@ def open_or_recover(
     staged = pending_restore(data_dir)
     if staged is not None:
         try:
-            aside = restore_closed(data_dir, staged, GUI_ACTOR)
+            aside = restore_closed(data_dir, staged, GUI_ACTOR, key=key)
             tell(catalog.tr("ui.startup.restored", aside=str(aside)))
         except GridappError as exc:
             (data_dir / PENDING_FILE).unlink(missing_ok=True)
             tell(catalog.error(exc))
     try:
-        return open_services(data_dir, demo, catalog)
+        return open_services(data_dir, demo, catalog, key)
     except UnreadableFile:
         path = str(data_dir / DB_FILENAME)
-        good = newest_good(data_dir)
+        good = newest_good(data_dir, key)
         if good is None:
             raise UnreadableFile("ui.startup.corrupt_no_backup", path=path) from None
         created = (backup.read_manifest(good) or {}).get("created_at", "")
         if not ask(catalog.tr("ui.startup.corrupt", path=path, time=display_time(created))):
             raise
-        aside = restore_closed(data_dir, good, GUI_ACTOR)
+        aside = restore_closed(data_dir, good, GUI_ACTOR, key=key)
         tell(catalog.tr("ui.startup.restored", aside=str(aside)))
-        return open_services(data_dir, demo, catalog)
+        return open_services(data_dir, demo, catalog, key)
 
 
-def _daily_backup(data_dir: Path) -> threading.Thread:
+def _daily_backup(data_dir: Path, key: bytes | None) -> threading.Thread:
     """The day's backup on its own connection and thread: a large database takes
     seconds to copy, and the window must not wait for it."""
 
     def work() -> None:
         try:
-            store = Store.open_in(data_dir)
+            store = Store.open_in(data_dir, key=key)
         except GridappError as exc:
             log.warning("daily backup skipped: %s", exc)
             return
@@ -169,8 +213,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if interactive:
             QMessageBox.information(None, catalog.tr("ui.window_title"), text)
 
+    sessions = SessionService(data_dir)
     try:
-        services = open_or_recover(data_dir, args.demo, catalog, ask, tell)
+        go_on, session = sign_in_at_start(sessions, args.demo, catalog)
+        if not go_on:
+            return 0
+        key = session.key if session else None
+        services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key)
     except GridappError as exc:
         message = catalog.error(exc)
         print(f"gridapp: {message}", file=sys.stderr)
@@ -178,10 +227,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, catalog.tr("ui.error.title"), message)
         return 1
 
-    pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir)))
+    pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir, key=key)))
     window = MainWindow(
         services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir)), pool
     )
+    window.apply_role(session)
+    idle_lock = None
+    if session is not None:
+        from gridapp.ui.lock import IdleLock
+
+        idle_lock = IdleLock(window, sessions, session, catalog, settings.idle_lock_minutes)
+        window.file_menu.insertAction(window.quit_action, idle_lock.lock_action)
+        window.file_menu.insertAction(
+            window.quit_action, change_pin_action(window, sessions, session, catalog)
+        )
     window.show()
     log.info("started on %s (demo=%s)", data_dir, args.demo)
 
@@ -198,9 +257,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
     QTimer.singleShot(0, ready)
-    daily = _daily_backup(data_dir)
+    daily = _daily_backup(data_dir, key)
     code = app.exec()
     daily.join()  # a backup half-written at exit would be wasted work, not harm
+    if idle_lock is not None:
+        idle_lock.stop()
     pool.shutdown()
     services.store.close()
     return int(code)

@@ -45,3 +45,9 @@ class UnreadableFile(EnvironmentFault):
 
 class ReadOnlyLocation(EnvironmentFault):
     key = "error.read_only"
+
+
+class AccessDenied(GridappError):
+    """Sign-in refused, an account locked, a role without the right, a wrong database key."""
+
+    key = "error.trust.denied"

@@ -17,6 +17,13 @@ from gridapp.model import HouseholdRow
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
+    code = args.worker or ctx.worker
+    if code:  # an encrypted database from the start, with its first account
+        from gridapp.cli.accounts import set_up_accounts
+
+        if ctx.db_path.exists():
+            raise InvalidInput("error.already_initialised", path=str(ctx.db_path))
+        set_up_accounts(ctx, code, args.account_role)
     services = ctx.services(create=True)
     name = args.name or ctx.catalog.tr(f"cli.default_device_name.{args.role}")
     device = services.device.initialise(args.role, name)
@@ -159,6 +166,13 @@ def register(sub: Any, tr: Any) -> None:
     p = sub.add_parser("init", help=tr("cli.help.init"))
     p.add_argument("--role", choices=("office", "field"), required=True)
     p.add_argument("--name")
+    p.add_argument("--worker", metavar="CODE", help=tr("cli.help.init_worker"))
+    p.add_argument(
+        "--account-role",
+        choices=("admin", "office", "field"),
+        default="admin",
+        help=tr("cli.help.account_role"),
+    )
     p.set_defaults(handler=_init)
 
     p = sub.add_parser("demo", help=tr("cli.help.demo"))

@@ -13,8 +13,20 @@ import sys
 from collections.abc import Sequence
 
 from gridapp import __version__
-from gridapp.cli import admin, campaign, core, forms, paper, reports, roster, sync, visits
+from gridapp.cli import (
+    accounts,
+    admin,
+    campaign,
+    core,
+    forms,
+    paper,
+    reports,
+    roster,
+    sync,
+    visits,
+)
 from gridapp.cli.context import EXIT_BAD_INPUT, Context, Handler
+from gridapp.cli.guard import command_path
 from gridapp.errors import GridappError
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from gridapp.logs import setup_logging
@@ -28,6 +40,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gridapp {__version__}")
     parser.add_argument("--data-dir", help=tr("cli.help.data_dir"))
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help=tr("cli.help.lang"))
+    parser.add_argument("--worker", dest="sign_in", metavar="CODE", help=tr("cli.help.sign_in"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     core.register(sub, tr)
     visits.register(sub, tr)
@@ -38,6 +51,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     reports.register(sub, tr)
     admin.register(sub, tr)
     campaign.register(sub, tr)
+    accounts.register(sub, tr)
     return parser
 
 
@@ -55,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     catalog = Catalog(_language(argv))
     args = build_parser(catalog).parse_args(argv)
     ctx = Context(resolve_data_dir(args.data_dir), catalog)
+    ctx.worker, ctx.command = args.sign_in, command_path(args)
     with contextlib.suppress(OSError):  # a read-only data folder is reported by the command
         setup_logging(ctx.data_dir, console=False)
     handler: Handler = args.handler
@@ -64,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with translate_sqlite_errors(ctx.db_path):
             return handler(args, ctx)
     except GridappError as exc:
-        logging.getLogger("gridapp.cli").info("refused: %s", exc)
+        # The key only: parameters may carry a resident's name or phone (the log is plain).
+        logging.getLogger("gridapp.cli").info("refused: %s", exc.key)
         print(f"gridapp-cli: {catalog.error(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:

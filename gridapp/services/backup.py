@@ -39,7 +39,7 @@ class BackupService:
     def __init__(self, store: Store, key: bytes | None = None) -> None:
         self.store = store
         #: The SQLCipher key of this database, when it is encrypted (backups keep it).
-        self.key = key
+        self.key = key if key is not None else store.key
 
     @property
     def folder(self) -> Path | None:

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -148,7 +149,9 @@ def _target_name(folder: Path, kind: str, at: datetime) -> Path:
     stamp = at.strftime("%Y%m%d-%H%M%S")
     target = folder / f"gridapp-{kind}-{stamp}.db"
     n = 2
-    while target.exists():
+    # A `.part` left by a backup that was killed midway is not ours to open: a copy
+    # into it reads its half-written pages ("malformed"). Take the next name.
+    while target.exists() or _part_of(target).exists():
         target = folder / f"gridapp-{kind}-{stamp}-{n}.db"
         n += 1
     return target
@@ -173,7 +176,7 @@ def make(
     with file_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
     target = _target_name(folder, kind, at)
-    part = target.with_name(target.name + ".part")
+    part = _part_of(target)
     try:
         _copy(db, part, key, opener)
         with file_errors(target):
@@ -262,10 +265,26 @@ def listing(folder: Path) -> list[BackupInfo]:
     return [info for _, _, info in found]
 
 
+def _part_of(target: Path) -> Path:
+    return target.with_name(target.name + ".part")
+
+
+#: A `.part` older than this was left by a killed backup (a live one takes seconds).
+STALE_PART_S = 3600
+
+
 def rotate(folder: Path, kind: str, keep: int | None = None) -> list[str]:
-    """Remove the oldest backups of a kind beyond what is kept; returns removed paths."""
+    """Remove the oldest backups of a kind beyond what is kept, and what killed backups
+    left behind; returns removed paths."""
     limit = KEEP[kind] if keep is None else keep
     removed = []
+    now = time.time()
+    for pattern in ("*.part", "*.part-wal", "*.part-shm", "*.part-journal"):
+        for stale in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - stale.stat().st_mtime > STALE_PART_S:
+                    stale.unlink()
+                    removed.append(str(stale))
     for info in [b for b in listing(folder) if b.kind == kind][limit:]:
         path = Path(info.path)
         with contextlib.suppress(OSError):
@@ -381,7 +400,9 @@ def swap_in(backup: Path, live: Path, at: datetime) -> Path:
     return aside
 
 
-def before_migration(db: Database, path: Path | None, clock: Any) -> str | None:
+def before_migration(
+    db: Database, path: Path | None, clock: Any, key: bytes | None = None
+) -> str | None:
     """Store.open: a copy before the schema changes under an initialised database.
     Returns the backup's file name, or None when none was due."""
     from gridapp.storage.schema import migrations, schema_version
@@ -389,7 +410,7 @@ def before_migration(db: Database, path: Path | None, clock: Any) -> str | None:
     if path is None or not migrations.pending(db) or local_identity(db) is None:
         return None
     folder = Path(path).parent / "backups"
-    info = make(db, folder, "pre-migration", clock.now(), schema_version(db))
+    info = make(db, folder, "pre-migration", clock.now(), schema_version(db), key=key)
     rotate(folder, "pre-migration")
     return Path(info.path).name
 

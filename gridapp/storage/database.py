@@ -1,4 +1,5 @@
-"""Opening a database: the single door, so SQLCipher can later be swapped in here."""
+"""Opening a database: the single door. With a key, the file is SQLCipher-encrypted
+(every page, the WAL and the shared memory file); without one it is plain SQLite."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import errno
 import logging
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from gridapp.errors import (
+    AccessDenied,
     DatabaseLocked,
     DiskFull,
     EnvironmentFault,
@@ -23,23 +27,35 @@ from gridapp.errors import (
 log = logging.getLogger("gridapp.storage")
 
 BUSY_TIMEOUT_MS = 5000
+KEY_BYTES = 32
+#: The first 16 bytes of every plain SQLite file; an encrypted file starts with random salt.
+PLAIN_HEADER = b"SQLite format 3\x00"
 
 
-def open_database(path: Path | str | None) -> Database:
+def open_database(path: Path | str | None, key: bytes | None = None) -> Database:
     """Open (creating if needed) the database at `path`; None means in memory.
+
+    `key` (32 random bytes) opens or creates an encrypted file. It is given to SQLCipher
+    raw (`x'…'`), so no PBKDF2 runs: the key is already random, and the slow step
+    (argon2id of the PIN) happened once at sign-in.
 
     WAL keeps readers and the single writer apart and survives power loss; foreign
     keys are on; a busy writer is waited for instead of failing at once.
     """
     with translate_sqlite_errors(path):
-        if path is None:
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-        else:
-            target = Path(path)
+        target = None if path is None else Path(path)
+        if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(target), check_same_thread=False)
+        name = ":memory:" if target is None else str(target)
+        conn = sqlite3.connect(name, check_same_thread=False) if key is None else _cipher(name, key)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if path is not None:
+        try:
+            # Probe: an encrypted or foreign file fails here, before anything writes.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except database_errors() as exc:
+            conn.close()
+            raise _refusal(exc, target, key) from exc
+        if target is not None:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
                 log.warning("journal_mode is %s, not wal", mode)
@@ -47,9 +63,50 @@ def open_database(path: Path | str | None) -> Database:
             # lose the last transactions but never corrupts the file.
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        # Probe: an encrypted or foreign file fails here with a clear error.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     return Database(conn, execute_plugins=False)
+
+
+def _cipher(name: str, key: bytes) -> sqlite3.Connection:
+    if len(key) != KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    from sqlcipher3 import dbapi2  # only encrypted databases pay for the second SQLite
+
+    conn: Any = dbapi2.connect(name, check_same_thread=False)
+    # SQLCipher writes a wrong key's HMAC failures to stderr; the user gets our message.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    # The same DB-API, from a copy of the sqlite3 module: typed as what it behaves as.
+    return conn  # type: ignore[no-any-return]
+
+
+def is_plain(path: Path) -> bool:
+    """True when `path` is an unencrypted SQLite file (its header says so)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+    except OSError:
+        return False
+
+
+def _refusal(exc: Exception, target: Path | None, key: bytes | None) -> Exception:
+    """Name what went wrong with the key, not just "not a database"."""
+    if target is None or "not a database" not in str(exc).lower():
+        return classify(exc, target)
+    if key is None:
+        return classify(exc, target)  # garbage, or encrypted (the caller knows: keyring)
+    if is_plain(target):
+        return AccessDenied("error.db.plain_with_key", path=str(target))
+    return AccessDenied("error.db.wrong_key", path=str(target))
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """sqlite3's DatabaseError and, once an encrypted database was opened, SQLCipher's
+    (the same hierarchy in a separate module: `except sqlite3.Error` misses it)."""
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    errors: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
+    if cipher is not None:
+        errors += (cipher.DatabaseError,)
+    return errors
 
 
 @contextmanager
@@ -57,19 +114,19 @@ def translate_sqlite_errors(where: Path | str | None = None) -> Iterator[None]:
     """Turn the environment's faults into errors the user can act on."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        raise classify(exc, where) from exc
-    except sqlite3.DatabaseError as exc:
-        raise classify(exc, where) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise DiskFull(path=str(where)) from exc
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST):
             raise ReadOnlyLocation(path=str(where)) from exc
         raise
+    except Exception as exc:
+        if not isinstance(exc, database_errors()):
+            raise
+        raise classify(exc, where) from exc
 
 
-def classify(exc: sqlite3.Error, where: Path | str | None) -> Exception:
+def classify(exc: Exception, where: Path | str | None) -> Exception:
     text = str(exc).lower()
     path = str(where) if where is not None else ":memory:"
     if "locked" in text or "busy" in text:
@@ -83,7 +140,7 @@ def classify(exc: sqlite3.Error, where: Path | str | None) -> Exception:
         return DiskFull(path=path)
     if "not a database" in text or "malformed" in text or "disk i/o" in text:
         return UnreadableFile(path=path)
-    if isinstance(exc, sqlite3.OperationalError) and "no such" not in text:
+    if type(exc).__name__ == "OperationalError" and "no such" not in text:
         return EnvironmentFault(path=path, detail=str(exc))
     return exc
 

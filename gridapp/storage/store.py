@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from gridapp.clock import Clock, Hlc, SystemClock, epoch_ms, iso
 from gridapp.errors import InvalidInput
 from gridapp.ids import uuid7
 from gridapp.storage import audit, backup, schema
-from gridapp.storage.database import open_database, translate_sqlite_errors
+from gridapp.storage.database import database_errors, open_database, translate_sqlite_errors
 
 log = logging.getLogger("gridapp.storage")
 
@@ -40,6 +39,9 @@ class Store:
         self.db = db
         self.clock: Clock = clock or SystemClock()
         self.path = path
+        #: The SQLCipher key this database was opened with (None: plain SQLite), for the
+        #: connections and copies made from it (background reads, backups).
+        self.key: bytes | None = None
         self._depth = 0
         #: Seeded by the demo and tests so ids repeat; None means the OS's randomness.
         self.id_random: random.Random | None = None
@@ -51,12 +53,14 @@ class Store:
         return uuid7(moment or self.clock.now(), self.id_random)
 
     @classmethod
-    def open(cls, path: Path | None, clock: Clock | None = None) -> Store:
+    def open(cls, path: Path | None, clock: Clock | None = None, key: bytes | None = None) -> Store:
+        """`key` opens (or creates) the SQLCipher-encrypted database; None, plain SQLite."""
         with translate_sqlite_errors(path):
-            db = open_database(path)
-            made = backup.before_migration(db, path, clock or SystemClock())
+            db = open_database(path, key)
+            made = backup.before_migration(db, path, clock or SystemClock(), key)
             schema.migrate(db)
         store = cls(db, clock, path)
+        store.key = key
         if made is not None:
             with translate_sqlite_errors(path), store._transaction():
                 audit.append(
@@ -65,8 +69,8 @@ class Store:
         return store
 
     @classmethod
-    def open_in(cls, data_dir: Path, clock: Clock | None = None) -> Store:
-        return cls.open(data_dir / DB_FILENAME, clock)
+    def open_in(cls, data_dir: Path, clock: Clock | None = None, key: bytes | None = None) -> Store:
+        return cls.open(data_dir / DB_FILENAME, clock, key)
 
     def close(self) -> None:
         self.db.close()
@@ -172,5 +176,5 @@ class Store:
     def integrity_ok(self) -> bool:
         try:
             return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
-        except sqlite3.DatabaseError:
+        except database_errors():
             return False

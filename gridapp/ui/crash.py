@@ -101,7 +101,7 @@ class ErrorPresenter:
             if isinstance(translated, GridappError):
                 exc = translated
         if isinstance(exc, GridappError):
-            log.info("refused: %s", exc)
+            log.info("refused: %s", exc.key)  # parameters may be personal data
             self.known(exc, QApplication.activeWindow())
         elif isinstance(exc, KeyboardInterrupt):
             QApplication.quit()

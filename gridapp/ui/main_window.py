@@ -27,6 +27,7 @@ from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.model import Counts
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState, save_settings
+from gridapp.trust.roles import Session
 from gridapp.ui.conflicts import ConflictsView
 from gridapp.ui.content_menu import ContentMenu
 from gridapp.ui.crash import ErrorPresenter
@@ -405,6 +406,14 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         box.open()
+
+    # -- who is signed in ------------------------------------------------------------
+    def apply_role(self, session: Session | None) -> None:
+        """Hide what the signed-in role may not do (None: no accounts, nothing to hide).
+        A new screen's action goes into `gridapp/ui/role_gate.py::gated_actions`."""
+        from gridapp.ui.role_gate import apply_role
+
+        apply_role(self, session)
 
     # -- remembered state ----------------------------------------------------------
     def _restore_state(self) -> None:

@@ -76,8 +76,8 @@ def test_disk_full(
     before = _visits_and_integrity(data)
     real_open = database.open_database
 
-    def full(path: Path | str | None) -> object:
-        db = real_open(path)
+    def full(path: Path | str | None, key: bytes | None = None) -> object:
+        db = real_open(path, key)
         pages = db.execute("PRAGMA page_count").fetchone()[0]
         db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite: "database or disk is full"
         return db

@@ -4,6 +4,7 @@ everything first and refuses a tampered, truncated, foreign or newer copy unchan
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from gridapp import audit_actions as A
 from gridapp.clock import FixedClock
 from gridapp.errors import GridappError
 from gridapp.services import Services
-from gridapp.services.backup import newest_good, pending_restore, restore_closed
+from gridapp.services.backup import known_schemas, newest_good, pending_restore, restore_closed
 from gridapp.storage import backup as storage_backup
 from gridapp.storage.backup import BackupRefused
 from gridapp.storage.database import open_database
@@ -138,6 +139,29 @@ def test_rotation_keeps_the_newest_of_each_kind(disk: Services, clock: FixedCloc
     assert folder is not None
     manifests = list(folder.glob("*.manifest.json"))
     assert len(manifests) == len(kinds)
+
+
+def test_what_a_killed_backup_left_is_stepped_over_then_cleared(
+    disk: Services, clock: FixedClock
+) -> None:
+    """Found by the crash soak: a backup killed midway leaves `NAME.part` (and its -wal
+    and -shm); the next backup in the same second must not copy into it."""
+    folder = disk.backup.folder
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    stale = folder / f"gridapp-pre-import-{stamp}.db.part"
+    stale.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)  # half a header, garbage
+    (folder / (stale.name + "-wal")).write_bytes(b"\x00" * 100)
+    made = disk.backup.now("OFFICE", "pre-import")
+    assert made is not None and Path(made.path).name != stale.name[: -len(".part")]
+    assert storage_backup.check(Path(made.path), disk.backup.expected_identity(), known_schemas())
+    old = stale.stat().st_mtime - storage_backup.STALE_PART_S - 1
+    for leftover in folder.glob("*.part*"):
+        os.utime(leftover, (old, old))
+    storage_backup.rotate(folder, "pre-import")
+    assert list(folder.glob("*.part*")) == []
+    assert [b.kind for b in disk.backup.list()] == ["pre-import"]
 
 
 def test_daily_backup_once_a_day(disk: Services, clock: FixedClock) -> None:

@@ -1,0 +1,253 @@
+"""Accounts: a worker code and a PIN unwrap the database key; wrong PINs lock with a
+growing wait that survives a restart; an administrator adds, removes and resets.
+
+The key is wrapped per account as SecretBox(argon2id(PIN, salt), {code, role, key}):
+the code and role travel inside the authenticated box, so editing `role` in the file
+to "admin" makes that account's PIN stop working instead of granting anything.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from gridapp.clock import Clock, SystemClock, iso, parse_iso
+from gridapp.errors import AccessDenied, InvalidInput
+from gridapp.trust import crypto
+from gridapp.trust.crypto import PRODUCTION, KdfParams
+from gridapp.trust.keyring import AccountEntry, Keyring, Wrapped, load_keyring, save_keyring
+from gridapp.trust.roles import AccountRole, Action, Session, require
+
+#: Wrong PINs allowed before the first lock; each later one locks again, twice as long.
+FREE_ATTEMPTS = 5
+FIRST_LOCK = timedelta(minutes=1)
+LONGEST_LOCK = timedelta(hours=24)
+MIN_PIN_LENGTH = 6
+MAX_PIN_LENGTH = 128
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+
+
+def normalise_code(code: str) -> str:
+    text = code.strip().upper()
+    if not _CODE.match(text):
+        raise InvalidInput("error.trust.bad_code", code=code)
+    return text
+
+
+def check_new_pin(pin: str) -> None:
+    """At least 6 characters; a digits-only PIN may not be one digit repeated or a run
+    (123456, 987654): those are the first guesses anyone tries."""
+    if len(pin) < MIN_PIN_LENGTH:
+        raise InvalidInput("error.trust.pin_too_short", length=MIN_PIN_LENGTH)
+    if len(pin) > MAX_PIN_LENGTH:
+        raise InvalidInput("error.trust.pin_too_long", length=MAX_PIN_LENGTH)
+    if pin.isdigit():
+        steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
+        if steps in ({0}, {1}, {9}):
+            raise InvalidInput("error.trust.pin_too_simple")
+
+
+def lock_after(failures: int) -> timedelta | None:
+    """How long the account locks after this many wrong PINs in a row (None: not yet)."""
+    if failures < FREE_ATTEMPTS:
+        return None
+    doublings = min(failures - FREE_ATTEMPTS, 20)
+    wait: timedelta = FIRST_LOCK * (2**doublings)
+    return min(wait, LONGEST_LOCK)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    code: str
+    role: str
+    created_at: str
+    failures: int
+    locked_until: str | None
+
+
+class AccountBook:
+    """The accounts of one data folder, kept in its keyring file."""
+
+    def __init__(
+        self, path: Path, clock: Clock | None = None, params: KdfParams = PRODUCTION
+    ) -> None:
+        self.path = path
+        self.clock: Clock = clock or SystemClock()
+        self.params = params
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def is_demo(self) -> bool:
+        keyring = load_keyring(self.path)
+        return keyring is not None and keyring.demo
+
+    def _load(self) -> Keyring:
+        keyring = load_keyring(self.path)
+        if keyring is None:
+            raise InvalidInput("error.trust.no_accounts", path=str(self.path))
+        return keyring
+
+    # -- wrapping --------------------------------------------------------------
+    def _wrap(self, secret: str, payload: dict[str, str]) -> Wrapped:
+        salt = crypto.new_salt()
+        kek = crypto.derive_kek(secret, salt, self.params)
+        sealed = crypto.seal(kek, json.dumps(payload, sort_keys=True).encode("utf-8"))
+        return Wrapped(self.params, salt, sealed)
+
+    @staticmethod
+    def _unwrap(secret: str, wrapped: Wrapped) -> dict[str, str] | None:
+        kek = crypto.derive_kek(secret, wrapped.salt, wrapped.kdf)
+        plain = crypto.open_sealed(kek, wrapped.sealed)
+        return None if plain is None else dict(json.loads(plain))
+
+    def _entry(self, code: str, role: str, pin: str, key: bytes) -> AccountEntry:
+        payload = {"code": code, "role": role, "key": key.hex()}
+        return AccountEntry(code, role, self._wrap(pin, payload), iso(self.clock.now()))
+
+    # -- set-up ----------------------------------------------------------------
+    def create(self, code: str, role: str, pin: str, demo: bool = False) -> tuple[Session, str]:
+        """The first account of a new keyring, a new random database key, and the
+        recovery code (shown once: it unwraps the same key)."""
+        if self.exists():
+            raise InvalidInput("error.trust.already_set_up", path=str(self.path))
+        code, role = normalise_code(code), _role(role)
+        check_new_pin(pin)
+        key = crypto.new_database_key()
+        recovery_code = crypto.new_recovery_code()
+        keyring = Keyring(
+            accounts=[self._entry(code, role, pin, key)],
+            recovery=self._wrap(recovery_code, {"code": "", "role": "", "key": key.hex()}),
+            demo=demo,
+        )
+        save_keyring(self.path, keyring)
+        return Session(code, role, key, self.clock.now()), recovery_code
+
+    # -- signing in ------------------------------------------------------------
+    def sign_in(self, code: str, pin: str) -> Session:
+        keyring = self._load()
+        entry = keyring.find(code.strip().upper())
+        if entry is None:
+            raise AccessDenied("error.trust.unknown_account", code=code.strip())
+        now = self.clock.now()
+        self._refuse_if_locked(entry, now)
+        payload = self._unwrap(pin, entry.wrapped)
+        if payload is None:
+            entry.failures += 1
+            wait = lock_after(entry.failures)
+            entry.locked_until = iso(now + wait) if wait else None
+            save_keyring(self.path, keyring)
+            if wait:
+                raise AccessDenied("error.trust.locked", minutes=_minutes(wait))
+            raise AccessDenied("error.trust.wrong_pin", left=FREE_ATTEMPTS - entry.failures)
+        if payload.get("code") != entry.code or payload.get("role") != entry.role:
+            raise AccessDenied("error.trust.tampered", path=str(self.path))
+        if entry.failures or entry.locked_until:
+            entry.failures, entry.locked_until = 0, None
+            save_keyring(self.path, keyring)
+        return Session(entry.code, entry.role, bytes.fromhex(payload["key"]), now)
+
+    @staticmethod
+    def _refuse_if_locked(entry: AccountEntry, now: datetime) -> None:
+        if entry.locked_until is None:
+            return
+        remaining = parse_iso(entry.locked_until) - now
+        if remaining > timedelta(0):
+            raise AccessDenied("error.trust.locked", minutes=_minutes(remaining))
+
+    def locked_for(self, code: str) -> timedelta | None:
+        """The wait left before `code` may try again (None: it may now)."""
+        keyring = load_keyring(self.path)
+        entry = keyring.find(code.strip().upper()) if keyring else None
+        if entry is None or entry.locked_until is None:
+            return None
+        remaining = parse_iso(entry.locked_until) - self.clock.now()
+        return remaining if remaining > timedelta(0) else None
+
+    # -- administration ----------------------------------------------------------
+    def accounts(self) -> list[AccountInfo]:
+        return [
+            AccountInfo(a.code, a.role, a.created_at, a.failures, a.locked_until)
+            for a in self._load().accounts
+        ]
+
+    def add(self, session: Session, code: str, role: str, pin: str) -> AccountInfo:
+        require(session, Action.MANAGE_ACCOUNTS)
+        keyring = self._load()
+        code, role = normalise_code(code), _role(role)
+        if keyring.find(code) is not None:
+            raise InvalidInput("error.trust.account_exists", code=code)
+        check_new_pin(pin)
+        entry = self._entry(code, role, pin, session.key)
+        keyring.accounts.append(entry)
+        save_keyring(self.path, keyring)
+        return AccountInfo(code, role, entry.created_at, 0, None)
+
+    def remove(self, session: Session, code: str) -> None:
+        require(session, Action.MANAGE_ACCOUNTS)
+        keyring = self._load()
+        entry = keyring.find(code.strip().upper())
+        if entry is None:
+            raise AccessDenied("error.trust.unknown_account", code=code)
+        if entry.code == session.code:
+            raise InvalidInput("error.trust.remove_self", code=entry.code)
+        admins = [a for a in keyring.accounts if a.role == AccountRole.ADMIN]
+        if entry.role == AccountRole.ADMIN and len(admins) == 1:
+            raise InvalidInput("error.trust.last_admin", code=entry.code)
+        keyring.accounts.remove(entry)
+        save_keyring(self.path, keyring)
+
+    def change_pin(self, code: str, old_pin: str, new_pin: str) -> Session:
+        """The owner changes their PIN: the old one must unwrap first (and counts as a
+        sign-in attempt, with the same lock)."""
+        session = self.sign_in(code, old_pin)
+        check_new_pin(new_pin)
+        self._rewrap(session.key, session.code, new_pin)
+        return session
+
+    def reset_pin(self, session: Session, code: str, new_pin: str) -> None:
+        """An administrator sets someone's new PIN (forgotten, or locked for long)."""
+        require(session, Action.MANAGE_ACCOUNTS)
+        check_new_pin(new_pin)
+        self._rewrap(session.key, code.strip().upper(), new_pin)
+
+    def recover(self, recovery_code: str, code: str, new_pin: str) -> Session:
+        """The recovery code printed at set-up unwraps the key; `code` gets a new PIN."""
+        keyring = self._load()
+        payload = None
+        if keyring.recovery is not None:
+            secret = crypto.normalise_recovery_code(recovery_code)
+            payload = self._unwrap(secret, keyring.recovery)
+        if payload is None:
+            raise AccessDenied("error.trust.bad_recovery_code")
+        check_new_pin(new_pin)
+        key = bytes.fromhex(payload["key"])
+        entry = self._rewrap(key, code.strip().upper(), new_pin)
+        return Session(entry.code, entry.role, key, self.clock.now())
+
+    def _rewrap(self, key: bytes, code: str, new_pin: str) -> AccountEntry:
+        keyring = self._load()
+        entry = keyring.find(code)
+        if entry is None:
+            raise AccessDenied("error.trust.unknown_account", code=code)
+        fresh = self._entry(entry.code, entry.role, new_pin, key)
+        fresh.created_at = entry.created_at
+        keyring.accounts[keyring.accounts.index(entry)] = fresh
+        save_keyring(self.path, keyring)
+        return fresh
+
+
+def _role(role: str) -> str:
+    try:
+        return AccountRole(role).value
+    except ValueError:
+        raise InvalidInput("error.trust.bad_role", role=role) from None
+
+
+def _minutes(wait: timedelta) -> int:
+    return max(1, math.ceil(wait.total_seconds() / 60))
