@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import field_bench, paper_bench, search_bench, sync_bench  # noqa: E402
+from bench import field_bench, paper_bench, roster_bench, search_bench, sync_bench  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -102,9 +102,12 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--keep", help="reuse/keep demo databases in this folder")
     parser.add_argument(
-        "--only", choices=("startup", "sync", "search", "paper", "field"), help="run one group"
+        "--only",
+        choices=("startup", "sync", "search", "paper", "field", "roster"),
+        help="run one group",
     )
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
+    parser.add_argument("--roster-rows", type=int, default=100_000, help="roster: rows to import")
     args = parser.parse_args()
     if args.only in (None, "sync"):
         print("== sync", flush=True)
@@ -122,7 +125,10 @@ def main() -> int:
         if not (folder / "gridapp.db").exists():
             print(f"built the demo in {_build_demo(folder, args.households):.1f} s", flush=True)
         field_bench.run(_row, folder)
-    if args.only in ("sync", "search", "paper", "field"):
+    if args.only in (None, "roster"):
+        print("== roster", flush=True)
+        roster_bench.run(_row, args.roster_rows)
+    if args.only in ("sync", "search", "paper", "field", "roster"):
         return 0
     print("== start-up", flush=True)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-bench-"))
