@@ -35,6 +35,7 @@ from bench import (  # noqa: E402
     office_bench,
     paper_bench,
     report_bench,
+    roster_bench,
     search_bench,
     soak,
     sync_bench,
@@ -54,6 +55,7 @@ GROUPS = (
     "dashboard",
     "soak",
     "trust",
+    "roster",
 )
 
 
@@ -138,6 +140,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="soak: figures as JSON")
     parser.add_argument("--changes", type=int, default=100_000, help="sync: changes to merge")
     parser.add_argument("--visits", type=int, default=200_000, help="dashboard: visits")
+    parser.add_argument("--roster-rows", type=int, default=100_000, help="roster: rows to import")
     args = parser.parse_args()
     if args.only == "soak":
         figures = soak.run(args.kills, args.seed, Path(args.keep) if args.keep else None)
@@ -180,6 +183,9 @@ def main() -> int:
     if args.only in (None, "trust"):
         print("== trust", flush=True)
         trust_bench.run(_row)
+    if args.only in (None, "roster"):
+        print("== roster", flush=True)
+        roster_bench.run(_row, args.roster_rows)
     if args.only not in (None, "startup"):
         return 0
     print("== start-up", flush=True)
