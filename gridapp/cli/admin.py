@@ -53,7 +53,7 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
             tr(f"ui.audit.column.{c}")
             for c in ("seq", "at", "actor", "action", "target", "detail", "hash")
         ]
-        rows = service.export(out, found, CLI_ACTOR, headers, lambda a: _action_label(ctx, a))
+        rows = service.export(out, found, ctx.actor(), headers, lambda a: _action_label(ctx, a))
         ctx.out(tr("cli.audit.exported", count=rows, path=str(out)))
         return 0
     if args.json:
@@ -70,7 +70,7 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup_now(args: argparse.Namespace, ctx: Context) -> int:
-    info = ctx.services().backup.now(CLI_ACTOR)
+    info = ctx.services().backup.now(ctx.actor())
     if args.json:
         ctx.json(as_dict(info))
     else:
@@ -113,7 +113,7 @@ def _backup_restore(args: argparse.Namespace, ctx: Context) -> int:
         # The live database is too damaged to open: restore without it.
         aside = restore_closed(ctx.data_dir, path, CLI_ACTOR)
     else:
-        aside = service.restore(path, CLI_ACTOR)
+        aside = service.restore(path, ctx.actor())
     ctx.out(tr("cli.backup.restored", file=path.name, aside=str(aside)))
     return 0
 

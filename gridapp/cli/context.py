@@ -51,6 +51,13 @@ class Context:
             self._sessions = SessionService(self.data_dir)
         return self._sessions
 
+    def actor(self) -> str:
+        """Who the audit log names: the signed-in worker, or the command line itself on a
+        plain database (no accounts to tell apart)."""
+        from gridapp.audit_actions import CLI_ACTOR
+
+        return self.session.code if self.session is not None else CLI_ACTOR
+
     def sign_in(self) -> Session:
         """The signed-in session, signing in now if needed."""
         if self.session is None:

@@ -32,7 +32,12 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     out = Path(args.out)
     report_format(out)  # a wrong extension is refused before anything is opened
     result = ctx.services().reports.write(
-        out, ctx.catalog, day=args.date, sheet=args.sheet, progress=_progress(ctx)
+        out,
+        ctx.catalog,
+        day=args.date,
+        sheet=args.sheet,
+        progress=_progress(ctx),
+        actor=ctx.actor(),
     )
     if args.json:
         ctx.json(

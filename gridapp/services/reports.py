@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridapp.audit_actions import REPORT_EXPORTED, SYSTEM_ACTOR
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, ReadOnlyLocation
 from gridapp.i18n import Catalog
 from gridapp.model import Counts
 from gridapp.reports import FORMATS, SHEETS
 from gridapp.reports.data import BuildingLine, DayLine, ReportData, TeamLine
+from gridapp.services.audit import note
 from gridapp.services.consultation import CompoundForecast, ConsultationService, StanceCounts
 from gridapp.storage import report_queries as rq
 from gridapp.storage import stats
@@ -133,8 +135,10 @@ class ReportService:
         day: str | None = None,
         sheet: str = "visits",
         progress: Progress | None = None,
+        actor: str = SYSTEM_ACTOR,
     ) -> ReportResult:
-        """The report in the format its extension names, written atomically."""
+        """The report in the format its extension names, written atomically; the export
+        is audited (format, day, rows: never a path, which may name a person)."""
         fmt = report_format(out)
         if sheet not in SHEETS:
             raise InvalidInput("error.report.sheet", sheet=sheet, sheets=", ".join(SHEETS))
@@ -156,4 +160,6 @@ class ReportService:
 
             rows = write_csv(build_sheets(data, catalog, [sheet])[0], out, progress)
         log.info("report %s written: %s (%d)", fmt, out, rows)
+        with self.store.unit_of_work(actor) as db:
+            note(self.store, db, actor, REPORT_EXPORTED, fmt, day=data.day, rows=rows)
         return ReportResult(out, fmt, data.day, rows)

@@ -37,6 +37,11 @@ def test_report_format_follows_the_extension(
     doc = json.loads(text)
     assert doc == {"path": str(out), "format": fmt, "day": "2023-12-05", "rows": doc["rows"]}
     assert out.exists() and doc["rows"] > 0
+    code, text, _ = run(capsys, "--data-dir", str(demo_dir), "audit", "--action", "report_exported",
+                        "--json")  # fmt: skip
+    [entry, *_] = json.loads(text)["entries"]  # newest first
+    assert entry["target"] == fmt and entry["detail"] == {"day": "2023-12-05", "rows": doc["rows"]}
+    assert str(out) not in text  # a path may name a person: never in the audit log
 
 
 def test_report_in_words(
