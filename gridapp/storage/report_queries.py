@@ -17,12 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-_CONSULTATION = """v.mode = 'in_person' AND v.outcome = 'met'
-    AND EXISTS (SELECT 1 FROM answer a WHERE a.visit_id = v.id)"""
-
-_LIVE_SUGGESTION = """NOT EXISTS (
-        SELECT 1 FROM void x WHERE x.entity = 'suggestion' AND x.record_id = s.id)
-    AND (s.visit_id IS NULL OR s.visit_id IN (SELECT id FROM live_visit))"""
+from gridapp.storage.stats import CONSULTATION as _CONSULTATION
+from gridapp.storage.stats import LIVE_SUGGESTION as _LIVE_SUGGESTION
 
 # The latest step of a suggestion (suggestion_status rows), else its own status.
 _STATUS = """COALESCE((SELECT st.status FROM suggestion_status st
