@@ -227,11 +227,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, catalog.tr("ui.error.title"), message)
         return 1
 
+    from gridapp.ui.paper_screens import sweep_stale_print_folders
+
+    sweep_stale_print_folders()  # receipts and sheets a crash left in the temp folder
     pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir, key=key)))
     window = MainWindow(
         services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir)), pool
     )
     window.apply_role(session)
+    if window.office is not None:  # the accounts screen; 立即清除 for administrators
+        window.office.sessions, window.office.session = sessions, session
     idle_lock = None
     if session is not None:
         from gridapp.ui.lock import IdleLock
@@ -258,12 +263,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QTimer.singleShot(0, ready)
     daily = _daily_backup(data_dir, key)
+    if window.office is not None:
+        released: list[bool] = []
+
+        def release_database() -> None:
+            """First set-up encrypts the file in place: no connection may stay open."""
+            if released:
+                return
+            released.append(True)
+            daily.join()
+            pool.shutdown()
+            services.store.close()
+
+        window.office.release_database = release_database
+        window.office.restart_needed.connect(app.quit)
     code = app.exec()
     daily.join()  # a backup half-written at exit would be wasted work, not harm
     if idle_lock is not None:
         idle_lock.stop()
-    pool.shutdown()
-    services.store.close()
+    if window.office is None or window.office.release_database is None:
+        pool.shutdown()
+        services.store.close()
+    else:
+        window.office.release_database()
     return int(code)
 
 

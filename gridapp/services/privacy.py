@@ -76,6 +76,11 @@ class PrivacyService:
             "retention_until": self.retention_until(campaign).isoformat(),
         }
 
+    def campaign(self, campaign_id: str | None = None) -> dict[str, Any] | None:
+        """The campaign by id; without one, the only campaign, else the latest closed
+        (what the set-up screen shows once the active one has closed)."""
+        return purge.get_campaign(self.store.db, campaign_id)
+
     def retention_until(self, campaign: dict[str, Any]) -> date:
         return retention_date(campaign["ends_on"], self.retention_days)
 

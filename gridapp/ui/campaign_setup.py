@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
+from gridapp.ui.campaign_close import CampaignEnd
 from gridapp.ui.setup_assign import AssignTab
 from gridapp.ui.setup_teams import TeamsTab
 
@@ -174,6 +175,7 @@ class CampaignSetupView(QWidget):
         catalog: Catalog,
         actor: str = "OFFICE",
         parent: QWidget | None = None,
+        can_purge_now: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("campaignSetupView")
@@ -182,9 +184,15 @@ class CampaignSetupView(QWidget):
         self._services, self._catalog = services, catalog
         self.tabs = QTabWidget(self)
         self.campaign_tab = CampaignTab(services, catalog, self.run, actor)
+        self.campaign_end = CampaignEnd(services, catalog, self.run, actor, self.say, can_purge_now)
+        campaign_page = QWidget(self)
+        page_layout = QVBoxLayout(campaign_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.campaign_tab, 1)
+        page_layout.addWidget(self.campaign_end)
         self.teams_tab = TeamsTab(services, catalog, self.run, actor)
         self.assign_tab = AssignTab(services, catalog, self.run, actor)
-        self.tabs.addTab(self.campaign_tab, catalog.tr("ui.setup.tab_campaign"))
+        self.tabs.addTab(campaign_page, catalog.tr("ui.setup.tab_campaign"))
         self.tabs.addTab(self.teams_tab, catalog.tr("ui.setup.tab_teams"))
         self.tabs.addTab(self.assign_tab, catalog.tr("ui.setup.tab_assign"))
         self.message = QLabel(self)
@@ -200,6 +208,11 @@ class CampaignSetupView(QWidget):
         campaign_id = self.campaign_tab.campaign_id
         self.teams_tab.reload(campaign_id)
         self.assign_tab.reload(campaign_id)
+        self.campaign_end.reload(campaign_id)
+
+    def say(self, text: str, ok: bool) -> None:
+        self.message.setStyleSheet("color: #067647;" if ok else "color: #b42318;")
+        self.message.setText(text)
 
     def run(self, action: Callable[[], object], done_key: str) -> bool:
         """Run one service call; say what happened; refresh every tab after a write."""
@@ -211,8 +224,12 @@ class CampaignSetupView(QWidget):
             self.failed.emit(exc)
             return False
         params: dict[str, Any] = {"count": result} if isinstance(result, int) else {}
-        if hasattr(result, "__dataclass_fields__"):
+        if hasattr(result, "as_dict"):
+            params = result.as_dict()
+        elif hasattr(result, "__dataclass_fields__"):
             params = dict(vars(result))
+        elif isinstance(result, dict):
+            params = dict(result)
         self.message.setStyleSheet("color: #067647;")
         self.message.setText(self._catalog.tr(done_key, **params))
         self.reload()

@@ -1,5 +1,5 @@
 """The office's screens in the main window: tabs (看板, 意见建议, 表决预测, 活动设置) and the
-办公 menu (名册导入, 报表, 备份, 审计日志).
+办公 menu (名册导入, 报表, 备份, 审计日志, 账户管理).
 
 Each screen is built the first time it is shown, so the desktop opens as fast for the
 office as for a laptop, and a screen nobody opens costs nothing. Screens that change
@@ -10,7 +10,7 @@ included), as it does after a bundle import.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -20,6 +20,10 @@ from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.ui.tasks import ReadPool
+
+if TYPE_CHECKING:
+    from gridapp.services.session import SessionService
+    from gridapp.trust.roles import Session
 
 Factory = Callable[["OfficeScreens", QWidget], QWidget]
 
@@ -87,7 +91,13 @@ def _suggestions(office: OfficeScreens, parent: QWidget) -> QWidget:
 def _campaign_setup(office: OfficeScreens, parent: QWidget) -> QWidget:
     from gridapp.ui.campaign_setup import CampaignSetupView
 
-    view = CampaignSetupView(office.services, office.catalog, office.actor(), parent)
+    view = CampaignSetupView(
+        office.services,
+        office.catalog,
+        office.actor(),
+        parent,
+        can_purge_now=_campaign_setup_can_purge_now(office),
+    )
     view.failed.connect(office.failed)
     view.changed.connect(office.changed)
     return view
@@ -106,6 +116,27 @@ def _report(office: OfficeScreens) -> QDialog:
 
     dialog = ReportDialog(office.services, office.catalog, office.window)
     dialog.failed.connect(office.failed)
+    return dialog
+
+
+def _campaign_setup_can_purge_now(office: OfficeScreens) -> bool:
+    from gridapp.trust.roles import Action
+
+    return office.session is not None and office.session.can(Action.PURGE)
+
+
+def _accounts(office: OfficeScreens) -> QDialog:
+    from gridapp.errors import InvalidInput
+    from gridapp.ui.accounts_view import AccountsView
+
+    sessions = office.sessions
+    if sessions is None:  # app.py sets it; a window built without it has no accounts
+        raise InvalidInput("error.trust.no_accounts", path=str(office.services.store.path))
+    view = AccountsView(sessions, office.session, office.catalog, office.release_database)
+    view.failed.connect(office.failed)
+    view.restart_needed.connect(office.restart_needed)
+    dialog = _dialog_of(office, view, "ui.office.accounts")
+    dialog.resize(900, 520)
     return dialog
 
 
@@ -143,6 +174,8 @@ class OfficeScreens(QObject):
     failed = Signal(object)
     #: A screen asks to show a household (its id) on the households page.
     open_household = Signal(str)
+    #: Sign-in was just set up and the database encrypted: the app must close (app.py quits).
+    restart_needed = Signal()
 
     TABS: tuple[tuple[str, Factory], ...] = (
         ("ui.dashboard.title", _dashboard),
@@ -155,6 +188,7 @@ class OfficeScreens(QObject):
         ("ui.office.report", _report),
         ("ui.office.backup", _backup),
         ("ui.office.audit", _audit),
+        ("ui.office.accounts", _accounts),
     )
 
     def __init__(
@@ -177,6 +211,11 @@ class OfficeScreens(QObject):
         self.menu: QMenu | None = None
         self.actions: dict[str, QAction] = {}
         self.dialog: QDialog | None = None  # the one open, kept alive while shown
+        # Set by app.py (the composition root): who signed in, their SessionService, and
+        # how to let go of the database before first set-up encrypts it.
+        self.sessions: SessionService | None = None
+        self.session: Session | None = None
+        self.release_database: Callable[[], None] | None = None
 
     def install(self, bar: QMenuBar, before: QAction | None = None) -> None:
         for key, factory in self.TABS:

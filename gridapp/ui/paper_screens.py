@@ -1,17 +1,23 @@
 """Paper from the desktop: a receipt right after a visit, visit sheets for a building,
 receipt verification at the office. PDFs render off the GUI thread; the preview is Qt's,
-and printing goes through the system's print queue (gridapp/ui/printing.py)."""
+and printing goes through the system's print queue (gridapp/ui/printing.py).
+
+The PDFs carry residents' names and addresses, so none outlives its use: a preview's
+file goes when the preview closes, the whole `gridapp-print-*` folder at exit, and a
+folder left by a crash is swept at the next start (`sweep_stale_print_folders`)."""
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -31,6 +37,59 @@ from gridapp.services import Services
 
 _VERDICT_COLOURS = {"valid": "#067647"}
 log = logging.getLogger("gridapp.ui")
+PRINT_PREFIX = "gridapp-print-"
+_OWNER = "owner.pid"  # which process uses the folder: a live one's is never swept
+#: A folder with no owner file (made by an older version) is swept once this old.
+_UNOWNED_AGE_S = 24 * 3600
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
+
+
+def new_print_folder(root: Path | None = None) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=PRINT_PREFIX, dir=root))
+    (folder / _OWNER).write_text(str(os.getpid()), encoding="ascii")
+    return folder
+
+
+def remove_print_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_stale_print_folders(root: Path | None = None) -> int:
+    """Delete print folders whose process is gone (a crash, a power cut); returns how
+    many. A folder without an owner file (an older version made it) goes once a day old."""
+    import time
+
+    base = root or Path(tempfile.gettempdir())
+    swept = 0
+    for folder in base.glob(f"{PRINT_PREFIX}*"):
+        if not folder.is_dir():
+            continue
+        try:
+            pid = int((folder / _OWNER).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = 0
+        try:
+            young = time.time() - folder.stat().st_mtime < _UNOWNED_AGE_S
+        except OSError:
+            continue
+        if (pid and _alive(pid)) or (not pid and young):
+            continue
+        remove_print_folder(folder)
+        swept += 1
+    if swept:
+        log.info("removed %d print folder(s) left by an earlier run", swept)
+    return swept
 
 
 class _Relay(QObject):
@@ -71,8 +130,26 @@ class PaperActions:
         )
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
-        self.folder = Path(tempfile.mkdtemp(prefix="gridapp-print-"))
+        sweep_stale_print_folders()
+        self.folder = new_print_folder()
         self._keep: list[Any] = []
+        self.closed = False
+        # At exit, however the app ends: Qt's quit, or the interpreter's (a test, a crash
+        # that still unwinds). A hard kill leaves it for the next start's sweep.
+        atexit.register(remove_print_folder, self.folder)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.cleanup)
+
+    def cleanup(self) -> None:
+        """Close any preview still open, then delete every PDF rendered here (the
+        folder goes too)."""
+        self.closed = True
+        self.pool.waitForDone()
+        for kept in self._keep:
+            if isinstance(kept, QDialog) and kept.isVisible():
+                kept.reject()
+        remove_print_folder(self.folder)
 
     def receipt(self, visit_id: str, layout: str = "a5") -> None:
         from gridapp.paper.receipt_pdf import render_receipts
@@ -142,7 +219,8 @@ class PaperActions:
 
         def done(path: Path) -> None:
             dialog.close()
-            self.preview(path)
+            if not self.closed:  # quitting: a late render is not shown, only deleted
+                self.preview(path)
 
         def failed(exc: Exception) -> None:
             dialog.close()
@@ -167,9 +245,17 @@ class PaperActions:
         toolbar = dialog.findChild(QToolBar)
         if toolbar is not None:  # "save as PDF" beside Qt's own print button
             toolbar.addAction(self.catalog.tr("ui.paper.save_pdf"), lambda: self.save_as(path))
+        dialog.finished.connect(lambda _result: self._discard(path))
         dialog.open()
         self._keep.append(dialog)
         return dialog
+
+    def _discard(self, path: Path) -> None:
+        """A closed preview's PDF: printed or saved elsewhere by now, or not wanted."""
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not delete %s: %s", path.name, exc)
 
     def save_as(self, path: Path, target: Path | None = None) -> Path | None:
         if target is None:

@@ -24,6 +24,7 @@ OFFICE_NEEDS: dict[str, Action] = {
     "ui.office.report": Action.REPORTS,
     "ui.office.backup": Action.RESTORE,
     "ui.office.audit": Action.AUDIT_LOG,
+    "ui.office.accounts": Action.MANAGE_ACCOUNTS,
 }
 
 

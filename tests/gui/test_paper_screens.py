@@ -92,3 +92,62 @@ def test_a_days_receipts_in_one_batch_and_saved_as_pdf(
     assert saved is not None and saved.read_bytes() == out.read_bytes()
     assert paper.save_as(out, tmp_path / "missing" / "dir" / "x.pdf") is None
     assert errors and getattr(errors[-1], "key", "") == "error.read_only"
+
+
+def test_print_pdfs_go_when_the_preview_closes_and_at_exit(
+    qtbot: QtBot, demo_services: Services, clock: FixedClock
+) -> None:
+    """Receipts and sheets carry names and addresses: nothing stays in the temp folder."""
+    from PySide6.QtWidgets import QWidget
+
+    clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))
+    household = demo_services.read.household_ids()[4]
+    visit = demo_services.visits.record(VisitInput(household, "W0101", "met"))
+    host = QWidget()
+    qtbot.addWidget(host)
+    errors: list[object] = []
+    paper = PaperActions(demo_services, Catalog("zh_CN"), host, errors.append)
+    paper.receipt(visit.visit_id)
+    paper.wait()
+    qtbot.waitUntil(
+        lambda: any(getattr(k, "isVisible", lambda: False)() for k in paper._keep), timeout=10_000
+    )
+    pdfs = list(paper.folder.glob("*.pdf"))
+    assert len(pdfs) == 1
+    preview = next(k for k in paper._keep if getattr(k, "isVisible", lambda: False)())
+    preview.reject()
+    assert not pdfs[0].exists()
+    assert errors == []
+    paper.sheet(demo_services.read.buildings()[0].id)
+    paper.wait()
+    qtbot.waitUntil(
+        lambda: sum(getattr(k, "isVisible", lambda: False)() for k in paper._keep) == 1,
+        timeout=10_000,
+    )
+    assert any(paper.folder.glob("sheet-*.pdf"))
+    paper.cleanup()  # what the application's aboutToQuit runs
+    assert not paper.folder.exists()
+
+
+def test_print_folders_left_by_a_crash_are_swept_at_start(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from gridapp.ui.paper_screens import new_print_folder, sweep_stale_print_folders
+
+    mine = new_print_folder(tmp_path)
+    dead = new_print_folder(tmp_path)
+    (dead / "owner.pid").write_text("999999999", encoding="ascii")  # no such process
+    (dead / "receipt-ABC-a5.pdf").write_bytes(b"%PDF")
+    old_unowned = tmp_path / "gridapp-print-old"
+    old_unowned.mkdir()
+    (old_unowned / "sheet-x.pdf").write_bytes(b"%PDF")
+    week_ago = time.time() - 7 * 24 * 3600
+    os.utime(old_unowned, (week_ago, week_ago))
+    new_unowned = tmp_path / "gridapp-print-new"  # perhaps an older version running now
+    new_unowned.mkdir()
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    assert sweep_stale_print_folders(tmp_path) == 2
+    assert mine.exists() and new_unowned.exists() and other.exists()
+    assert not dead.exists() and not old_unowned.exists()
