@@ -220,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         key = session.key if session else None
         services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key)
+        if session is not None:
+            services.audit.sign_in(session.code, failed_before=session.failed_before)
     except GridappError as exc:
         message = catalog.error(exc)
         print(f"gridapp: {message}", file=sys.stderr)
@@ -242,6 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gridapp.ui.lock import IdleLock
 
         idle_lock = IdleLock(window, sessions, session, catalog, settings.idle_lock_minutes)
+        idle_lock.attempted.connect(lambda code, ok: services.audit.sign_in(code, ok, via="unlock"))
         window.file_menu.insertAction(window.quit_action, idle_lock.lock_action)
         window.file_menu.insertAction(
             window.quit_action, change_pin_action(window, sessions, session, catalog)

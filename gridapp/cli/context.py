@@ -98,6 +98,11 @@ class Context:
             else:
                 store = Store.open(self.db_path)
             self._services = Services(store)
+            if self.session is not None and store.local_device() is not None:
+                # (init: no device yet to write as; the sign-in that made it is the first)
+                self._services.audit.sign_in(
+                    self.session.code, failed_before=self.session.failed_before
+                )
             if not create:
                 self._services.backup.ensure_daily()
         return self._services

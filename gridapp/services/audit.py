@@ -73,7 +73,10 @@ class AuditService:
             return note(self.store, db, actor, action, target, **detail)
 
     def sign_in(self, actor: str, ok: bool = True, **detail: Any) -> int:
-        """For the sign-in screen: `actor` is the worker code typed, never a name."""
+        """For the sign-in screen: `actor` is the worker code typed, never a name (what
+        is typed may be anything: a code that is not one is logged as "?")."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", actor):
+            actor = "?"
         action = audit_actions.SIGN_IN if ok else audit_actions.SIGN_IN_FAILED
         return self.record(actor, action, actor, **detail)
 

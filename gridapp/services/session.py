@@ -13,7 +13,7 @@ from pathlib import Path
 from gridapp.clock import Clock, SystemClock
 from gridapp.errors import AccessDenied
 from gridapp.storage.database import is_plain
-from gridapp.storage.encryption import encrypt_in_place, finish_interrupted
+from gridapp.storage.encryption import encrypt_in_place, finish_interrupted, wipe_plain_copies
 from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.trust.accounts import AccountBook
 from gridapp.trust.crypto import PRODUCTION, KdfParams
@@ -62,6 +62,11 @@ class SessionService:
             except BaseException:
                 self.accounts.path.unlink(missing_ok=True)  # still plain: as before
                 raise
+            # Backups made while the database was plain would keep every resident in
+            # the clear beside the encrypted file: they go too (the next start makes an
+            # encrypted daily backup).
+            for gone in wipe_plain_copies(self.data_dir / "backups"):
+                log.info("plain backup wiped: %s", gone.name)
         log.info("accounts set up; first account %s (%s)", session.code, session.role)
         return session, recovery_code
 

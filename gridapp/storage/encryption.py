@@ -93,6 +93,22 @@ def finish_interrupted(path: Path) -> None:
         log.warning("encryption of %s was interrupted; the plain file is back", path)
 
 
+def wipe_plain_copies(folder: Path) -> list[Path]:
+    """Overwrite and delete every plain SQLite file in `folder` (backups made before the
+    database was encrypted, and their manifests): once encrypted, nothing plain stays
+    beside it. Returns the files removed."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for candidate in sorted(folder.iterdir()):
+        if candidate.is_file() and is_plain(candidate):
+            _wipe_and_remove(candidate)
+            manifest = candidate.with_name(candidate.name + ".manifest.json")
+            manifest.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
 def _wipe_and_remove(path: Path) -> None:
     """Overwrite the plain file's blocks with zeros, then delete it."""
     with path.open("r+b") as handle:

@@ -147,10 +147,11 @@ class AccountBook:
             raise AccessDenied("error.trust.wrong_pin", left=FREE_ATTEMPTS - entry.failures)
         if payload.get("code") != entry.code or payload.get("role") != entry.role:
             raise AccessDenied("error.trust.tampered", path=str(self.path))
+        failed = entry.failures
         if entry.failures or entry.locked_until:
             entry.failures, entry.locked_until = 0, None
             save_keyring(self.path, keyring)
-        return Session(entry.code, entry.role, bytes.fromhex(payload["key"]), now)
+        return Session(entry.code, entry.role, bytes.fromhex(payload["key"]), now, failed)
 
     @staticmethod
     def _refuse_if_locked(entry: AccountEntry, now: datetime) -> None:

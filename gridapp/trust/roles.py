@@ -82,6 +82,9 @@ class Session:
     role: str
     key: bytes = field(repr=False)
     signed_in_at: datetime
+    #: Wrong PINs typed for this account since its last sign-in (for the audit log:
+    #: they happened while the database was still locked, so only now can they be told).
+    failed_before: int = 0
 
     def can(self, action: str) -> bool:
         return can(self.role, action)

@@ -95,6 +95,8 @@ class LockScreen(QWidget):
 class IdleLock(QObject):
     locked = Signal()
     unlocked = Signal()
+    #: An unlock attempt: the code typed, and whether it opened (for the audit log).
+    attempted = Signal(str, bool)
 
     def __init__(
         self,
@@ -192,10 +194,12 @@ class IdleLock(QObject):
         try:
             self.sessions.unlock(self.session, code, self.screen.pin.text())
         except GridappError as exc:
+            self.attempted.emit(code, False)
             self.screen.message.setText(self.catalog.error(exc))
             self.screen.pin.clear()
             self.screen.pin.setFocus()
             return False
+        self.attempted.emit(code, True)
         self._restore()
         return True
 

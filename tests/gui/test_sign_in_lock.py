@@ -139,9 +139,14 @@ def test_an_administrator_may_unlock_a_workers_screen(
     lock = IdleLock(window, sessions, worker, Catalog("zh_CN"), minutes=60)
     with qtbot.waitSignal(lock.locked):
         lock.lock_action.trigger()  # "lock now", before stepping away
+    attempts: list[tuple[str, bool]] = []
+    lock.attempted.connect(lambda code, ok: attempts.append((code, ok)))  # the audit log's
     lock.screen.code_edit.setText("A0001")
+    qtbot.keyClicks(lock.screen.pin, "000000")
+    assert not lock.try_unlock() and lock.is_locked
     qtbot.keyClicks(lock.screen.pin, ADMIN_PIN)
     assert lock.try_unlock() and not lock.is_locked
+    assert attempts == [("A0001", False), ("A0001", True)]
     lock.stop()
 
 

@@ -75,6 +75,24 @@ def test_with_code_and_pin_the_data_opens(
     assert code == 2 and "还可以再试 4 次" in err
 
 
+def test_sign_ins_and_the_wrong_pins_before_them_are_audited(
+    office: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ("--data-dir", str(office))
+    monkeypatch.setenv("GRIDAPP_WORKER", "W0101")
+    for pin in ("000000", "000001"):  # refused before the database could be opened
+        monkeypatch.setenv("GRIDAPP_PIN", pin)
+        assert run(capsys, *base, "stats")[0] == 2
+    monkeypatch.setenv("GRIDAPP_PIN", WORKER_PIN)
+    assert run(capsys, *base, "stats")[0] == 0
+    monkeypatch.setenv("GRIDAPP_WORKER", "A0001")
+    monkeypatch.setenv("GRIDAPP_PIN", ADMIN_PIN)
+    code, out, err = run(capsys, *base, "audit", "--action", "sign_in", "--json")
+    assert code == 0, err
+    worker = [e for e in json.loads(out)["entries"] if e["actor"] == "W0101"]
+    assert [e["detail"] for e in worker] == [{"failed_before": 2}]
+
+
 def test_a_field_worker_cannot_run_office_commands(
     office: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

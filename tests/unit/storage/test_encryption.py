@@ -126,3 +126,24 @@ def test_an_interrupted_swap_is_finished_or_undone(tmp_path: Path, clock: FixedC
     Store.open(path, clock, secrets.token_bytes(32)).close()
     finish_interrupted(path)
     assert not set_aside.exists() and not is_plain(path)
+
+
+def test_setting_up_accounts_leaves_no_plain_backup_beside_the_encrypted_file(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    from gridapp.services.session import SessionService
+    from gridapp.trust.crypto import FAST
+
+    data = tmp_path / "data"
+    services = _demo(data / "gridapp.db", clock, None)
+    name, phone = _a_resident(services)
+    made = services.backup.now("OFFICE")  # a daily backup taken while still plain
+    services.store.close()
+    assert _holds(Path(made.path), name.encode("utf-8"))
+
+    SessionService(data, clock, FAST).set_up("A0001", "admin", "246813")
+
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert not _holds(path, name.encode("utf-8"), phone.encode("ascii")), path
+    assert not Path(made.path).exists()
