@@ -112,9 +112,25 @@ def _roster(office: OfficeScreens) -> QDialog:
 
 
 def _report(office: OfficeScreens) -> QDialog:
+    from gridapp.services.reports import ReportService
+    from gridapp.storage.store import Store
     from gridapp.ui.report_dialog import ReportDialog
 
-    dialog = ReportDialog(office.services, office.catalog, office.window)
+    store = office.services.store
+    path, key = store.path, store.key
+
+    def own_connection() -> ReportService:
+        # The report is written on a worker thread: on a connection of its own.
+        assert path is not None
+        return ReportService(Store.open(path, key=key))
+
+    dialog = ReportDialog(
+        office.services,
+        office.catalog,
+        office.window,
+        reports_factory=own_connection if path is not None else None,
+        actor=office.actor(),
+    )
     dialog.failed.connect(office.failed)
     return dialog
 
