@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -35,6 +36,7 @@ from gridapp.i18n import Catalog
 from gridapp.roster.fields import Field, resolve
 from gridapp.roster.report import default_error_path, describe
 from gridapp.services import Services
+from gridapp.ui.roster_sample import fill_sample, sample_table
 from gridapp.ui.roster_worker import RosterRunner
 
 #: Problems listed in the preview (the error workbook holds every one).
@@ -201,7 +203,11 @@ class _PreviewPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.progress)
-        layout.addWidget(self.problems, 1)
+        self.sample = sample_table(self, wizard.catalog)
+        self.views = QTabWidget(self)
+        self.views.addTab(self.problems, tr("ui.roster.wizard.problems_tab"))
+        self.views.addTab(self.sample, tr("ui.roster.wizard.sample_tab"))
+        layout.addWidget(self.views, 1)
         layout.addWidget(self.skip)
         form = QFormLayout()
         form.addRow(tr("ui.roster.wizard.errors_out"), self.errors_out)
@@ -257,6 +263,8 @@ class _PreviewPage(QWizardPage):
                     item.setBackground(DUPLICATE_BRUSH)
                 self.problems.setItem(r, c, item)
         self.problems.resizeColumnsToContents()
+        fill_sample(self.sample, preview.sample)
+        self.views.setCurrentWidget(self.sample if preview.clean else self.problems)
         self.skip.setVisible(not preview.clean)
         self.errors_out.setVisible(not preview.clean)
         self.errors_out.setEnabled(False)

@@ -59,6 +59,15 @@ def test_a_good_file_imports_on_a_worker_thread(
     page = wizard.preview_page
     assert page.isComplete() and not page.skip.isVisible()
     assert "共 6 行：无误 6 行" in page.summary.text()
+    # A clean file opens on the sample: the rows as they will be stored, phones masked.
+    assert page.views.currentWidget() is page.sample and page.sample.rowCount() == 6
+
+    def row(r: int) -> list[str]:
+        items = [page.sample.item(r, c) for c in range(page.sample.columnCount())]
+        return [item.text() if item is not None else "" for item in items]
+
+    assert row(0) == ["2", "建业新村", "12", "2", "301", "3", "张三丰", "138****5678", "85.5", "3"]
+    assert row(2)[2:6] == ["12", "2", "1201", "12"]  # full-width 12; floor from the room
     wizard.preview_page.grab().save(str(tmp_path / "preview.png"))
     with qtbot.waitSignal(wizard.imported, timeout=20_000) as blocker:
         wizard.next()
