@@ -222,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key)
         if session is not None:
             services.audit.sign_in(session.code, failed_before=session.failed_before)
+            sessions.accounts.on_change = lambda actor, action, code: services.audit.record(
+                actor, action, code
+            )
     except GridappError as exc:
         message = catalog.error(exc)
         print(f"gridapp: {message}", file=sys.stderr)

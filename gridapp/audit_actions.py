@@ -24,6 +24,11 @@ REPORT_EXPORTED = "report_exported"
 AUDIT_EXPORTED = "audit_exported"
 BACKUP_MADE = "backup_made"
 BACKUP_RESTORED = "backup_restored"
+ACCOUNT_ADDED = "account_added"
+ACCOUNT_REMOVED = "account_removed"
+PIN_RESET = "pin_reset"  # by an administrator
+PIN_CHANGED = "pin_changed"  # by the account's owner
+ACCOUNT_RECOVERED = "account_recovered"  # with the recovery code
 
 #: Every action, in the order the audit screen's filter lists them.
 ALL: tuple[str, ...] = (
@@ -44,6 +49,11 @@ ALL: tuple[str, ...] = (
     AUDIT_EXPORTED,
     BACKUP_MADE,
     BACKUP_RESTORED,
+    ACCOUNT_ADDED,
+    ACCOUNT_REMOVED,
+    PIN_RESET,
+    PIN_CHANGED,
+    ACCOUNT_RECOVERED,
 )
 
 #: Who acted when nobody is signed in: the command line, start-up, the system.

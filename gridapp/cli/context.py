@@ -49,7 +49,15 @@ class Context:
     def sessions(self) -> SessionService:
         if self._sessions is None:
             self._sessions = SessionService(self.data_dir)
+            self._sessions.accounts.on_change = self._account_changed
         return self._sessions
+
+    def _account_changed(self, actor: str, action: str, code: str) -> None:
+        """An account changed in the keyring: into the audit log (opening the database
+        with the signed-in session if the command had not yet)."""
+        if self.session is None or not self.db_path.exists():
+            return  # set-up or recovery before any database: nothing to write into yet
+        self.services().audit.record(actor, action, code)
 
     def actor(self) -> str:
         """Who the audit log names: the signed-in worker, or the command line itself on a

@@ -12,10 +12,12 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from gridapp import audit_actions
 from gridapp.clock import Clock, SystemClock, iso, parse_iso
 from gridapp.errors import AccessDenied, InvalidInput
 from gridapp.trust import crypto
@@ -79,6 +81,13 @@ class AccountBook:
         self.path = path
         self.clock: Clock = clock or SystemClock()
         self.params = params
+        #: Told (actor, action, account code) after each change of an account, so the
+        #: audit log records it once the database is open (the keyring lives outside it).
+        self.on_change: Callable[[str, str, str], object] | None = None
+
+    def _changed(self, actor: str, action: str, code: str) -> None:
+        if self.on_change is not None:
+            self.on_change(actor, action, code)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -187,6 +196,7 @@ class AccountBook:
         entry = self._entry(code, role, pin, session.key)
         keyring.accounts.append(entry)
         save_keyring(self.path, keyring)
+        self._changed(session.code, audit_actions.ACCOUNT_ADDED, code)
         return AccountInfo(code, role, entry.created_at, 0, None)
 
     def remove(self, session: Session, code: str) -> None:
@@ -202,6 +212,7 @@ class AccountBook:
             raise InvalidInput("error.trust.last_admin", code=entry.code)
         keyring.accounts.remove(entry)
         save_keyring(self.path, keyring)
+        self._changed(session.code, audit_actions.ACCOUNT_REMOVED, entry.code)
 
     def change_pin(self, code: str, old_pin: str, new_pin: str) -> Session:
         """The owner changes their PIN: the old one must unwrap first (and counts as a
@@ -209,6 +220,7 @@ class AccountBook:
         session = self.sign_in(code, old_pin)
         check_new_pin(new_pin)
         self._rewrap(session.key, session.code, new_pin)
+        self._changed(session.code, audit_actions.PIN_CHANGED, session.code)
         return session
 
     def reset_pin(self, session: Session, code: str, new_pin: str) -> None:
@@ -216,6 +228,7 @@ class AccountBook:
         require(session, Action.MANAGE_ACCOUNTS)
         check_new_pin(new_pin)
         self._rewrap(session.key, code.strip().upper(), new_pin)
+        self._changed(session.code, audit_actions.PIN_RESET, code.strip().upper())
 
     def recover(self, recovery_code: str, code: str, new_pin: str) -> Session:
         """The recovery code printed at set-up unwraps the key; `code` gets a new PIN."""
@@ -229,6 +242,7 @@ class AccountBook:
         check_new_pin(new_pin)
         key = bytes.fromhex(payload["key"])
         entry = self._rewrap(key, code.strip().upper(), new_pin)
+        self._changed(entry.code, audit_actions.ACCOUNT_RECOVERED, entry.code)
         return Session(entry.code, entry.role, key, self.clock.now())
 
     def _rewrap(self, key: bytes, code: str, new_pin: str) -> AccountEntry:

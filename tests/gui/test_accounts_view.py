@@ -70,6 +70,8 @@ def test_an_administrator_adds_resets_and_removes_accounts(
     qtbot: QtBot, sessions: SessionService, admin: Session
 ) -> None:
     view = _view(qtbot, sessions, admin)
+    told: list[tuple[str, str, str]] = []  # what the app hands to the audit log
+    sessions.accounts.on_change = lambda *change: told.append(change)
     assert _codes(view) == ["A0001", "W0101"]
     assert view.table.item(0, 1).text() == "管理员"  # type: ignore[union-attr]
 
@@ -122,6 +124,11 @@ def test_an_administrator_adds_resets_and_removes_accounts(
     box.findChild(QPushButton, "removeConfirmYes").click()  # type: ignore[union-attr]
     assert "不能删除正在登录的账户" in view.message.text()
     assert "A0001" in _codes(view)
+    assert told == [
+        ("A0001", "account_added", "W0102"),
+        ("A0001", "pin_reset", "W0101"),
+        ("A0001", "account_removed", "W0102"),
+    ]
 
 
 def test_a_locked_account_shows_until_when(

@@ -91,6 +91,9 @@ def test_sign_ins_and_the_wrong_pins_before_them_are_audited(
     assert code == 0, err
     worker = [e for e in json.loads(out)["entries"] if e["actor"] == "W0101"]
     assert [e["detail"] for e in worker] == [{"failed_before": 2}]
+    code, out, err = run(capsys, *base, "audit", "--action", "account_added", "--json")
+    assert code == 0, err
+    assert [(e["actor"], e["target"]) for e in json.loads(out)["entries"]] == [("A0001", "W0101")]
 
 
 def test_a_field_worker_cannot_run_office_commands(
