@@ -21,7 +21,7 @@ from gridapp.errors import EnvironmentFault, GridappError, InvalidInput
 from gridapp.services.audit import note
 from gridapp.storage import backup, schema
 from gridapp.storage.backup import BackupInfo, BackupRefused
-from gridapp.storage.database import open_database, translate_sqlite_errors
+from gridapp.storage.database import database_errors, open_database, translate_sqlite_errors
 from gridapp.storage.store import DB_FILENAME, Store
 
 log = logging.getLogger("gridapp.backup")
@@ -150,12 +150,11 @@ def expected_identity(live: Path | None, db: Any | None) -> dict[str, str]:
     """Whose backups may be restored here: this database's identity, or when it cannot
     be read (damaged) the public copy kept in the backups folder."""
     if db is not None:
+        unreadable: tuple[type[Exception], ...] = (GridappError, *database_errors())
         try:
             found = backup.local_identity(db)
-        except GridappError:
-            found = None
-        except Exception:
-            found = None
+        except unreadable:
+            found = None  # damaged: the public copy below answers instead
         if found is not None:
             return {
                 "device_id": found["device_id"],
