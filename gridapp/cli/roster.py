@@ -11,7 +11,7 @@ from gridapp.cli.context import EXIT_BAD_INPUT, Context
 from gridapp.i18n import Catalog
 from gridapp.roster.check import RowProblem
 from gridapp.roster.fields import Field, parse_overrides
-from gridapp.roster.report import describe, locate
+from gridapp.roster.report import describe, locate, outcome_lines
 
 
 def _labels(catalog: Catalog) -> dict[Field, str]:
@@ -66,18 +66,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
             }
         )
         return 0
-    ctx.out(
-        tr(
-            "cli.roster.imported",
-            households=result.households,
-            compounds=len(result.new_compounds),
-            buildings=result.new_buildings,
-            residents=result.residents,
-            phones=result.phones,
-        )
-    )
-    if result.error_workbook is not None:
-        ctx.out(tr("cli.roster.skipped", skipped=result.skipped, path=result.error_workbook))
+    for line in outcome_lines(result, ctx.catalog):
+        ctx.out(line)
     return 0
 
 

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from gridapp.errors import ReadOnlyLocation
 from gridapp.i18n import Catalog
@@ -17,6 +18,26 @@ from gridapp.roster.source import RawRow
 def describe(problem: RowProblem, catalog: Catalog) -> str:
     """What is wrong, without where: 号码只剩前几位（1.38E+10）…"""
     return catalog.tr(problem.key, **problem.params)
+
+
+def outcome_lines(result: Any, catalog: Catalog) -> list[str]:
+    """What an import did, in words (the CLI prints them, the wizard shows them):
+    `result` is a services.roster.RosterResult."""
+    lines = [
+        catalog.tr(
+            "cli.roster.imported",
+            households=result.households,
+            compounds=len(result.new_compounds),
+            buildings=result.new_buildings,
+            residents=result.residents,
+            phones=result.phones,
+        )
+    ]
+    if result.error_workbook is not None:
+        lines.append(
+            catalog.tr("cli.roster.skipped", skipped=result.skipped, path=result.error_workbook)
+        )
+    return lines
 
 
 def locate(problem: RowProblem, catalog: Catalog) -> str:

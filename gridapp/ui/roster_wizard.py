@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.roster.fields import Field, resolve
-from gridapp.roster.report import default_error_path, describe
+from gridapp.roster.report import default_error_path, describe, outcome_lines
 from gridapp.services import Services
 from gridapp.ui.roster_sample import fill_sample, sample_table
 from gridapp.ui.roster_worker import RosterRunner
@@ -316,23 +316,10 @@ class _ImportPage(QWizardPage):
         )
 
     def _done(self, result: Any) -> None:
-        tr = self.w.catalog.tr
         self.result = result
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        text = tr(
-            "cli.roster.imported",
-            households=result.households,
-            compounds=len(result.new_compounds),
-            buildings=result.new_buildings,
-            residents=result.residents,
-            phones=result.phones,
-        )
-        if result.error_workbook is not None:
-            text += "\n" + tr(
-                "cli.roster.skipped", skipped=result.skipped, path=result.error_workbook
-            )
-        self.status.setText(text)
+        self.status.setText("\n".join(outcome_lines(result, self.w.catalog)))
         self.completeChanged.emit()
         self.w.imported.emit(result)
 
