@@ -203,7 +203,7 @@ def restore_closed(
     backup.check(path, expected, known_schemas(), key)
     aside = backup.swap_in(path, live, (clock or SystemClock()).now())
     (data_dir / PENDING_FILE).unlink(missing_ok=True)
-    store = Store.open(live, clock)
+    store = Store.open(live, clock, key)
     try:
         with store.unit_of_work(actor) as udb:
             note(store, udb, actor, BACKUP_RESTORED, path.name if path.name.isascii() else "")

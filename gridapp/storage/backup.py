@@ -38,7 +38,7 @@ from sqlite_utils import Database
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.files import file_errors
-from gridapp.storage.database import open_database
+from gridapp.storage.database import database_errors, open_database, open_snapshot
 
 log = logging.getLogger("gridapp.backup")
 
@@ -341,14 +341,12 @@ def _check_contents(
     from gridapp.storage.schema import migrations  # schema imports this module's callers
 
     name = path.name
+    unreadable: tuple[type[Exception], ...] = (ValueError, *database_errors())
     try:
-        if key is None:
-            # immutable: read without creating -wal/-shm next to the backup.
-            conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-            db = Database(conn)
-        else:
-            db = opener(path, key=key)
-    except Exception as exc:
+        # Read-only and immutable: a check must not change the bytes it checks (an
+        # opener would set WAL mode in the header, and the next check says "altered").
+        db = open_snapshot(path, key)
+    except unreadable as exc:
         raise BackupRefused("unreadable", file=name) from exc
     try:
         result = db.execute("PRAGMA integrity_check").fetchall()
@@ -360,7 +358,7 @@ def _check_contents(
         applied = {m.name for m in migrations.applied(db)}
         if not applied <= known_schemas:
             raise BackupRefused("newer", file=name, schema=sorted(applied - known_schemas)[-1])
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         raise BackupRefused("corrupt", file=name) from exc
     finally:
         db.close()

@@ -66,12 +66,21 @@ def open_database(path: Path | str | None, key: bytes | None = None) -> Database
     return Database(conn, execute_plugins=False)
 
 
-def _cipher(name: str, key: bytes) -> sqlite3.Connection:
+def open_snapshot(path: Path, key: bytes | None = None) -> Database:
+    """A file read as it is and never written: no journal mode set, no -wal or -shm
+    created beside it (checking a backup must not change the bytes its manifest hashed)."""
+    name = f"file:{path}?mode=ro&immutable=1"
+    if key is None:
+        return Database(sqlite3.connect(name, uri=True), execute_plugins=False)
+    return Database(_cipher(name, key, uri=True), execute_plugins=False)
+
+
+def _cipher(name: str, key: bytes, uri: bool = False) -> sqlite3.Connection:
     if len(key) != KEY_BYTES:
         raise ValueError("a database key is 32 bytes")
     from sqlcipher3 import dbapi2  # only encrypted databases pay for the second SQLite
 
-    conn: Any = dbapi2.connect(name, check_same_thread=False)
+    conn: Any = dbapi2.connect(name, check_same_thread=False, uri=uri)
     # SQLCipher writes a wrong key's HMAC failures to stderr; the user gets our message.
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

@@ -36,7 +36,7 @@ class _Thread(QThread):
 
     def run(self) -> None:
         source = self.runner.services.store
-        store = Store.open(source.path, source.clock)
+        store = Store.open(source.path, source.clock, source.key)  # encrypted: same key
         try:
             self.runner._run(Services(store), self.work)
         finally:

@@ -164,3 +164,25 @@ def test_a_file_that_cannot_be_read_stays_on_the_first_page(
     wizard.next()
     assert wizard.currentPage() is wizard.file_page
     assert "big5.csv" in wizard.file_page.error.text()
+
+
+def test_an_encrypted_database_imports_on_the_workers_own_connection(
+    qtbot: QtBot, tmp_path: Path, clock: FixedClock
+) -> None:
+    """The worker thread opens its own connection: with the database's key, or the
+    import could not even read an encrypted office database."""
+    import secrets
+
+    from gridapp.storage.store import Store
+
+    store = Store.open(tmp_path / "office" / "gridapp.db", clock, secrets.token_bytes(32))
+    services = Services(store)
+    services.device.initialise("office", "test office")
+    wizard = _wizard(qtbot, services)
+    _to_preview(qtbot, wizard, write_csv(tmp_path / "花名册.csv"))
+    assert wizard.preview_page.preview.valid == len(GOOD)
+    with qtbot.waitSignal(wizard.imported, timeout=20_000) as blocker:
+        wizard.next()
+    assert blocker.args[0].households == len(GOOD)
+    assert services.read.counts().households == len(GOOD)
+    store.close()

@@ -229,3 +229,25 @@ def test_restore_without_an_open_database_and_the_newest_good_copy(
     assert store.db.execute("SELECT count(*) FROM compound").fetchone()[0] == 1
     store.close()
     assert pending_restore(data_dir) is None
+
+
+def test_an_encrypted_database_backs_up_encrypted_and_restores_with_its_key(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    import secrets
+
+    key = secrets.token_bytes(32)
+    live = tmp_path / "data" / "gridapp.db"
+    services = Services(Store.open(live, clock, key))
+    services.device.initialise("office", "test office")
+    services.households.add_compound("OFFICE", "建业新村")
+    made = services.backup.now("OFFICE")  # the key comes from the store
+    services.store.close()
+    assert "建业新村".encode() not in Path(made.path).read_bytes()
+    live.write_bytes(b"wrecked" * 100)
+    assert newest_good(live.parent, key) == Path(made.path)
+    restore_closed(live.parent, Path(made.path), "OFFICE", clock, key=key)
+    store = Store.open(live, clock, key)
+    assert store.db.execute("SELECT name FROM compound").fetchall() == [("建业新村",)]
+    assert [a for (a,) in store.db.execute("SELECT action FROM _audit")][-1] == "backup_restored"
+    store.close()
