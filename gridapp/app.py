@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from gridapp.audit_actions import GUI_ACTOR
 from gridapp.clock import display_time
-from gridapp.errors import GridappError, UnreadableFile
+from gridapp.errors import AccessDenied, GridappError, UnreadableFile
 from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
@@ -25,6 +25,7 @@ from gridapp.services.backup import BackupService, pending_restore
 from gridapp.services.reading import ReadingService
 from gridapp.services.session import DEMO_ACCOUNTS, SessionService
 from gridapp.settings import load_settings, load_ui_state
+from gridapp.storage.database import unopenable
 from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.trust.roles import Session
 from gridapp.ui.crash import ErrorPresenter
@@ -143,7 +144,9 @@ def open_or_recover(
             tell(catalog.error(exc))
     try:
         return open_services(data_dir, demo, catalog, key)
-    except UnreadableFile:
+    except (UnreadableFile, AccessDenied) as exc:
+        if not unopenable(exc):
+            raise
         path = str(data_dir / DB_FILENAME)
         good = newest_good(data_dir, key)
         if good is None:

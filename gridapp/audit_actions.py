@@ -29,6 +29,8 @@ ACCOUNT_REMOVED = "account_removed"
 PIN_RESET = "pin_reset"  # by an administrator
 PIN_CHANGED = "pin_changed"  # by the account's owner
 ACCOUNT_RECOVERED = "account_recovered"  # with the recovery code
+CAMPAIGN_CLOSED = "campaign_close"  # laptops purge its personal data next
+PURGED = "purge"  # a campaign's personal data erased (counts only in the entry)
 
 #: Every action, in the order the audit screen's filter lists them.
 ALL: tuple[str, ...] = (
@@ -54,6 +56,8 @@ ALL: tuple[str, ...] = (
     PIN_RESET,
     PIN_CHANGED,
     ACCOUNT_RECOVERED,
+    CAMPAIGN_CLOSED,
+    PURGED,
 )
 
 #: Who acted when nobody is signed in: the command line, start-up, the system.

@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gridapp.audit_actions import ALL, CLI_ACTOR
+from gridapp.audit_actions import ALL
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
 from gridapp.clock import display_time
-from gridapp.errors import InvalidInput, UnreadableFile
+from gridapp.errors import AccessDenied, InvalidInput, UnreadableFile
 from gridapp.storage.audit import AuditEntry
 from gridapp.storage.backup import as_dict
+from gridapp.storage.database import unopenable
+from gridapp.trust.roles import Action, require
 
 
 def _action_label(ctx: Context, action: str) -> str:
@@ -109,9 +111,14 @@ def _backup_restore(args: argparse.Namespace, ctx: Context) -> int:
             return 0
     try:
         service = ctx.services().backup
-    except UnreadableFile:
-        # The live database is too damaged to open: restore without it.
-        aside = restore_closed(ctx.data_dir, path, CLI_ACTOR)
+    except (UnreadableFile, AccessDenied) as exc:
+        if not unopenable(exc):
+            raise
+        # The live database cannot be opened: restore without it, as someone allowed to.
+        session = ctx.sign_in() if ctx.sessions.protected() else None
+        require(session, Action.RESTORE)
+        key = session.key if session is not None else None
+        aside = restore_closed(ctx.data_dir, path, ctx.actor(), key=key)
     else:
         aside = service.restore(path, ctx.actor())
     ctx.out(tr("cli.backup.restored", file=path.name, aside=str(aside)))

@@ -11,8 +11,15 @@ from gridapp.cli.context import Context
 OFFICE_ACTOR = "OFFICE"
 
 
+def _actor(args: argparse.Namespace, ctx: Context) -> str:
+    """The signed-in worker; `--actor` names one only where nobody signs in (a plain
+    database), so a close or purge can never be put under someone else's name."""
+    return ctx.actor() if ctx.session is not None else args.actor
+
+
 def _close(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.services().privacy.close_campaign(args.actor, args.campaign)
+    privacy = ctx.services().privacy  # signs in first, when the folder has accounts
+    result = privacy.close_campaign(_actor(args, ctx), args.campaign)
     if args.json:
         ctx.json(result)
     else:
@@ -21,9 +28,8 @@ def _close(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _purge(args: argparse.Namespace, ctx: Context) -> int:
-    report = ctx.services().privacy.purge(
-        args.actor, args.campaign, dry_run=args.dry_run, now=args.now
-    )
+    privacy = ctx.services().privacy
+    report = privacy.purge(_actor(args, ctx), args.campaign, dry_run=args.dry_run, now=args.now)
     if args.json:
         ctx.json(report.as_dict())
         return 0

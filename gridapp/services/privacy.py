@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from gridapp.audit_actions import CAMPAIGN_CLOSED, PURGED
 from gridapp.clock import epoch_ms, iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.privacy import RETENTION_DAYS, PurgeCounts, retention_date
@@ -65,7 +66,7 @@ class PrivacyService:
                 db,
                 iso(self.store.clock.now()),
                 actor,
-                "campaign_close",
+                CAMPAIGN_CLOSED,
                 campaign["id"],
                 households=households,
             )
@@ -114,7 +115,7 @@ class PrivacyService:
                     tx,
                     iso(moment),
                     actor,
-                    "purge",
+                    PURGED,
                     campaign["id"],
                     households=counts.households,
                     residents=counts.residents,

@@ -108,6 +108,15 @@ def _refusal(exc: Exception, target: Path | None, key: bytes | None) -> Exceptio
     return AccessDenied("error.db.wrong_key", path=str(target))
 
 
+def unopenable(exc: Exception) -> bool:
+    """The live file cannot be opened and a checked backup is the way back: damaged,
+    or (with the key this folder's keyring unwrapped) not this folder's database at all —
+    a damaged encrypted first page and another laptop's file look the same to SQLCipher."""
+    if isinstance(exc, UnreadableFile):
+        return True
+    return isinstance(exc, AccessDenied) and exc.key == "error.db.wrong_key"
+
+
 def database_errors() -> tuple[type[Exception], ...]:
     """sqlite3's DatabaseError and, once an encrypted database was opened, SQLCipher's
     (the same hierarchy in a separate module: `except sqlite3.Error` misses it)."""

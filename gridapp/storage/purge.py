@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from gridapp.audit_actions import PURGED
 from gridapp.clock import Hlc
 from gridapp.privacy import PERSONAL, PURGED_MARK, PurgeCounts, is_marked, redact_entry
 from gridapp.storage import audit, search_index
@@ -245,7 +246,7 @@ def apply_orders(
                 db,
                 at,
                 actor,
-                "purge",
+                PURGED,
                 campaign_id,
                 households=counts.households,
                 residents=counts.residents,

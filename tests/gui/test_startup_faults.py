@@ -62,6 +62,39 @@ def test_a_damaged_database_at_start_offers_the_newest_good_backup(
     assert list(data.glob("gridapp-replaced-*.db"))
 
 
+def test_a_damaged_encrypted_database_is_offered_its_backup_too(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """With the key this folder's keyring unwrapped, a first page SQLCipher cannot read
+    is damage (or a foreign file), not a wrong PIN: the newest good backup is offered."""
+    import secrets
+
+    from gridapp.services import Services
+    from gridapp.storage.store import Store
+
+    key = secrets.token_bytes(32)
+    data = tmp_path / "data"
+    services = Services(Store.open(data / "gridapp.db", clock, key))
+    services.device.initialise("office", "test office")
+    services.households.add_compound("OFFICE", "建业新村")
+    services.backup.now("OFFICE")
+    services.store.close()
+    raw = bytearray((data / "gridapp.db").read_bytes())
+    raw[100:3100] = bytes(3000)
+    (data / "gridapp.db").write_bytes(bytes(raw))
+    asked: list[str] = []
+
+    def accept(question: str) -> bool:
+        asked.append(question)
+        return True
+
+    restored = open_or_recover(data, False, Catalog("zh_CN"), accept, print, key)
+    try:
+        assert asked and restored.read.compound_names()[0][1] == "建业新村"
+    finally:
+        restored.store.close()
+
+
 def test_a_damaged_database_without_a_backup_says_so(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -155,3 +155,44 @@ def test_every_command_has_a_role_rule() -> None:
                 paths.add(name)
                 paths |= {f"{name} {child}" for n in nested for child in n.choices}
     assert paths - set(COMMAND_ACTIONS) == set()
+
+
+def test_close_and_purge_are_audited_under_the_signed_in_worker(
+    office: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRIDAPP_PIN", ADMIN_PIN)
+    base = ("--data-dir", str(office), "--worker", "A0001")
+    code, _, err = run(capsys, *base, "campaign", "close", "--actor", "Z9999")
+    assert code == 0, err
+    code, out, _ = run(capsys, *base, "audit", "--action", "campaign_close", "--json")
+    assert [e["actor"] for e in json.loads(out)["entries"]] == ["A0001"]  # not Z9999
+
+
+def _damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[100:3100] = bytes(3000)  # the first page: SQLCipher cannot tell this from a wrong key
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_encrypted_database_is_restored_by_an_administrator_only(
+    office: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRIDAPP_PIN", ADMIN_PIN)
+    admin = ("--data-dir", str(office), "--worker", "A0001")
+    code, out, err = run(capsys, *admin, "backup", "now", "--json")
+    assert code == 0, err
+    made = json.loads(out)["path"]
+    _damage(office / "gridapp.db")
+    code, _, err = run(capsys, *admin, "stats")
+    assert code == 2 and err.count("\n") == 1
+
+    monkeypatch.setenv("GRIDAPP_PIN", WORKER_PIN)
+    worker = ("--data-dir", str(office), "--worker", "W0101")
+    code, _, err = run(capsys, *worker, "backup", "restore", "--yes", made)
+    assert code == 2 and "没有权限" in err
+
+    monkeypatch.setenv("GRIDAPP_PIN", ADMIN_PIN)
+    code, _, err = run(capsys, *admin, "backup", "restore", "--yes", made)
+    assert code == 0, err
+    code, out, _ = run(capsys, *admin, "stats", "--json")
+    assert code == 0 and json.loads(out)["households"] == 40
