@@ -125,6 +125,15 @@ def _row(
     )
 
 
+def _demo_folder(keep: str | None, households: int, group: str) -> Path:
+    """A demo office of `households` (built once per --keep folder, else in a temp one)."""
+    root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix=f"gridapp-{group}-"))
+    folder = root / f"demo{households}"
+    if not (folder / "gridapp.db").exists():
+        print(f"built the demo in {_build_demo(folder, households):.1f} s", flush=True)
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -160,21 +169,13 @@ def main() -> int:
         report_bench.run(_row)
     if args.only in (None, "field"):
         print("== field", flush=True)
-        root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-field-"))
-        folder = root / f"demo{args.households}"
-        if not (folder / "gridapp.db").exists():
-            print(f"built the demo in {_build_demo(folder, args.households):.1f} s", flush=True)
-        field_bench.run(_row, folder)
+        field_bench.run(_row, _demo_folder(args.keep, args.households, "field"))
     if args.only in (None, "backup"):
         print("== backup", flush=True)
         backup_bench.run(_row)
     if args.only in (None, "office"):
         print("== office", flush=True)
-        root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gridapp-office-"))
-        folder = root / f"demo{args.households}"
-        if not (folder / "gridapp.db").exists():
-            print(f"built the demo in {_build_demo(folder, args.households):.1f} s", flush=True)
-        office_bench.run(_row, folder)
+        office_bench.run(_row, _demo_folder(args.keep, args.households, "office"))
     if args.only in (None, "dashboard"):
         print("== dashboard", flush=True)
         dashboard_bench.run(

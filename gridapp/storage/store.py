@@ -35,13 +35,19 @@ class LocalDevice:
 class Store:
     """Owns the connection. Services write only through `unit_of_work`."""
 
-    def __init__(self, db: Database, clock: Clock | None = None, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        path: Path | None = None,
+        key: bytes | None = None,
+    ) -> None:
         self.db = db
         self.clock: Clock = clock or SystemClock()
         self.path = path
         #: The SQLCipher key this database was opened with (None: plain SQLite), for the
         #: connections and copies made from it (background reads, backups).
-        self.key: bytes | None = None
+        self.key = key
         self._depth = 0
         #: Seeded by the demo and tests so ids repeat; None means the OS's randomness.
         self.id_random: random.Random | None = None
@@ -59,8 +65,7 @@ class Store:
             db = open_database(path, key)
             made = backup.before_migration(db, path, clock or SystemClock(), key)
             schema.migrate(db)
-        store = cls(db, clock, path)
-        store.key = key
+        store = cls(db, clock, path, key)
         if made is not None:
             with translate_sqlite_errors(path), store._transaction():
                 audit.append(

@@ -10,21 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -34,25 +29,12 @@ from PySide6.QtWidgets import (
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.roster.fields import Field, resolve
-from gridapp.roster.report import default_error_path, describe, outcome_lines
+from gridapp.roster.report import outcome_lines
 from gridapp.services import Services
-from gridapp.ui.roster_sample import fill_sample, sample_table
+from gridapp.ui.roster_preview import PreviewPage, make_table
 from gridapp.ui.roster_worker import RosterRunner
 
-#: Problems listed in the preview (the error workbook holds every one).
-SHOWN_PROBLEMS = 1000
-DUPLICATE_BRUSH = QBrush(QColor("#fff1c2"))
 ERROR_STYLE = "color: #b00020;"
-
-
-def _table(parent: QWidget, name: str, columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns), parent)
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class _FilePage(QWizardPage):
@@ -128,7 +110,7 @@ class _MappingPage(QWizardPage):
         tr = wizard.catalog.tr
         self.setTitle(tr("ui.roster.wizard.mapping_title"))
         self.setSubTitle(tr("ui.roster.wizard.mapping_help"))
-        self.table = _table(
+        self.table = make_table(
             self, "rosterMapping", [tr("ui.roster.wizard.column"), tr("ui.roster.wizard.field")]
         )
         self.error = QLabel(self)
@@ -173,107 +155,6 @@ class _MappingPage(QWizardPage):
             return False
         self.w.mapping = self.mapping()
         return True
-
-
-class _PreviewPage(QWizardPage):
-    def __init__(self, wizard: RosterWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        tr = wizard.catalog.tr
-        self.setTitle(tr("ui.roster.wizard.preview_title"))
-        self.setCommitPage(True)  # past it the import runs: no way back
-        self.summary = QLabel(self)
-        self.summary.setObjectName("rosterSummary")
-        self.summary.setWordWrap(True)
-        self.progress = QProgressBar(self)
-        self.problems = _table(
-            self,
-            "rosterProblems",
-            [
-                tr("ui.roster.wizard.row"),
-                tr("ui.roster.wizard.column"),
-                tr("ui.roster.wizard.what"),
-            ],
-        )
-        self.skip = QCheckBox(tr("ui.roster.wizard.skip"), self)
-        self.skip.setObjectName("rosterSkip")
-        self.errors_out = QLineEdit(self)
-        self.errors_out.setObjectName("rosterErrorsOut")
-        self.preview: Any = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.progress)
-        self.sample = sample_table(self, wizard.catalog)
-        self.views = QTabWidget(self)
-        self.views.addTab(self.problems, tr("ui.roster.wizard.problems_tab"))
-        self.views.addTab(self.sample, tr("ui.roster.wizard.sample_tab"))
-        layout.addWidget(self.views, 1)
-        layout.addWidget(self.skip)
-        form = QFormLayout()
-        form.addRow(tr("ui.roster.wizard.errors_out"), self.errors_out)
-        layout.addLayout(form)
-        self.skip.toggled.connect(self._skip_toggled)
-
-    def _skip_toggled(self, on: bool) -> None:
-        self.errors_out.setEnabled(on)
-        self.completeChanged.emit()
-
-    def initializePage(self) -> None:
-        tr = self.w.catalog.tr
-        self.preview = None
-        self.problems.setRowCount(0)
-        self.skip.setChecked(False)
-        self.skip.setVisible(False)
-        self.errors_out.setVisible(False)
-        self.errors_out.setText(
-            str(default_error_path(self.w.roster_file.path.resolve(), self.w.catalog))
-        )
-        self.summary.setText(tr("ui.roster.wizard.checking"))
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
-        roster, mapping = self.w.roster_file, self.w.mapping
-        self.w.run(
-            lambda s, report: s.roster.preview(roster.path, roster.sheet, mapping, report),
-            self._show,
-            self.progress,
-        )
-
-    def _show(self, preview: Any) -> None:
-        tr, catalog = self.w.catalog.tr, self.w.catalog
-        self.preview = preview
-        self.progress.setVisible(False)
-        self.summary.setText(
-            tr(
-                "ui.roster.wizard.summary",
-                rows=preview.rows,
-                valid=preview.valid,
-                invalid=preview.invalid,
-                duplicates=preview.duplicates,
-                compounds=len(preview.new_compounds),
-                buildings=preview.new_buildings,
-            )
-        )
-        shown = preview.problems[:SHOWN_PROBLEMS]
-        self.problems.setRowCount(len(shown))
-        for r, problem in enumerate(shown):
-            cells = (str(problem.line), problem.column, describe(problem, catalog))
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if problem.duplicate:
-                    item.setBackground(DUPLICATE_BRUSH)
-                self.problems.setItem(r, c, item)
-        self.problems.resizeColumnsToContents()
-        fill_sample(self.sample, preview.sample)
-        self.views.setCurrentWidget(self.sample if preview.clean else self.problems)
-        self.skip.setVisible(not preview.clean)
-        self.errors_out.setVisible(not preview.clean)
-        self.errors_out.setEnabled(False)
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        if self.preview is None or not self.preview.valid:
-            return False
-        return bool(self.preview.clean or self.skip.isChecked())
 
 
 class _ImportPage(QWizardPage):
@@ -349,7 +230,7 @@ class RosterWizard(QWizard):
         self._slots: tuple[Any, ...] = ()
         self.file_page = _FilePage(self)
         self.mapping_page = _MappingPage(self)
-        self.preview_page = _PreviewPage(self)
+        self.preview_page = PreviewPage(self)
         self.import_page = _ImportPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.import_page):
             self.addPage(page)

@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from gridapp.clock import FixedClock
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.ui.roster_wizard import DUPLICATE_BRUSH, RosterWizard
+from gridapp.ui.roster_preview import DUPLICATE_BRUSH
+from gridapp.ui.roster_wizard import RosterWizard
 from tests.conftest import make_services
 from tests.unit.roster.helpers import GOOD, write_csv, write_xlsx
 
