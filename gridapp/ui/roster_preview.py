@@ -132,7 +132,8 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.views, 1)
         layout.addWidget(self.skip)
         form = QFormLayout()
-        form.addRow(tr("ui.roster.wizard.errors_out"), self.errors_out)
+        self.errors_label = QLabel(tr("ui.roster.wizard.errors_out"), self)
+        form.addRow(self.errors_label, self.errors_out)
         layout.addLayout(form)
         self.skip.toggled.connect(self._skip_toggled)
 
@@ -147,6 +148,7 @@ class PreviewPage(QWizardPage):
         self.skip.setChecked(False)
         self.skip.setVisible(False)
         self.errors_out.setVisible(False)
+        self.errors_label.setVisible(False)  # a clean file has no problem rows to save
         self.errors_out.setText(
             str(default_error_path(self.w.roster_file.path.resolve(), self.w.catalog))
         )
@@ -189,6 +191,7 @@ class PreviewPage(QWizardPage):
         self.views.setCurrentWidget(self.sample if preview.clean else self.problems)
         self.skip.setVisible(not preview.clean)
         self.errors_out.setVisible(not preview.clean)
+        self.errors_label.setVisible(not preview.clean)
         self.errors_out.setEnabled(False)
         self.completeChanged.emit()
 

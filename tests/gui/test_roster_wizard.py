@@ -62,6 +62,7 @@ def test_a_good_file_imports_on_a_worker_thread(
     assert "共 6 行：无误 6 行" in page.summary.text()
     # A clean file opens on the sample: the rows as they will be stored, phones masked.
     assert page.views.currentWidget() is page.sample and page.sample.rowCount() == 6
+    assert page.errors_label.isHidden()  # nothing to save: no "问题行保存到" either
 
     def row(r: int) -> list[str]:
         items = [page.sample.item(r, c) for c in range(page.sample.columnCount())]
