@@ -16,6 +16,7 @@ CONFLICT_RESOLVED = "conflict_resolved"
 DEVICE_ENROLLED = "device_enrolled"
 DEVICE_REVOKED = "device_revoked"
 BUNDLE_IMPORTED = "bundle_imported"
+BUNDLE_REFUSED = "bundle_refused"  # a signed bundle outside its sender's authority
 BUNDLE_EXPORTED = "bundle_exported"
 ROSTER_EXPORTED = "roster_exported"
 RECEIPT_EXPORTED = "receipt_exported"
@@ -43,6 +44,7 @@ ALL: tuple[str, ...] = (
     DEVICE_ENROLLED,
     DEVICE_REVOKED,
     BUNDLE_IMPORTED,
+    BUNDLE_REFUSED,
     BUNDLE_EXPORTED,
     ROSTER_EXPORTED,
     RECEIPT_EXPORTED,

@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gridapp import safe_json
+
 PREFIX = "GR1"
 SIGNATURE_BYTES = 64
 #: Body keys and what they hold, in the order a reader expects them.
@@ -100,9 +102,15 @@ def make_payload(body: Mapping[str, str], sign: Callable[[bytes], bytes]) -> str
     return f"{PREFIX}.{b64url(message)}.{b64url(sign(message))}"
 
 
+#: A receipt payload is a few hundred ASCII characters; anything far longer is not one.
+MAX_PAYLOAD_CHARS = 4000
+
+
 def parse_payload(text: str) -> tuple[dict[str, str], bytes]:
     """(body, signature) of a payload; `MalformedPayload` for anything else. The body
     must be exactly its canonical form, so one receipt has one payload and one code."""
+    if len(text) > MAX_PAYLOAD_CHARS:
+        raise MalformedPayload("too long")
     parts = text.strip().split(".")
     if len(parts) != 3 or parts[0] != PREFIX:
         raise MalformedPayload("not a GR1 payload")
@@ -111,8 +119,8 @@ def parse_payload(text: str) -> tuple[dict[str, str], bytes]:
     if len(signature) != SIGNATURE_BYTES:
         raise MalformedPayload("signature truncated")
     try:
-        body = json.loads(raw.decode("ascii"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        body = safe_json.loads(raw.decode("ascii"), max_bytes=MAX_PAYLOAD_CHARS, max_depth=1)
+    except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedPayload("body is not JSON") from exc
     if (
         not isinstance(body, dict)

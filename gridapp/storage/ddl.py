@@ -326,3 +326,15 @@ CREATE TABLE suggestion_status (
 CREATE INDEX suggestion_status_suggestion ON suggestion_status(suggestion_id, at);
 ALTER TABLE household ADD COLUMN population INTEGER
 """
+
+ALARMS = """
+CREATE TABLE _sync_alarm (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    file TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX sync_alarm_device ON _sync_alarm(device_id, at)
+"""

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from gridapp.storage.schema import SYNCED_TABLES
 
 _TABLES = frozenset(SYNCED_TABLES)
+_SEEN: set[tuple[str, tuple[str, ...]]] = set()  # column sets already checked (the hot path)
 
 
 @cache
@@ -40,6 +41,22 @@ def _table(table: str) -> str:
     return table
 
 
+_COLUMNS: dict[str, frozenset[str]] = {}
+
+
+def _checked_columns(db: Database, table: str, columns: Iterable[str]) -> None:
+    """Column names only ever name columns of our own schema: a name that came from a
+    file (a bundle, a workbook) and is not one of them never reaches the SQL text."""
+    known = _COLUMNS.get(table)
+    if known is None:
+        known = frozenset(row[1] for row in db.execute(f"PRAGMA table_info({_table(table)})"))
+        if known:
+            _COLUMNS[table] = known
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise ValueError(f"not a column of {table}: {unknown[0][:40]!r}")
+
+
 @cache
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in columns)
@@ -60,6 +77,9 @@ def insert_many(db: Database, table: str, records: Iterable[Any], batch_size: in
         for row in batch:
             groups.setdefault(tuple(row), []).append(tuple(row.values()))
         for columns, values in groups.items():
+            if (table, columns) not in _SEEN:
+                _checked_columns(db, table, columns)
+                _SEEN.add((table, columns))
             db.conn.executemany(_insert_sql(table, columns), values)
 
 
@@ -67,6 +87,7 @@ def update(db: Database, table: str, record_id: str, changes: Mapping[str, Any])
     if "id" in changes:
         raise ValueError("ids are immutable")
     if changes:
+        _checked_columns(db, table, changes)
         db.table(_table(table)).update(record_id, dict(changes))
 
 

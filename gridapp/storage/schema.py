@@ -112,6 +112,15 @@ def m009_privacy(db: Database) -> None:
     purge.create(db)
 
 
+@migrations()
+def m010_sync_alarms(db: Database) -> None:
+    """Bundles an enrolled laptop signed but was not allowed to send (an entry outside
+    its authority, a malformed entry): the office's alarm list (sync/authority.py)."""
+    for statement in ddl.ALARMS.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     pending = [m.name for m in migrations.pending(db)]

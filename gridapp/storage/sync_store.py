@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from gridapp.storage import records
 from gridapp.storage.changelog import ChangeEntry
 
 # -- office: peers and bundles ------------------------------------------------------
@@ -47,12 +48,26 @@ def peers(db: Database) -> list[dict[str, Any]]:
                   COALESCE(p.highest_seq, 0) AS highest_seq,
                   p.last_bundle_at, COALESCE(p.clock_skew_ms, 0) AS clock_skew_ms,
                   (SELECT count(*) FROM _held_bundle h WHERE h.device_id = d.id) AS held,
-                  (SELECT count(*) FROM _quarantine q WHERE q.device_id = d.id) AS quarantined
+                  (SELECT count(*) FROM _quarantine q WHERE q.device_id = d.id) AS quarantined,
+                  (SELECT count(*) FROM _sync_alarm a WHERE a.device_id = d.id) AS alarms,
+                  (SELECT a.detail FROM _sync_alarm a WHERE a.device_id = d.id
+                   ORDER BY a.id DESC LIMIT 1) AS last_alarm
            FROM device d LEFT JOIN _sync_peer p ON p.device_id = d.id
            LEFT JOIN team t ON t.id = d.team_id
            WHERE d.role = 'field' ORDER BY t.number, d.name"""
         )
     )
+
+
+def raise_alarm(db: Database, at: str, device_id: str, file: str, reason: str, detail: str) -> None:
+    db.execute(
+        "INSERT INTO _sync_alarm (at, device_id, file, reason, detail) VALUES (?, ?, ?, ?, ?)",
+        [at, device_id, file, reason, detail],
+    )
+
+
+def alarms(db: Database, limit: int = 100) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM _sync_alarm ORDER BY id DESC LIMIT ?", [limit]))
 
 
 def was_imported(db: Database, bundle_id: str) -> bool:
@@ -325,9 +340,9 @@ def upsert_rows(
     """Insert or update rows from the office, leaving fields listed in `keep` alone."""
     count = 0
     for row in rows:
-        current = next(db.query(f"SELECT * FROM {table} WHERE id = ?", [row["id"]]), None)
+        current = records.get(db, table, row["id"])
         if current is None:
-            db.table(table).insert(row)
+            records.insert(db, table, row)
         else:
             changes = {
                 k: v
@@ -335,6 +350,6 @@ def upsert_rows(
                 if k != "id" and current.get(k) != v and (table, row["id"], k) not in keep
             }
             if changes:
-                db.table(table).update(row["id"], changes)
+                records.update(db, table, row["id"], changes)
         count += 1
     return count

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from gridapp import safe_json
 from gridapp.errors import GridappError
 from gridapp.sync import crypto
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
@@ -50,6 +51,7 @@ class BundleRefused(GridappError):
     def __init__(self, reason: str, **params: Any) -> None:
         super().__init__(f"error.bundle.{reason}", **params)
         self.reason = reason
+        self.sender = ""  # set once the signature verified: who sent it
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,17 @@ class Manifest:
         return str(self.raw["sender"])
 
 
-def _lines(records: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
-    """JSON lines, grouped into chunks of about crypto.CHUNK bytes."""
+def _lines(records: Iterable[Mapping[str, Any] | bytes]) -> Iterator[bytes]:
+    """JSON lines, grouped into chunks of about crypto.CHUNK bytes (a record already
+    encoded as one line of bytes goes as it is)."""
     buffer = io.BytesIO()
     for record in records:
         buffer.write(
-            json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
-                "utf-8"
-            )
+            record
+            if isinstance(record, bytes)
+            else json.dumps(
+                record, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+            ).encode("utf-8")
         )
         buffer.write(b"\n")
         if buffer.tell() >= crypto.CHUNK:
@@ -95,7 +100,7 @@ def _lines(records: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
 def write_bundle(
     out: Path,
     manifest: dict[str, Any],
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any] | bytes],
     sender: DeviceKeys,
     recipients: list[PublicKeys],
 ) -> dict[str, Any]:
@@ -109,7 +114,7 @@ def write_bundle(
     ad = str(manifest["bundle_id"]).encode("ascii")
     counter = {"records": 0}
 
-    def counted() -> Iterator[Mapping[str, Any]]:
+    def counted() -> Iterator[Mapping[str, Any] | bytes]:
         for record in records:
             counter["records"] += 1
             yield record
@@ -240,7 +245,7 @@ class BundleReader:
         whose signer it does not know yet (trust on first use; the worker compares the
         fingerprint). Everything else goes through `verify`."""
         try:
-            raw = json.loads(self._member("manifest.json"))
+            raw = safe_json.loads(self._member("manifest.json"), max_bytes=MAX_MANIFEST_BYTES)
         except ValueError as exc:
             raise BundleRefused("manifest", file=self.path.name, detail="json") from exc
         if not isinstance(raw, dict):
@@ -258,7 +263,7 @@ class BundleReader:
         if signer is None:
             raise BundleRefused("unknown_signer", file=self.path.name)
         try:
-            raw = json.loads(manifest_bytes)
+            raw = safe_json.loads(manifest_bytes, max_bytes=MAX_MANIFEST_BYTES)
         except ValueError as exc:
             raise BundleRefused("manifest", file=self.path.name, detail="json") from exc
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
@@ -302,7 +307,13 @@ class BundleReader:
                 raise BundleRefused("tampered", file=self.path.name, member=name)
 
     def records(self, manifest: Manifest, keys: DeviceKeys) -> Iterator[dict[str, Any]]:
-        """Decrypt and yield the payload's records one by one."""
+        """Decrypt and yield the payload's records one by one, as plain JSON (tools and
+        tests; importers decode `lines` into typed records, sync/wire.py)."""
+        for line in self.lines(manifest, keys):
+            yield _record(line, self.path.name)
+
+    def lines(self, manifest: Manifest, keys: DeviceKeys) -> Iterator[bytes]:
+        """Decrypt and yield the payload's lines one by one, undecoded."""
         recipients = manifest["recipients"]
         if keys.device_id not in recipients:
             raise BundleRefused("not_for_us", file=self.path.name)
@@ -325,7 +336,7 @@ class BundleReader:
                         raise BundleRefused("payload", file=self.path.name, detail="line")
                     for line in lines:
                         count += 1
-                        yield _record(line, self.path.name)
+                        yield line
         except crypto.DecryptionFailed as exc:
             raise BundleRefused("payload", file=self.path.name, detail=str(exc)) from exc
         except _ZIP_ERRORS as exc:
@@ -345,7 +356,7 @@ def _canonical_uuid(text: str) -> bool:
 
 def _record(line: bytes, name: str) -> dict[str, Any]:
     try:
-        record = json.loads(line)
+        record = safe_json.loads(line, max_bytes=MAX_LINE_BYTES)
     except ValueError as exc:
         raise BundleRefused("payload", file=name, detail="json") from exc
     if not isinstance(record, dict):

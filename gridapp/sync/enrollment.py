@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
+from gridapp import safe_json
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.storage import records, sync_store
@@ -55,11 +59,13 @@ def read_request(path: Path) -> dict[str, Any]:
     if len(raw) > MAX_REQUEST_BYTES:
         raise InvalidInput("error.sync.request_invalid", file=path.name, detail="size")
     try:
-        body = json.loads(raw)
+        body = safe_json.loads(raw, max_bytes=MAX_REQUEST_BYTES, max_depth=2)
     except ValueError as exc:
         raise InvalidInput("error.sync.request_invalid", file=path.name, detail="json") from exc
     needed = ("format", "device_id", "name", "sign_public_key", "box_public_key", "signature")
     if not isinstance(body, dict) or any(not isinstance(body.get(k), str) for k in needed):
+        raise InvalidInput("error.sync.request_invalid", file=path.name, detail="fields")
+    if not _well_formed(body):
         raise InvalidInput("error.sync.request_invalid", file=path.name, detail="fields")
     if body["format"] != REQUEST_FORMAT:
         raise InvalidInput("error.sync.request_invalid", file=path.name, detail="format")
@@ -71,6 +77,24 @@ def read_request(path: Path) -> dict[str, Any]:
     if not valid:
         raise InvalidInput("error.sync.request_invalid", file=path.name, detail="signature")
     return body
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _well_formed(body: dict[str, Any]) -> bool:
+    """Values that will be stored and shown: a canonical id, 32-byte keys, a short
+    printable name."""
+    name = body["name"]
+    if not (_UUID.fullmatch(body["device_id"]) and 0 < len(name) <= 80 and name.isprintable()):
+        return False
+    for key in ("sign_public_key", "box_public_key"):
+        try:
+            if len(base64.b64decode(body[key], validate=True)) != 32:
+                return False
+        except (binascii.Error, ValueError):
+            return False
+    return True
 
 
 def enroll(store: Store, request: dict[str, Any], team_id: str, actor: str) -> PublicKeys:

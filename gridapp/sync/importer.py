@@ -3,6 +3,7 @@ in one transaction or not at all, and importing again changes nothing."""
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections.abc import Callable
@@ -11,15 +12,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gridapp.audit_actions import BUNDLE_IMPORTED, SYSTEM_ACTOR
+from gridapp.audit_actions import BUNDLE_IMPORTED, BUNDLE_REFUSED, SYSTEM_ACTOR
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
 from gridapp.errors import GridappError
 from gridapp.privacy import comparable
 from gridapp.storage import audit, changelog, purge, sync_store
 from gridapp.storage.changelog import ChangeEntry
-from gridapp.storage.schema import SYNCED_TABLES, migrations
+from gridapp.storage.database import database_errors
+from gridapp.storage.schema import migrations
 from gridapp.storage.store import Store
-from gridapp.sync import merge
+from gridapp.sync import merge, refused, wire
+from gridapp.sync.authority import Authority, Denied
 from gridapp.sync.container import BundleReader, BundleRefused, Manifest
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
 from gridapp.sync.export import data_dir_of, keys_of
@@ -58,34 +61,67 @@ def import_files(
 
 
 def import_file(store: Store, path: Path, actor: str = SYSTEM_ACTOR) -> ImportResult:
+    """One file's verdict. Whatever happens inside (a refusal, a database rule that
+    still fires, a bug of ours), this file's transaction alone rolls back and the next
+    file is imported as if this one never came."""
     try:
         role = store.require_device().role
         if role == "office":
             return _import_sync(store, path, actor)
         return _import_roster(store, path, actor)
     except BundleRefused as exc:
-        kept = _keep_aside(store, path, exc)
-        log.warning("refused %s: %s", path.name, exc)
-        return ImportResult(path.name, "refused", reason=exc.key, params=exc.params, kept_at=kept)
+        return _refused(store, path, exc, actor)
     except GridappError as exc:
         return ImportResult(path.name, "refused", reason=exc.key, params=exc.params)
+    except Exception as exc:
+        if isinstance(exc, database_errors()):
+            # The schema should have stopped it; a rule of the database did instead.
+            refusal = BundleRefused("constraint", file=path.name, detail=str(exc)[:200])
+        else:  # a bug of ours must not cost the other files their import
+            log.exception("importing %s failed", path.name)
+            refusal = BundleRefused("internal", file=path.name, detail=type(exc).__name__)
+        return _refused(store, path, refusal, actor)
+
+
+#: Refusals of a bundle whose signature verified: the laptop's key sent something it
+#: may not. The office sees them as alarms (dashboard) and in the audit log.
+ALARMS = ("entry", "authority.", "foreign_entry", "cloned", "constraint")
+
+
+def _refused(store: Store, path: Path, exc: BundleRefused, actor: str) -> ImportResult:
+    kept = _keep_aside(store, path, exc)
+    log.warning("refused %s: %s", path.name, exc)
+    sender = getattr(exc, "sender", "")
+    if sender and exc.reason.startswith(ALARMS):
+        _alarm(store, path, exc, sender, actor)
+    return ImportResult(path.name, "refused", reason=exc.key, params=exc.params, kept_at=kept)
+
+
+def _alarm(store: Store, path: Path, exc: BundleRefused, sender: str, actor: str) -> None:
+    at = iso(store.clock.now())
+    detail = json.dumps({"reason": exc.reason, **exc.params}, ensure_ascii=False, sort_keys=True)
+    try:
+        with store.replaying() as db:
+            sync_store.raise_alarm(db, at, sender, path.name[:200], exc.reason, detail)
+            audit.append(
+                db,
+                at,
+                actor,
+                BUNDLE_REFUSED,
+                path.name[:200],
+                sender=sender,
+                reason=exc.reason,
+                seq=exc.params.get("seq"),
+                entity=exc.params.get("entity"),
+                field=exc.params.get("field"),
+            )
+    except Exception:  # the refusal stands even if its alarm cannot be written
+        log.exception("could not record the alarm for %s", path.name)
 
 
 def _keep_aside(store: Store, path: Path, exc: BundleRefused) -> str:
-    """Refused files are kept for review, never deleted."""
-    folder = data_dir_of(store) / "refused"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = store.clock.now().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{stamp}-{path.name}"
-        if path.exists() and path.resolve() != target.resolve():
-            shutil.copyfile(path, target)
-        target.with_name(target.name + ".reason.txt").write_text(
-            f"{exc.reason} {exc.params}\n", encoding="utf-8"
-        )
-        return str(target)
-    except OSError:
-        return ""
+    """Refused files are kept for review within a quota (refused.py)."""
+    return refused.keep(data_dir_of(store) / "refused", path, store.clock.now(), exc)
 
 
 def _check_common(store: Store, manifest: Manifest, name: str) -> None:
@@ -111,26 +147,43 @@ def _import_sync(store: Store, path: Path, actor: str) -> ImportResult:
     ]
     with BundleReader(path) as reader:
         signer, manifest = reader.verify(known)
-        if manifest.kind != "sync":
-            raise BundleRefused("wrong_kind", file=path.name, kind=manifest.kind)
-        device = sync_store.device(db, signer.device_id)
-        assert device is not None
-        if device["status"] == "revoked":
-            raise BundleRefused("revoked", file=path.name, device=device["name"])
-        if me.device_id not in manifest["recipients"]:
-            raise BundleRefused("not_for_us", file=path.name)
-        _check_common(store, manifest, path.name)
-        seq_from, seq_to = manifest.get("seq_from"), manifest.get("seq_to")
-        if not (isinstance(seq_from, int) and isinstance(seq_to, int) and 1 <= seq_from <= seq_to):
-            raise BundleRefused("manifest", file=path.name, detail="seq")
-        if sync_store.was_imported(db, manifest["bundle_id"]):
-            return ImportResult(path.name, "already")
-        peer = sync_store.peer(db, signer.device_id)
-        if seq_from > peer["applied_seq"] + 1:
-            return _hold(store, path, manifest, signer.device_id, peer)
-        # A new file whose changes were all merged from other files is still read: a
-        # cloned laptop reuses sequence numbers with different content.
-        applied = _apply_sync(store, reader, manifest, signer.device_id, me, path.name, actor)
+        try:
+            return _import_verified(store, path, reader, signer, manifest, me, actor)
+        except BundleRefused as exc:
+            exc.sender = signer.device_id  # signed by an enrolled laptop: an alarm
+            raise
+
+
+def _import_verified(
+    store: Store,
+    path: Path,
+    reader: BundleReader,
+    signer: PublicKeys,
+    manifest: Manifest,
+    me: DeviceKeys,
+    actor: str,
+) -> ImportResult:
+    db = store.db
+    if manifest.kind != "sync":
+        raise BundleRefused("wrong_kind", file=path.name, kind=manifest.kind)
+    device = sync_store.device(db, signer.device_id)
+    assert device is not None
+    if device["status"] == "revoked":
+        raise BundleRefused("revoked", file=path.name, device=device["name"])
+    if me.device_id not in manifest["recipients"]:
+        raise BundleRefused("not_for_us", file=path.name)
+    _check_common(store, manifest, path.name)
+    seq_from, seq_to = manifest.get("seq_from"), manifest.get("seq_to")
+    if not (isinstance(seq_from, int) and isinstance(seq_to, int) and 1 <= seq_from <= seq_to):
+        raise BundleRefused("manifest", file=path.name, detail="seq")
+    if sync_store.was_imported(db, manifest["bundle_id"]):
+        return ImportResult(path.name, "already")
+    peer = sync_store.peer(db, signer.device_id)
+    if seq_from > peer["applied_seq"] + 1:
+        return _hold(store, path, manifest, signer.device_id, peer)
+    # A new file whose changes were all merged from other files is still read: a
+    # cloned laptop reuses sequence numbers with different content.
+    applied = _apply_sync(store, reader, manifest, signer.device_id, me, path.name, actor)
     result = ImportResult(path.name, "applied" if applied else "already", applied=applied)
     _release_held(store, signer.device_id, actor)
     return result
@@ -213,8 +266,11 @@ def _apply_sync(
         skew = peer["clock_skew_ms"]
         batch: list[ChangeEntry] = []
         now_ms = epoch_ms(now)
-        for record in reader.records(manifest, me):
-            entry, wall = _entry(record, name)
+        window = wire.Window(now)
+        team = sync_store.device(db, device_id)
+        authority = Authority(db, device_id, team["team_id"] if team else None)
+        for index, line in enumerate(reader.lines(manifest, me), start=1):
+            entry, wall = _entry(line, window, name, index)
             if entry.device_id != device_id:
                 raise BundleRefused("foreign_entry", file=name)
             if not manifest["seq_from"] <= entry.seq <= manifest["seq_to"]:
@@ -228,6 +284,17 @@ def _apply_sync(
                 continue
             if entry.seq != expected:
                 raise BundleRefused("payload", file=name, detail="gap inside bundle")
+            try:
+                authority.check(entry)
+            except Denied as exc:
+                raise BundleRefused(
+                    f"authority.{exc.rule}",
+                    file=name,
+                    seq=entry.seq,
+                    entity=entry.entity,
+                    record=entry.record_id,
+                    field=exc.field,
+                ) from exc
             offset = wall - now_ms
             if abs(offset) > SKEW_LIMIT.total_seconds() * 1000:
                 skew = max(skew, abs(offset), key=abs)  # flagged for the dashboard
@@ -274,33 +341,17 @@ def _flush(db: Any, batch: list[ChangeEntry], received: str) -> None:
     batch.clear()
 
 
-_SYNCED = frozenset(SYNCED_TABLES)
-
-
-def _entry(record: dict[str, Any], name: str) -> tuple[ChangeEntry, int]:
-    """A payload line as a change entry, every field checked (a signed bundle can still
-    come from a laptop with a bug); returns the entry and its HLC wall time."""
+def _entry(line: bytes, window: wire.Window, name: str, index: int) -> tuple[ChangeEntry, int]:
+    """A payload line as a typed, validated change entry (sync/wire.py); returns the
+    entry and its HLC wall time. A signed bundle can still come from a laptop with a
+    bug, or from a stolen key."""
     try:
-        if record.pop("t") != "change":
-            raise ValueError("kind")
-        entry = ChangeEntry(**record)
-        fields, base = entry.fields, entry.base
-        if (
-            not isinstance(entry.seq, int)
-            or entry.op not in ("insert", "update", "delete")
-            or entry.entity not in _SYNCED
-            or not isinstance(entry.record_id, str)
-            or not isinstance(entry.actor, str)
-            or not (fields is None or isinstance(fields, dict))
-            or not (base is None or isinstance(base, dict))
-            or (entry.op != "delete" and not fields)
-            or (entry.op == "insert" and fields is not None and fields.get("id") != entry.record_id)
-        ):
-            raise ValueError("entry")
-        wall = Hlc.decode(entry.hlc).wall_ms
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BundleRefused("payload", file=name, detail="entry") from exc
-    return entry, wall
+        entry = wire.decode_change(line, window)
+    except wire.Refused as exc:
+        raise BundleRefused(
+            "entry", file=name, line=index, entity=exc.entity, field=exc.field, detail=exc.detail
+        ) from exc
+    return entry, Hlc.decode(entry.hlc).wall_ms
 
 
 def _import_roster(store: Store, path: Path, actor: str) -> ImportResult:
@@ -365,27 +416,28 @@ def _apply_roster(
         purged = False
         stamp = Hlc(epoch_ms(store.clock.now())).encode()
         office_name = str(manifest["office"]["name"])[:80]
-        for record in reader.records(manifest, me):
-            kind = record.get("t")
-            if kind == "ack":
-                if record.get("device") == me.device_id and isinstance(record.get("seq"), int):
-                    acked = record["seq"]
-            elif kind == "purge":
-                order = _purge_order(record, name)
+        window = wire.Window(store.clock.now())
+        for index, line in enumerate(reader.lines(manifest, me), start=1):
+            record = _roster_record(line, window, name, index)
+            if isinstance(record, wire.WireAck):
+                if record.device == me.device_id:
+                    acked = record.seq
+            elif isinstance(record, wire.WirePurge):
+                order = (record.campaign, list(record.households))
                 purged |= purge.apply_orders(db, [order], stamp, received, office_name)
-            elif kind == "row":
+            else:
                 if keep is None:
                     # Fields this laptop changed that the office has not confirmed (acks
                     # come first in the payload) stay as they are: a roster never
                     # overwrites unsent local work.
                     confirmed = max(anchor["acked_seq"], acked or 0)
                     keep = sync_store.unsent_fields(db, me.device_id, confirmed)
-                table, row = record.get("table"), record.get("row")
-                if table not in (*sync_store.ROSTER_ORDER, "device") or not isinstance(row, dict):
-                    raise BundleRefused("payload", file=name, detail="row")
-                applied += sync_store.upsert_rows(db, str(table), [row], keep)
-            else:
-                raise BundleRefused("payload", file=name, detail="record")
+                table, row = record
+                if table not in _ROSTER_TABLES:
+                    raise BundleRefused(
+                        "entry", file=name, line=index, entity=table, field="table", detail="entity"
+                    )
+                applied += sync_store.upsert_rows(db, table, [row], keep)
         if acked is not None:
             sync_store.set_acked(db, acked, received)
         sync_store.mark_imported(
@@ -397,10 +449,15 @@ def _apply_roster(
     return applied
 
 
-def _purge_order(record: dict[str, Any], name: str) -> tuple[str, list[str]]:
-    campaign, households = record.get("campaign"), record.get("households")
-    if not isinstance(campaign, str) or not isinstance(households, list):
-        raise BundleRefused("payload", file=name, detail="purge")
-    if not all(isinstance(h, str) for h in households):
-        raise BundleRefused("payload", file=name, detail="purge")
-    return campaign, households
+_ROSTER_TABLES = frozenset((*sync_store.ROSTER_ORDER, "device"))
+
+
+def _roster_record(
+    line: bytes, window: wire.Window, name: str, index: int
+) -> wire.WireAck | wire.WirePurge | tuple[str, dict[str, Any]]:
+    try:
+        return wire.decode_roster_record(line, window)
+    except wire.Refused as exc:
+        raise BundleRefused(
+            "entry", file=name, line=index, entity=exc.entity, field=exc.field, detail=exc.detail
+        ) from exc
