@@ -108,9 +108,7 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
     sync = ctx.services().sync
-    for name in args.files:
-        if not Path(name).is_file():
-            raise InvalidInput("error.cli.no_file", file=name)
+    # Each file gets its own verdict, a missing one too: one bad file never stops the rest.
     results = sync.import_files([Path(f) for f in args.files])
     tr = ctx.catalog.tr
     if args.json:

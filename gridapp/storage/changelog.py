@@ -178,15 +178,16 @@ def entries(
 def apply_entry(db: Database, entry: ChangeEntry) -> None:
     """Apply one entry's data change as-is (the caller holds the transaction and has set
     `replaying`). Merge rules belong to sync; this is the raw replay."""
-    table = db.table(entry.entity)
+    from gridapp.storage import records  # records imports the schema, which imports us
+
     if entry.op == "insert":
         assert entry.fields is not None
-        table.insert(entry.fields)
+        records.insert(db, entry.entity, entry.fields)
     elif entry.op == "update":
         assert entry.fields is not None
-        table.update(entry.record_id, entry.fields)
+        records.update(db, entry.entity, entry.record_id, entry.fields)
     else:
-        table.delete(entry.record_id)
+        records.delete(db, entry.entity, entry.record_id)
 
 
 def _dump(value: dict[str, Any] | None) -> str | None:

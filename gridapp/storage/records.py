@@ -91,6 +91,10 @@ def update(db: Database, table: str, record_id: str, changes: Mapping[str, Any])
         db.table(_table(table)).update(record_id, dict(changes))
 
 
+def delete(db: Database, table: str, record_id: str) -> None:
+    db.execute(f"DELETE FROM {_table(table)} WHERE id = ?", [record_id])
+
+
 def exists(db: Database, table: str, record_id: str) -> bool:
     return (
         db.execute(f"SELECT 1 FROM {_table(table)} WHERE id = ?", [record_id]).fetchone()

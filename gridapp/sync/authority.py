@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from gridapp.storage import authority_queries as q
 from gridapp.storage import records
 from gridapp.storage.changelog import ChangeEntry
-from gridapp.sync.wire import TABLES
+from gridapp.sync.wire_tables import TABLES
 
 #: Visit-side records: immutable, made by the laptop at the door.
 VISIT_SIDE: Final = frozenset(

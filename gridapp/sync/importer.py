@@ -3,7 +3,6 @@ in one transaction or not at all, and importing again changes nothing."""
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gridapp.audit_actions import BUNDLE_IMPORTED, BUNDLE_REFUSED, SYSTEM_ACTOR
+from gridapp.audit_actions import BUNDLE_IMPORTED, SYSTEM_ACTOR
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
 from gridapp.errors import GridappError
 from gridapp.privacy import comparable
@@ -83,45 +82,10 @@ def import_file(store: Store, path: Path, actor: str = SYSTEM_ACTOR) -> ImportRe
         return _refused(store, path, refusal, actor)
 
 
-#: Refusals of a bundle whose signature verified: the laptop's key sent something it
-#: may not. The office sees them as alarms (dashboard) and in the audit log.
-ALARMS = ("entry", "authority.", "foreign_entry", "cloned", "constraint")
-
-
 def _refused(store: Store, path: Path, exc: BundleRefused, actor: str) -> ImportResult:
-    kept = _keep_aside(store, path, exc)
     log.warning("refused %s: %s", path.name, exc)
-    sender = getattr(exc, "sender", "")
-    if sender and exc.reason.startswith(ALARMS):
-        _alarm(store, path, exc, sender, actor)
+    kept = refused.record(store, path, exc, actor, data_dir_of(store) / "refused")
     return ImportResult(path.name, "refused", reason=exc.key, params=exc.params, kept_at=kept)
-
-
-def _alarm(store: Store, path: Path, exc: BundleRefused, sender: str, actor: str) -> None:
-    at = iso(store.clock.now())
-    detail = json.dumps({"reason": exc.reason, **exc.params}, ensure_ascii=False, sort_keys=True)
-    try:
-        with store.replaying() as db:
-            sync_store.raise_alarm(db, at, sender, path.name[:200], exc.reason, detail)
-            audit.append(
-                db,
-                at,
-                actor,
-                BUNDLE_REFUSED,
-                path.name[:200],
-                sender=sender,
-                reason=exc.reason,
-                seq=exc.params.get("seq"),
-                entity=exc.params.get("entity"),
-                field=exc.params.get("field"),
-            )
-    except Exception:  # the refusal stands even if its alarm cannot be written
-        log.exception("could not record the alarm for %s", path.name)
-
-
-def _keep_aside(store: Store, path: Path, exc: BundleRefused) -> str:
-    """Refused files are kept for review within a quota (refused.py)."""
-    return refused.keep(data_dir_of(store) / "refused", path, store.clock.now(), exc)
 
 
 def _check_common(store: Store, manifest: Manifest, name: str) -> None:
@@ -152,6 +116,13 @@ def _import_sync(store: Store, path: Path, actor: str) -> ImportResult:
         except BundleRefused as exc:
             exc.sender = signer.device_id  # signed by an enrolled laptop: an alarm
             raise
+        except Exception as exc:
+            if not isinstance(exc, database_errors()):
+                raise
+            # The schema should have stopped it; a rule of the database did instead.
+            refusal = BundleRefused("constraint", file=path.name, detail=str(exc)[:200])
+            refusal.sender = signer.device_id
+            raise refusal from exc
 
 
 def _import_verified(

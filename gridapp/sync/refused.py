@@ -19,6 +19,10 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
+from gridapp.audit_actions import BUNDLE_REFUSED
+from gridapp.clock import iso
+from gridapp.storage import audit, sync_store
+from gridapp.storage.store import Store
 from gridapp.sync.container import BundleRefused
 
 log = logging.getLogger("gridapp.sync")
@@ -31,6 +35,41 @@ REASON_SUFFIX = ".reason.txt"
 HEAD_SUFFIX = ".head"
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+
+#: Refusals of a bundle whose signature verified: the laptop's key sent something it
+#: may not. The office sees them as alarms (dashboard) and in the audit log.
+ALARMS = ("entry", "authority.", "foreign_entry", "cloned", "constraint")
+
+
+def record(store: Store, path: Path, exc: BundleRefused, actor: str, folder: Path) -> str:
+    """A refusal's traces: the file kept aside, and an alarm when an enrolled laptop
+    signed it. Returns where the file was kept ("" if it could not be)."""
+    kept = keep(folder, path, store.clock.now(), exc)
+    if exc.sender and exc.reason.startswith(ALARMS):
+        _alarm(store, path, exc, actor)
+    return kept
+
+
+def _alarm(store: Store, path: Path, exc: BundleRefused, actor: str) -> None:
+    at = iso(store.clock.now())
+    detail = json.dumps({"reason": exc.reason, **exc.params}, ensure_ascii=False, sort_keys=True)
+    try:
+        with store.replaying() as db:
+            sync_store.raise_alarm(db, at, exc.sender, path.name[:200], exc.reason, detail)
+            audit.append(
+                db,
+                at,
+                actor,
+                BUNDLE_REFUSED,
+                path.name[:200],
+                sender=exc.sender,
+                reason=exc.reason,
+                seq=exc.params.get("seq"),
+                entity=exc.params.get("entity"),
+                field=exc.params.get("field"),
+            )
+    except Exception:  # the refusal stands even if its alarm cannot be written
+        log.exception("could not record the alarm for %s", path.name)
 
 
 def keep(folder: Path, path: Path, now: datetime, exc: BundleRefused) -> str:

@@ -8,6 +8,7 @@ import gc
 import shutil
 import tempfile
 import time
+import uuid
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +25,7 @@ from gridapp.demo import DemoOptions, build_demo
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
 from gridapp.storage.store import Store
-from gridapp.sync.container import BundleReader, BundleRefused
+from gridapp.sync.container import BundleReader, BundleRefused, write_bundle
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
 from tests.conftest import START, make_services
 
@@ -45,6 +46,8 @@ class Setup:
     pristine: Path  # the office's folder before any import (store closed)
     before: tuple[Any, ...]  # the office's state before any import
     clean: tuple[Any, ...]  # its state after importing the clean bundle
+    signer: DeviceKeys  # the laptop's own keys: its signature is valid on anything
+    manifest: dict[str, Any]  # the clean bundle's manifest
 
 
 def keys(services: Services) -> DeviceKeys:
@@ -87,7 +90,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     hid = lap.read.household_ids()[0]
     lap.visits.record(VisitInput(hid, "W0101", "met", answers={"stance": "agree"}))
     lap.sync.export(root / "b1.gsb")
-    laptop, office_keys = keys(lap).public, keys(office)
+    laptop, office_keys, signer = keys(lap).public, keys(office), keys(lap)
     with BundleReader(root / "b1.gsb") as reader:
         _, manifest = reader.verify([laptop])
         records = list(reader.records(manifest, office_keys))
@@ -107,6 +110,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         root / "office",
         before,
         clean[1],
+        signer,
+        {k: manifest.raw[k] for k in ("kind", "created_at", "schema", "seq_from", "seq_to")},
     )
 
 
@@ -221,3 +226,79 @@ def test_office_import_refuses_or_applies_like_the_clean_bundle(
     event(f"status: {status}")
     assert status in ("refused", "applied")
     assert after == (setup.before if status == "refused" else setup.clean)
+
+
+# -- validly signed bundles with arbitrary entries ---------------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(["met", "in_person", "2023-12-04T09:00:00+08:00", "0001-01-01T00:00:00"]),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def arbitrary_entries(draw: st.DrawFn, setup: Setup) -> list[dict[str, Any]]:
+    """The honest entries, then a few more of any shape, still numbered and signed by
+    the laptop: the office must refuse them or apply them, never crash."""
+    from gridapp.sync.wire_tables import TABLES
+
+    honest = setup.records
+    last = honest[-1]
+    extra = []
+    for i in range(draw(st.integers(1, 3))):
+        entity = draw(st.sampled_from([*TABLES, "account", "_audit", 'visit" --']))
+        columns = list(TABLES.get(entity, {"id": None}))
+        names = st.sampled_from([*columns, "x", 'id" ) --', "_purged"])
+        fields = draw(st.dictionaries(names, _VALUES, max_size=6))
+        known = [r["record_id"] for r in honest]
+        record_id = draw(st.sampled_from([str(uuid.uuid4()), "1", *known]))
+        if draw(st.booleans()):
+            fields["id"] = record_id
+        extra.append(
+            {
+                "t": "change",
+                "device_id": last["device_id"],
+                "seq": last["seq"] + 1 + i,
+                "hlc": last["hlc"],
+                "actor": draw(st.sampled_from(["W0101", "", "x" * 100])),
+                "entity": entity,
+                "record_id": record_id,
+                "op": draw(st.sampled_from(["insert", "update", "delete", "drop"])),
+                "fields": draw(st.sampled_from([fields, None, [fields]])),
+                "base": draw(st.sampled_from([None, {}, fields])),
+            }
+        )
+    return [*honest, *extra]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+@given(data=st.data())
+def test_signed_bundles_with_arbitrary_entries(setup: Setup, data: st.DataObject) -> None:
+    records = data.draw(arbitrary_entries(setup), label="records")
+    path = setup.root / "signed-arbitrary.gsb"
+    signer = setup.signer
+    manifest = {**setup.manifest, "bundle_id": str(uuid.uuid4()), "seq_to": records[-1]["seq"]}
+    write_bundle(path, manifest, records, signer, [setup.office.public])
+    outcome = guarded(lambda: open_copy_and_import(setup.root, setup.clock, setup.pristine, path))
+    assert outcome is not None
+    status, after = outcome
+    event(f"status: {status}")
+    assert status in ("refused", "applied")
+    if status == "refused":
+        assert after == setup.before
