@@ -85,6 +85,8 @@ class Laptop:
     held: int  # bundles received but waiting for an earlier one
     missing: tuple[tuple[int, int], ...]  # seq ranges not received yet (from, to)
     quarantined: int
+    alarms: int = 0  # bundles it signed that were refused (sync/authority.py)
+    last_alarm: tuple[str, dict[str, Any]] | None = None  # (catalog key, params)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,10 @@ class Dashboard:
     @property
     def laptops_missing(self) -> int:
         return sum(1 for laptop in self.laptops if laptop.missing)
+
+    @property
+    def alarms(self) -> int:
+        return sum(laptop.alarms for laptop in self.laptops)
 
 
 class DashboardService:
@@ -288,7 +294,16 @@ def _laptop(peer: dict[str, Any], held: list[dict[str, Any]]) -> Laptop:
             [(h["seq_from"], h["seq_to"]) for h in held if h["device_id"] == peer["device_id"]],
         ),
         quarantined=int(peer["quarantined"]),
+        alarms=int(peer.get("alarms") or 0),
+        last_alarm=_alarm(peer.get("last_alarm")),
     )
+
+
+def _alarm(detail: str | None) -> tuple[str, dict[str, Any]] | None:
+    if not detail:
+        return None
+    params = dict(json.loads(detail))
+    return f"error.bundle.{params.pop('reason', 'refused')}", params
 
 
 def missing_ranges(applied: int, held: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

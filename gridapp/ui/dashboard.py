@@ -232,10 +232,17 @@ class DashboardView(QWidget):
             ),
             "conflicts_open": (
                 f"{s.conflicts_open:,}",
-                tr("ui.dashboard.tile.laptops_missing", count=s.laptops_missing)
-                if s.laptops_missing
-                else "",
-                s.conflicts_open > 0 or s.laptops_missing > 0,
+                "  ".join(
+                    text
+                    for text in (
+                        tr("ui.dashboard.tile.laptops_missing", count=s.laptops_missing)
+                        if s.laptops_missing
+                        else "",
+                        tr("dashboard.alarms.tile", count=s.alarms) if s.alarms else "",
+                    )
+                    if text
+                ),
+                s.conflicts_open > 0 or s.laptops_missing > 0 or s.alarms > 0,
             ),
         }
 
@@ -295,6 +302,7 @@ class DashboardView(QWidget):
                     Cell(display_time(lap.last_bundle_at)),
                     number(lap.applied_seq),
                     Cell(self._missing_text(lap.missing, lap.held), alert=missing),
+                    Cell(self._alarm_text(lap), alert=lap.alarms > 0),
                 ),
             )
 
@@ -313,13 +321,23 @@ class DashboardView(QWidget):
             headers("household", "record", "field", "candidates", "found"), s.conflicts, conflict
         )
         self.laptops.rows.set_rows(
-            headers("laptop", "team", "status", "last", "merged", "missing"), s.laptops, laptop
+            headers("laptop", "team", "status", "last", "merged", "missing", "alarms"),
+            s.laptops,
+            laptop,
         )
         self._tab_titles(s)
 
     def _word(self, prefix: str, value: str) -> str:
         text = self.catalog.tr(prefix + value)
         return value if text == prefix + value else text
+
+    def _alarm_text(self, lap: Laptop) -> str:
+        if not lap.alarms or lap.last_alarm is None:
+            return self.catalog.tr("dashboard.alarms.none")
+        key, params = lap.last_alarm
+        return self.catalog.tr(
+            "dashboard.alarms.count", count=lap.alarms, last=self.catalog.tr(key, **params)
+        )
 
     def _missing_text(self, missing: tuple[tuple[int, int], ...], held: int) -> str:
         if not missing:
@@ -344,9 +362,8 @@ class DashboardView(QWidget):
         self.tabs.setTabText(
             3,
             tr("ui.dashboard.tab.laptops", count=len(s.laptops))
-            + (
-                tr("ui.dashboard.tab.missing", count=s.laptops_missing) if s.laptops_missing else ""
-            ),
+            + (tr("ui.dashboard.tab.missing", count=s.laptops_missing) if s.laptops_missing else "")
+            + (tr("dashboard.alarms.tab", count=s.alarms) if s.alarms else ""),
         )
 
     # -- language --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gridapp.clock import CHINA_TZ, FixedClock
@@ -141,3 +142,49 @@ def test_hidden_it_waits_to_be_shown(qtbot: QtBot, office: Services) -> None:
     view.show()
     assert view.snapshot is not None and view.charts is not None
     assert view.tabs.tabText(1).startswith("待回访")
+
+
+def test_a_refused_bundle_raises_an_alarm_on_the_dashboard(
+    qtbot: QtBot, tmp_path: Path, clock: FixedClock, office: Services, pool: ThreadReadPool
+) -> None:
+    """A laptop's signed bundle that writes for another team: the office sees it."""
+    import json
+    import uuid
+
+    from gridapp.sync.container import BundleReader, write_bundle
+    from gridapp.sync.crypto import DeviceKeys
+
+    bundle = _laptop_bundle(office, tmp_path, clock)
+    lap = Services(Store.open(tmp_path / "lap" / "gridapp.db", clock))
+    lap_keys = DeviceKeys.of(lap.store.require_device())
+    lap.store.close()
+    office_keys = DeviceKeys.of(office.store.require_device())
+    with BundleReader(bundle) as reader:
+        _, manifest = reader.verify([lap_keys.public])
+        records = list(reader.records(manifest, office_keys))
+    for record in records:
+        if record["entity"] == "visit":
+            record["fields"]["device_id"] = str(uuid.uuid4())  # posing as another laptop
+    forged = tmp_path / "forged.gsb"
+    head = {k: manifest.raw[k] for k in ("kind", "created_at", "schema", "seq_from", "seq_to")}
+    write_bundle(
+        forged, head | {"bundle_id": str(uuid.uuid4())}, records, lap_keys, [office_keys.public]
+    )
+    [result] = office.sync.import_files([forged])
+    assert result.reason == "error.bundle.authority.other_device"
+
+    view = DashboardView(office, Catalog("zh_CN"), pool)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    with qtbot.waitSignal(view.refreshed, timeout=20_000):
+        view.show()
+    assert "1 个同步包被拒收" in view.tiles["conflicts_open"].detail.text()
+    assert "1 个告警" in view.tabs.tabText(3)
+    model = view.laptops.rows
+    last = model.columnCount() - 1
+    assert model.headerData(last, Qt.Orientation.Horizontal) == "告警"
+    text = str(model.index(0, last).data())
+    assert text.startswith("拒收 1 个包") and "冒用了其他设备的编号" in text, text
+    assert json.dumps(text)  # plain text, no markup
+    view.tabs.setCurrentIndex(3)
+    view.grab().save(str(tmp_path / "alarm.png"))
