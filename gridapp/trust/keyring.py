@@ -2,22 +2,34 @@
 once for the recovery code), with each account's role and sign-in failures.
 
 It holds no resident data and no staff names: worker codes, roles, salts, cost
-parameters and ciphertext. It is written atomically (temporary file, fsync, rename,
-fsync of the folder), so a crash leaves the old file or the new one, never half.
+parameters and ciphertext. It is written atomically (a temporary file of its own in the
+same folder, fsync, rename, fsync of the folder), so a crash leaves the old file or the
+new one, never half; and every read-change-write holds `keyring.json.lock` (an OS file
+lock, released by the system if the process dies), so two processes signing in at once
+count both wrong PINs and never write over each other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gridapp.errors import UnreadableFile
+from filelock import FileLock, Timeout
+
+from gridapp.errors import EnvironmentFault, UnreadableFile
 from gridapp.trust.crypto import KdfParams, b64, unb64
 
 KEYRING_FILENAME = "keyring.json"
+#: How long a change waits for another process's change (each holds it for milliseconds:
+#: the slow PIN check runs before the lock is taken).
+LOCK_TIMEOUT_S = 30.0
 FORMAT = "gridapp-keyring"
 VERSION = 1
 
@@ -119,19 +131,58 @@ def load_keyring(path: Path) -> Keyring | None:
         raise UnreadableFile(path=str(path)) from exc
 
 
-def save_keyring(path: Path, keyring: Keyring) -> None:
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def keyring_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Held around every read-change-write of the keyring, across processes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    lock = FileLock(lock_path(path), timeout=timeout, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise EnvironmentFault("error.trust.keyring_busy", path=str(path)) from None
+    except OSError as exc:
+        raise UnreadableFile(path=str(lock_path(path))) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def save_keyring(path: Path, keyring: Keyring) -> None:
+    """Write the whole keyring atomically; call it holding `keyring_lock(path)`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(keyring.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    # A temporary file of our own (0600): two writers never share one.
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     if os.name != "nt":
         folder = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """os.replace; on Windows a reader holding the file open makes it fail for a moment."""
+    for attempt in range(50):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 49:
+                raise
+            time.sleep(0.02)

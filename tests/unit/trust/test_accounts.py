@@ -124,7 +124,8 @@ def test_short_and_obvious_pins_are_refused(pin: str) -> None:
 
 
 def test_good_pins_and_passphrases_pass() -> None:
-    for pin in ("246813", "147258", "南码头 7 号楼", "correct horse"):
+    # 147258 passed here once; it is a keypad run now (tests/unit/trust/test_pins.py).
+    for pin in ("246813", "南码头 7 号楼", "correct horse"):
         check_new_pin(pin)
 
 
