@@ -1,5 +1,10 @@
 """The sign-in dialog: worker code and PIN, before the main window opens when the data
-folder has accounts. Wrong PINs count toward the lock; a locked account says how long."""
+folder has accounts. Wrong PINs count toward the lock; a locked account says how long.
+
+Return submits through one path only, the dialog's default button: the PIN box's
+`returnPressed` is not wired to `submit` as well (that made one typo count twice, and
+an account lock after three). Return in the code box moves on to the PIN; an empty PIN
+is never an attempt."""
 
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ class SignInDialog(QDialog):
         self.setObjectName("signIn")
         self.sessions, self.catalog = sessions, catalog
         self.session: Session | None = None
+        self._checking = False
         tr = catalog.tr
         self.setWindowTitle(f"{tr('ui.window_title')} — {tr('ui.sign_in.title')}")
         heading = QLabel(tr("ui.sign_in.heading"), self)
@@ -90,15 +96,21 @@ class SignInDialog(QDialog):
         layout.addWidget(buttons)
         quit_button.setAutoDefault(False)
         self.button.setDefault(True)
+        # Return anywhere clicks the default button, once; the code box also moves on.
         self.code.returnPressed.connect(self.pin.setFocus)
-        self.pin.returnPressed.connect(self.submit)
         self.setMinimumWidth(380)
 
     def submit(self) -> None:
+        if self._checking:  # a Return queued while the PIN is being checked
+            return
         code = self.code.text().strip()
         if not code:
             self.code.setFocus()
             return
+        if not self.pin.text():
+            self.pin.setFocus()
+            return
+        self._checking = True
         self.message.setText(self.catalog.tr("ui.sign_in.checking"))
         self.button.setEnabled(False)
         QApplication.processEvents()  # the check takes ~0.4 s: say so first
@@ -111,6 +123,7 @@ class SignInDialog(QDialog):
             return
         finally:
             self.button.setEnabled(True)
+            self._checking = False
         self.session = session
         self.message.clear()
         self.signed_in.emit(session)

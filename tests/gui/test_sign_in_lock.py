@@ -215,3 +215,26 @@ def test_the_office_area_follows_the_role(window: MainWindow, sessions: SessionS
 
     window.apply_role(admin)
     assert office.actions["ui.office.audit"].isVisible()
+
+
+def test_one_wrong_pin_and_enter_count_once(qtbot: QtBot, sessions: SessionService) -> None:
+    """Return in the PIN box submits once (not once for the box and once more for the
+    dialog's default button); Return in the code box only moves on to the PIN."""
+    dialog = SignInDialog(sessions, Catalog("zh_CN"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.code, "W0101")
+    qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.pin and dialog.message.text() == ""
+    for left in (4, 3):
+        qtbot.keyClicks(dialog.pin, "000000")
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        assert f"还可以再试 {left} 次" in dialog.message.text()
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Enter)  # nothing typed: no attempt
+    accounts = {a.code: a for a in sessions.accounts.accounts()}
+    assert accounts["W0101"].failures == 2
+    qtbot.keyClicks(dialog.pin, WORKER_PIN)
+    with qtbot.waitSignal(dialog.signed_in):
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
