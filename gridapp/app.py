@@ -247,9 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.office.sessions, window.office.session = sessions, session
     idle_lock = None
     if session is not None:
-        from gridapp.ui.lock import IdleLock
+        from gridapp.ui.lock import IdleLock, idle_minutes
 
-        idle_lock = IdleLock(window, sessions, session, catalog, settings.idle_lock_minutes)
+        minutes = idle_minutes(settings.idle_lock_minutes)
+        idle_lock = IdleLock(window, sessions, session, catalog, minutes)
         idle_lock.attempted.connect(lambda code, ok: services.audit.sign_in(code, ok, via="unlock"))
         window.file_menu.insertAction(window.quit_action, idle_lock.lock_action)
         window.file_menu.insertAction(

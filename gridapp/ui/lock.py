@@ -1,18 +1,31 @@
-"""The idle lock: after `idle_lock_minutes` without keyboard or mouse, every window's
-contents are hidden (not merely covered: a screenshot or a grab shows no resident) and
-the same worker, or an administrator, must enter a PIN to go on.
+"""The lock: after `idle_lock_minutes` without keyboard or mouse, or at once from
+文件 → 立即锁定 (Ctrl+Shift+L), every window's contents are hidden (not merely covered:
+a screenshot or a grab shows no resident) and the same worker, or an administrator,
+must enter a PIN to go on. The screen says which lock it was: by hand, or after how
+long without input (measured, not the setting).
 
 While locked, input to anything but the lock screen is swallowed, so a shortcut
 (Ctrl+R, Ctrl+L …) cannot open a household behind the lock; popups close, and window
-titles that may carry an address are replaced until the unlock.
+titles that may carry an address are replaced until the unlock. The filter watches the
+whole application, and on a real screen a key or a click first reaches the *window*
+(a QWindow, the window system's side) and only then the widget with the focus: those
+first deliveries pass, or nothing typed would ever reach the PIN box (an offscreen test
+sends events straight to widgets and never sees that).
+
+Ctrl+Q on the lock screen quits: every window closes as with 文件 → 退出 (an open
+visit keeps its draft), which shows nothing and leaves the data encrypted; the next
+start asks for a sign-in. The lock's point is that nobody *sees* the data, not that
+nobody may end the program.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QShortcutEvent, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -53,6 +66,38 @@ _INPUT = _ACTIVITY | {
 _TRANSIENT = (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
 _DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 
+#: Seconds: a shorter idle lock than the setting, for tests and demonstrations (it can
+#: only shorten the lock, never lengthen or disable it).
+IDLE_SECONDS_ENV = "GRIDAPP_IDLE_LOCK_SECONDS"
+
+
+def idle_minutes(setting_minutes: float) -> float:
+    """The idle lock's delay: `idle_lock_minutes`, or GRIDAPP_IDLE_LOCK_SECONDS if shorter."""
+    try:
+        seconds = float(os.environ.get(IDLE_SECONDS_ENV, ""))
+    except ValueError:
+        return setting_minutes
+    if not seconds > 0:  # also NaN
+        return setting_minutes
+    return min(setting_minutes, seconds / 60)
+
+
+def _is_quit(event: QEvent) -> bool:
+    """Ctrl+Q as a key (KeyPress, ShortcutOverride) or as a shortcut some action owns."""
+    if isinstance(event, QKeyEvent):
+        pressed = QKeySequence(event.keyCombination())
+    elif isinstance(event, QShortcutEvent):
+        pressed = event.key()
+    else:
+        return False
+    # The platform's Quit (no QKeySequence before the application: built here), and
+    # Ctrl+Q itself where the platform has no Quit key (Windows).
+    quit_keys = (QKeySequence(QKeySequence.StandardKey.Quit), QKeySequence("Ctrl+Q"))
+    return any(
+        not keys.isEmpty() and pressed.matches(keys) == QKeySequence.SequenceMatch.ExactMatch
+        for keys in quit_keys
+    )
+
 
 class LockScreen(QWidget):
     """What a locked window shows: who may unlock, a PIN field, nothing else."""
@@ -79,11 +124,15 @@ class LockScreen(QWidget):
         self.message.setStyleSheet("color: #b00020")
         self.button = QPushButton(catalog.tr("ui.lock.unlock"), self)
         self.button.setObjectName("lockUnlock")
+        self.quit_button = QPushButton(catalog.tr("ui.lock.quit"), self)
+        self.quit_button.setObjectName("lockQuit")
+        self.quit_button.setFlat(True)
         box = QWidget(self)
         box.setFixedWidth(440)
         inner = QVBoxLayout(box)
         for widget in (heading, self.explain, self.code_edit, self.pin, self.message, self.button):
             inner.addWidget(widget)
+        inner.addWidget(self.quit_button, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -113,11 +162,17 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(minutes * 60_000)))
-        self.timer.timeout.connect(self.lock)
+        self.timer.timeout.connect(self._idle)
+        self._last_input = time.monotonic()
+        #: Why the screen is locked: "manual", or "idle" after `idle_seconds`.
+        self.reason = ""
+        self.idle_seconds = 0.0
         self.screen = LockScreen(catalog, window)
         self.screen.hide()
         self.screen.button.clicked.connect(self.try_unlock)
         self.screen.pin.returnPressed.connect(self.try_unlock)
+        self.screen.code_edit.returnPressed.connect(self.screen.pin.setFocus)
+        self.screen.quit_button.clicked.connect(self.quit)
         #: "Lock now" (Ctrl+Shift+L), for a worker stepping away from the laptop.
         self.lock_action = QAction(catalog.tr("ui.lock.now"), window)
         self.lock_action.setObjectName("lockNow")
@@ -145,30 +200,59 @@ class IdleLock(QObject):
             return False
         if not self._hidden:
             if kind in _ACTIVITY:
+                self._last_input = time.monotonic()
                 self.timer.start()  # restart: activity postpones the lock
             return False
-        # Locked: only the lock screen takes input.
-        return not (isinstance(watched, QWidget) and self.screen.isAncestorOf(watched))
+        return self._filter_locked(watched, event)
+
+    def _filter_locked(self, watched: QObject, event: QEvent) -> bool:
+        """Locked: True swallows the event. Only the lock screen takes input."""
+        if isinstance(watched, QWindow):
+            # The window system's delivery to a window: Qt passes it on to the widget
+            # under the pointer or with the focus, and this filter sees it there.
+            return False
+        if _is_quit(event):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # ours, not a shortcut's behind the lock
+            elif event.type() in (QEvent.Type.KeyPress, QEvent.Type.Shortcut):
+                QTimer.singleShot(0, self.quit)
+            return True
+        return not self._inside_screen(watched)
+
+    def _inside_screen(self, watched: QObject) -> bool:
+        """The lock screen, a widget in it, or an object (a shortcut) owned by one."""
+        node: QObject | None = watched
+        while node is not None:
+            if node is self.screen:
+                return True
+            if isinstance(node, QWidget) and node.isWindow():
+                return False
+            node = node.parent()
+        return False
 
     # -- locking -------------------------------------------------------------------
     def lock(self) -> None:
+        """Lock now, by hand (文件 → 立即锁定, Ctrl+Shift+L)."""
+        self._lock("manual")
+
+    def _idle(self) -> None:
+        self.idle_seconds = time.monotonic() - self._last_input
+        self._lock("idle")
+
+    def _lock(self, reason: str) -> None:
         if self._hidden:
             return
         self.timer.stop()
+        self.reason = reason
         popup = QApplication.activePopupWidget()
         while popup is not None:
             popup.close()
             popup = QApplication.activePopupWidget()
         lock_title = f"{self.catalog.tr('ui.window_title')} — {self.catalog.tr('ui.lock.heading')}"
         for top in QApplication.topLevelWidgets():
-            if not top.isVisible() or top.windowType() in (
-                Qt.WindowType.Popup,
-                Qt.WindowType.ToolTip,
-            ):
+            if not top.isVisible() or top.windowType() in _TRANSIENT:
                 continue
-            for child in top.findChildren(
-                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
-            ):
+            for child in top.findChildren(QWidget, options=_DIRECT):
                 # A dialog parented to the window is a window of its own: the outer
                 # loop hides its contents.
                 if child.isVisible() and not child.isWindow() and child is not self.screen:
@@ -176,20 +260,36 @@ class IdleLock(QObject):
                     self._hidden.append(child)
             self._titles[top] = top.windowTitle()
             top.setWindowTitle(lock_title)
-        self.screen.explain.setText(
-            self.catalog.tr("ui.lock.explain", minutes=f"{self.minutes:g}", code=self.session.code)
-        )
+        self.screen.explain.setText(self.explanation())
         self.screen.code_edit.setText(self.session.code)
         self.screen.pin.clear()
         self.screen.message.clear()
         self.screen.setGeometry(self.window.rect())
         self.screen.show()
         self.screen.raise_()
+        # Typing goes to the PIN box even if a dialog had the keyboard.
+        self.window.raise_()
+        self.window.activateWindow()
         self.screen.pin.setFocus()
-        log.info("locked after %s minutes idle", self.minutes)
+        if reason == "idle":
+            log.info("locked after %.0f s without input", self.idle_seconds)
+        else:
+            log.info("locked by hand")
         self.locked.emit()
 
+    def explanation(self) -> str:
+        """What happened, in words: by hand, or after how long without input."""
+        tr = self.catalog.tr
+        at = self.sessions.clock.now().strftime("%H:%M")
+        if self.reason == "idle":
+            idle = _duration(self.catalog, self.idle_seconds)
+            return tr("ui.lock.explain_idle", idle=idle, time=at, code=self.session.code)
+        return tr("ui.lock.explain_manual", time=at, code=self.session.code)
+
     def try_unlock(self) -> bool:
+        if not self.screen.pin.text():  # Return in an empty box: no attempt
+            self.screen.pin.setFocus()
+            return False
         code = self.screen.code_edit.text().strip() or self.session.code
         try:
             self.sessions.unlock(self.session, code, self.screen.pin.text())
@@ -212,11 +312,34 @@ class IdleLock(QObject):
         for top, title in self._titles.items():
             top.setWindowTitle(title)
         self._titles.clear()
+        self.reason = ""
+        self._last_input = time.monotonic()
         self.timer.start()
+        log.info("unlocked")
         self.unlocked.emit()
+
+    def quit(self) -> None:
+        """Ctrl+Q or 退出 on the lock screen: close every window, as 文件 → 退出 would.
+        Nothing is shown on the way out; drafts are kept (each dialog saves its own)."""
+        log.info("quit from the lock screen")
+        QApplication.closeAllWindows()
 
     def stop(self) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
         self.timer.stop()
+
+
+def _duration(catalog: Catalog, seconds: float) -> str:
+    """5 分钟, 45 秒, 1 小时 20 分钟: how long nobody touched the laptop."""
+    whole = max(1, round(seconds))
+    if whole < 60:
+        return catalog.tr("ui.lock.seconds", n=whole)
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return catalog.tr("ui.lock.minutes", n=minutes)
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return catalog.tr("ui.lock.hours", n=hours)
+    return catalog.tr("ui.lock.hours_minutes", hours=hours, minutes=rest)

@@ -238,3 +238,57 @@ def test_one_wrong_pin_and_enter_count_once(qtbot: QtBot, sessions: SessionServi
     with qtbot.waitSignal(dialog.signed_in):
         qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_the_lock_says_what_happened(
+    qtbot: QtBot, window: MainWindow, sessions: SessionService
+) -> None:
+    worker = sessions.sign_in("W0101", WORKER_PIN)
+    lock = IdleLock(window, sessions, worker, Catalog("zh_CN"), minutes=60)
+    lock.lock_action.trigger()  # 文件 → 立即锁定
+    text = lock.screen.explain.text()
+    assert "已于 09:00 手动锁定" in text and "无操作" not in text and "W0101" in text
+    qtbot.keyClicks(lock.screen.pin, WORKER_PIN)
+    assert lock.try_unlock()
+    lock.stop()
+
+    idle = IdleLock(window, sessions, worker, Catalog("zh_CN"), minutes=0.01)  # 0.6 s
+    with qtbot.waitSignal(idle.locked, timeout=5000):
+        pass
+    text = idle.screen.explain.text()
+    assert idle.reason == "idle" and 0.5 <= idle.idle_seconds < 5
+    assert "秒无操作，已于 09:00 自动锁定" in text and "手动" not in text
+    idle.stop()
+
+
+def test_idle_durations_read_as_people_say_them() -> None:
+    from gridapp.ui.lock import _duration
+
+    zh = Catalog("zh_CN")
+    said = [_duration(zh, s) for s in (0.2, 45, 299.6, 300, 3540, 3600, 4800)]
+    assert said == ["1 秒", "45 秒", "5 分钟", "5 分钟", "59 分钟", "1 小时", "1 小时 20 分钟"]
+
+
+def test_the_idle_delay_can_only_be_shortened(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gridapp.ui.lock import IDLE_SECONDS_ENV, idle_minutes
+
+    monkeypatch.delenv(IDLE_SECONDS_ENV, raising=False)
+    assert idle_minutes(5) == 5
+    monkeypatch.setenv(IDLE_SECONDS_ENV, "30")
+    assert idle_minutes(5) == 0.5
+    for ignored in ("600", "0", "-3", "nan", "soon"):
+        monkeypatch.setenv(IDLE_SECONDS_ENV, ignored)
+        assert idle_minutes(5) == 5
+
+
+def test_ctrl_q_on_the_lock_screen_quits(
+    qtbot: QtBot, window: MainWindow, sessions: SessionService
+) -> None:
+    worker = sessions.sign_in("W0101", WORKER_PIN)
+    lock = IdleLock(window, sessions, worker, Catalog("zh_CN"), minutes=60)
+    lock.lock()
+    qtbot.keyClicks(lock.screen.pin, "13")
+    qtbot.keyClick(lock.screen.pin, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    assert lock.is_locked  # it closed without showing anything first
+    lock.stop()
