@@ -25,7 +25,15 @@ import os
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QShortcutEvent, QWindow
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QShortcutEvent,
+    QWindow,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -63,6 +71,7 @@ _INPUT = _ACTIVITY | {
     QEvent.Type.TouchUpdate,
     QEvent.Type.TouchEnd,
 }
+_FOLLOW = (QEvent.Type.Resize, QEvent.Type.Move)
 _TRANSIENT = (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
 _DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 
@@ -82,30 +91,41 @@ def idle_minutes(setting_minutes: float) -> float:
     return min(setting_minutes, seconds / 60)
 
 
-def _is_quit(event: QEvent) -> bool:
-    """Ctrl+Q as a key (KeyPress, ShortcutOverride) or as a shortcut some action owns."""
+def _pressed(event: QEvent, *sequences: QKeySequence) -> bool:
+    """The event is one of these keys (KeyPress, ShortcutOverride) or a shortcut for one."""
     if isinstance(event, QKeyEvent):
         pressed = QKeySequence(event.keyCombination())
     elif isinstance(event, QShortcutEvent):
         pressed = event.key()
     else:
         return False
-    # The platform's Quit (no QKeySequence before the application: built here), and
-    # Ctrl+Q itself where the platform has no Quit key (Windows).
-    quit_keys = (QKeySequence(QKeySequence.StandardKey.Quit), QKeySequence("Ctrl+Q"))
     return any(
         not keys.isEmpty() and pressed.matches(keys) == QKeySequence.SequenceMatch.ExactMatch
-        for keys in quit_keys
+        for keys in sequences
     )
 
 
+def _is_quit(event: QEvent) -> bool:
+    # The platform's Quit (no QKeySequence before the application: built here), and
+    # Ctrl+Q itself where the platform has no Quit key (Windows).
+    return _pressed(event, QKeySequence(QKeySequence.StandardKey.Quit), QKeySequence("Ctrl+Q"))
+
+
 class LockScreen(QWidget):
-    """What a locked window shows: who may unlock, a PIN field, nothing else."""
+    """What a locked laptop shows: who may unlock, a PIN field, nothing else.
+
+    A window of its own over the main window, application-modal and shown last: a
+    dialog left open (a visit form is window-modal) blocks its main window from every
+    key and click, and a lock screen inside that window could never be unlocked. The
+    modal shown last is the one that takes input; the others wait behind it."""
 
     def __init__(self, catalog: Catalog, parent: QWidget) -> None:
-        super().__init__(parent)
+        super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("lockScreen")
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setAutoFillBackground(True)
+        #: Only quitting closes it; the window manager's close button does not unlock.
+        self.may_close = False
         heading = QLabel(catalog.tr("ui.lock.heading"), self)
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
@@ -139,6 +159,12 @@ class LockScreen(QWidget):
         layout.addStretch(2)
         self.code_edit.setPlaceholderText(catalog.tr("ui.sign_in.code"))
         self.pin.setPlaceholderText(catalog.tr("ui.sign_in.pin"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.may_close:
+            super().closeEvent(event)
+        else:
+            event.ignore()
 
 
 class IdleLock(QObject):
@@ -194,14 +220,23 @@ class IdleLock(QObject):
     # -- watching ------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched is self.window and kind == QEvent.Type.Resize:
-            self.screen.setGeometry(self.window.rect())
+        if watched is self.window and kind in _FOLLOW and self.screen.isVisible():
+            self.screen.setGeometry(self.window.geometry())  # stay over the main window
         if kind not in _INPUT:
             return False
         if not self._hidden:
             if kind in _ACTIVITY:
                 self._last_input = time.monotonic()
                 self.timer.start()  # restart: activity postpones the lock
+            if (
+                kind == QEvent.Type.KeyPress
+                and isinstance(watched, QWindow)
+                and _pressed(event, self.lock_action.shortcut())
+            ):
+                # Ctrl+Shift+L from any window, a (modal) visit form too: the menu's
+                # shortcut only works where the main window has the keyboard.
+                QTimer.singleShot(0, self.lock)
+                return True
             return False
         return self._filter_locked(watched, event)
 
@@ -260,16 +295,16 @@ class IdleLock(QObject):
                     self._hidden.append(child)
             self._titles[top] = top.windowTitle()
             top.setWindowTitle(lock_title)
+        self.screen.setWindowTitle(lock_title)
         self.screen.explain.setText(self.explanation())
         self.screen.code_edit.setText(self.session.code)
         self.screen.pin.clear()
         self.screen.message.clear()
-        self.screen.setGeometry(self.window.rect())
+        self.screen.setGeometry(self.window.geometry())
         self.screen.show()
+        # Typing goes to the PIN box, even if a dialog had the keyboard.
         self.screen.raise_()
-        # Typing goes to the PIN box even if a dialog had the keyboard.
-        self.window.raise_()
-        self.window.activateWindow()
+        self.screen.activateWindow()
         self.screen.pin.setFocus()
         if reason == "idle":
             log.info("locked after %.0f s without input", self.idle_seconds)
@@ -306,6 +341,7 @@ class IdleLock(QObject):
     def _restore(self) -> None:
         self.screen.hide()
         self.screen.pin.clear()
+        self.window.activateWindow()
         for widget in self._hidden:
             widget.show()
         self._hidden.clear()
@@ -322,6 +358,7 @@ class IdleLock(QObject):
         """Ctrl+Q or 退出 on the lock screen: close every window, as 文件 → 退出 would.
         Nothing is shown on the way out; drafts are kept (each dialog saves its own)."""
         log.info("quit from the lock screen")
+        self.screen.may_close = True
         QApplication.closeAllWindows()
 
     def stop(self) -> None:

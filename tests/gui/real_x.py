@@ -59,13 +59,16 @@ class XServer:
     def title(self, window: str) -> str:
         return self.xdotool("getwindowname", window)
 
-    def type(self, window: str, text: str) -> None:
-        """Keyboard focus on `window`, then each character as a real key press."""
-        self.xdotool("windowfocus", "--sync", window)
+    def type(self, text: str, window: str | None = None) -> None:
+        """Each character as a real key press: into `window` (given the keyboard focus
+        first), or wherever the focus is (where the app itself put it)."""
+        if window is not None:
+            self.xdotool("windowfocus", "--sync", window)
         self.xdotool("type", "--delay", "40", text)
 
-    def key(self, window: str, *keys: str) -> None:
-        self.xdotool("windowfocus", "--sync", window)
+    def key(self, *keys: str, window: str | None = None) -> None:
+        if window is not None:
+            self.xdotool("windowfocus", "--sync", window)
         self.xdotool("key", "--delay", "40", *keys)
 
     def screenshot(self, path: Path) -> None:

@@ -3,7 +3,8 @@
 gridapp runs in its own process on Qt's xcb platform against a private Xvfb; xdotool
 types as a keyboard would (XTEST). The window title is the probe: a locked window's
 carries 已锁定. As office staff B0001: one typo at sign-in counts once; 文件 → 立即锁定
-(Ctrl+Shift+L) locks; a wrong PIN is refused and counted once, the right one unlocks;
+(Ctrl+Shift+L) locks, even typed in a window-modal dialog; the keys typed then reach the
+lock screen's PIN box; a wrong PIN is refused and counted once, the right one unlocks;
 the idle lock comes by itself and says so; Ctrl+Q on the lock screen quits.
 """
 
@@ -30,7 +31,7 @@ from tests.gui.real_x import ROOT, XServer, running_xvfb, wait_for
 pytestmark = pytest.mark.gui
 
 PINS = {"A0001": "246813", "B0001": "135792"}
-IDLE_SECONDS = 4
+IDLE_SECONDS = 5
 LOCKED = "已锁定"
 
 
@@ -99,45 +100,54 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
 ) -> None:
     # Sign in: the code, Tab, a typo and Return — one failure, not two.
     sign_in = wait_for("the sign-in window", lambda: x.windows("登录"))[0]
-    x.type(sign_in, "B0001")
-    x.key(sign_in, "Tab")
-    x.type(sign_in, "975310")
-    x.key(sign_in, "Return")
+    x.type("B0001", window=sign_in)
+    x.key("Tab")
+    x.type("975310")
+    x.key("Return")
     wait_for("the typo counted", lambda: _failures(data_dir, "B0001") > 0)
     _settle()
     assert _failures(data_dir, "B0001") == 1
-    x.type(sign_in, PINS["B0001"])  # the box was cleared and keeps the focus
-    x.key(sign_in, "Return")
+    x.type(PINS["B0001"])  # the box was cleared and keeps the focus
+    x.key("Return")
     window = wait_for("the main window", lambda: _main_window(x))
     assert LOCKED not in x.title(window)
     assert _failures(data_dir, "B0001") == 0  # a right PIN starts the count again
 
-    # 文件 → 立即锁定 by its shortcut.
-    x.key(window, "ctrl+shift+l")
+    # A window-modal dialog open (线上解答, as a visit form would be), then 文件 → 立即锁定
+    # by its shortcut, typed in that dialog.
+    x.key("ctrl+o", window=window)
+    dialog = wait_for("the online-answer dialog", lambda: x.windows("线上解答"))[0]
+    x.key("ctrl+shift+l", window=dialog)
     wait_for("the manual lock", lambda: LOCKED in x.title(window))
+    assert "线上解答" not in x.title(dialog)  # no title gives anything away
     assert "locked by hand" in _log(data_dir)
     x.screenshot(tmp_path / "locked.png")
-    x.type(window, "000000")  # typed into the PIN box: it reaches it
-    x.key(window, "Return")
+    # Typed where the app put the keyboard: the lock screen's PIN box, not blocked by
+    # the dialog behind it.
+    x.type("000000")
+    x.key("Return")
     wait_for("the wrong PIN counted", lambda: _failures(data_dir, "B0001") > 0)
     _settle()
     assert _failures(data_dir, "B0001") == 1 and LOCKED in x.title(window)
-    x.type(window, PINS["B0001"])
-    x.key(window, "Return")
+    x.type(PINS["B0001"])
+    x.key("Return")
     wait_for("the unlock", lambda: LOCKED not in x.title(window))
+    assert "线上解答" in x.title(dialog)
+    x.key("Escape", window=dialog)
+    wait_for("the dialog closed", lambda: not x.windows("线上解答"))
 
     # Nobody touches it: the idle lock, which says how long it waited.
     wait_for("the idle lock", lambda: LOCKED in x.title(window), timeout=IDLE_SECONDS + 30)
     idle = re.search(r"locked after (\d+) s without input", _log(data_dir))
     assert idle is not None and int(idle.group(1)) >= IDLE_SECONDS
-    x.type(window, PINS["B0001"])
-    x.key(window, "Return")
+    x.type(PINS["B0001"])
+    x.key("Return")
     wait_for("the second unlock", lambda: LOCKED not in x.title(window))
 
     # Locked again, Ctrl+Q quits (and shows nothing on the way out).
-    x.key(window, "ctrl+shift+l")
+    x.key("ctrl+shift+l", window=window)
     wait_for("the last lock", lambda: LOCKED in x.title(window))
-    x.key(window, "ctrl+q")
+    x.key("ctrl+q")
     assert app.wait(timeout=60) == 0, (tmp_path / "app.out").read_text(errors="replace")
     assert "quit from the lock screen" in _log(data_dir)
 

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from gridapp.clock import FixedClock
@@ -291,4 +299,36 @@ def test_ctrl_q_on_the_lock_screen_quits(
     qtbot.keyClick(lock.screen.pin, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
     assert lock.is_locked  # it closed without showing anything first
+    lock.stop()
+
+
+def test_lock_now_works_from_a_modal_dialog_and_the_lock_screen_takes_the_keys(
+    qtbot: QtBot, window: MainWindow, sessions: SessionService
+) -> None:
+    """A visit form is window-modal: Ctrl+Shift+L typed in it locks, and the lock screen
+    (its own application-modal window, shown last) is not blocked by it."""
+    worker = sessions.sign_in("W0101", WORKER_PIN)
+    lock = IdleLock(window, sessions, worker, Catalog("zh_CN"), minutes=60)
+    dialog = QDialog(window)
+    dialog.setWindowTitle("走访")
+    QVBoxLayout(dialog).addWidget(QLineEdit(dialog))
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    handle = dialog.windowHandle()
+    assert handle is not None
+    with qtbot.waitSignal(lock.locked):  # through the window, as a keyboard's key comes
+        qtbot.keyClick(
+            handle,
+            Qt.Key.Key_L,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert lock.reason == "manual" and lock.screen.isWindow()
+    assert lock.screen.windowModality() == Qt.WindowModality.ApplicationModal
+    assert QApplication.modalWindow() is lock.screen.windowHandle()  # on top of the stack
+    lock.screen.close()  # the window manager's ✕ does not unlock
+    assert lock.is_locked and lock.screen.isVisible()
+    qtbot.keyClicks(lock.screen.pin, WORKER_PIN)
+    with qtbot.waitSignal(lock.unlocked):
+        qtbot.keyClick(lock.screen.pin, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.windowTitle() == "走访"
     lock.stop()
