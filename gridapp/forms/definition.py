@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridapp.errors import GridappError
+from gridapp.forms.bounds import Growth, growth, pattern_errors
 from gridapp.forms.expr import Expression, ExpressionError, parse
 
 FORMAT = "gridapp-questionnaire"
@@ -152,7 +153,7 @@ class _Loader:
             )
             return None
         try:
-            return parse(source)
+            expr = parse(source)
         except ExpressionError as exc:
             self.problem(
                 where,
@@ -163,6 +164,13 @@ class _Loader:
                 position=exc.position,
             )
             return None
+        for error in pattern_errors(expr):  # what RE2 cannot run is refused here, at import
+            self.refused(where, field_name, error)
+        return expr
+
+    def refused(self, where: str, field_name: str, error: ExpressionError) -> None:
+        """A limit's refusal, in its own words (its catalog key)."""
+        self.problem(where, field_name, error.key, **error.params, position=error.position)
 
     def number(self, where: str, field_name: str, value: Any) -> float | None:
         if value is None or value == "":
@@ -306,6 +314,30 @@ class _Loader:
                     path.pop()
                     state[name] = 2
 
+    def check_growth(self) -> None:
+        """No expression may build text without bound: a concat that doubles across
+        calculations is refused here (bounds.growth), calculation by calculation in the
+        order they are computed. Run only once there are no cycles."""
+        calculated: dict[str, Growth] = {}
+        for q in calculation_order(self.questions):
+            assert q.calculation is not None
+            try:
+                calculated[q.name] = growth(q.calculation, calculated)
+            except ExpressionError as error:
+                self.refused(q.name, "calculation", error)
+                calculated[q.name] = Growth(0, 0)  # reported here, not again by its readers
+        checked: list[tuple[str, str, Expression | None]] = [
+            (g.name, "relevant", g.relevant) for g in self.groups
+        ]
+        for q in self.questions:
+            checked += [(q.name, "relevant", q.relevant), (q.name, "constraint", q.constraint)]
+        for where, field_name, expr in checked:
+            if expr is not None:
+                try:
+                    growth(expr, calculated)
+                except ExpressionError as error:
+                    self.refused(where, field_name, error)
+
 
 def calculation_order(questions: Sequence[Question]) -> list[Question]:
     """The calculated questions, each after the calculations it refers to and otherwise
@@ -357,6 +389,8 @@ def load_definition(doc: Mapping[str, Any]) -> FormDefinition:
         loader.problem("", "items", "error.form.no_questions")
     loader.check_references()
     loader.check_cycles()
+    if not any(p.key == "error.form.cycle" for p in loader.problems):
+        loader.check_growth()
     if loader.problems:
         raise DefinitionInvalid(loader.problems)
     return FormDefinition(

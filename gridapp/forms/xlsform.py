@@ -235,12 +235,20 @@ def read_xlsform(path: Path) -> dict[str, Any]:
         load_definition(doc)
     except DefinitionInvalid as invalid:
         problems.extend(
-            Problem(rows.get(p.where, p.where or "settings"), p.part, p.key, p.params)
-            for p in invalid.problems
+            Problem(_located(rows, p), p.part, p.key, p.params) for p in invalid.problems
         )
     if problems:
         raise DefinitionInvalid(problems[:_MAX_PROBLEMS])
     return doc
+
+
+def _located(rows: Mapping[str, str], problem: Problem) -> str:
+    """Where a problem of the definition is in the workbook: the question's row; for an
+    expression's limits (error.expr.*) also its column."""
+    where = rows.get(problem.where)
+    if where is None:
+        return problem.where or "settings"
+    return f"{where}:{problem.part}" if problem.key.startswith("error.expr.") else where
 
 
 def _settings(sheet: _Sheet | None, path: Path, problems: list[Problem]) -> dict[str, Any]:

@@ -138,3 +138,17 @@ def test_calculations_settle_in_dependency_order(monkeypatch: pytest.MonkeyPatch
     assert state.answers["c0"] == 201
     assert calls < 3 * 202  # two passes and a group's relevance here and there
 
+
+def test_a_pattern_from_an_answer_that_re2_cannot_run_breaks_only_the_constraint() -> None:
+    doc = _base()
+    doc["items"] += [
+        {"name": "pattern", "type": "text", "label": "规则"},
+        {"name": "code", "type": "text", "label": "编码", "constraint": "regex(., ${pattern})"},
+    ]
+    form = load_definition(doc)
+    state = FormState(form, {"pattern": "(a+)+$", "code": "a" * 50 + "!"}, TODAY)
+    assert state.problems()["code"].key == "error.answer.constraint"
+    state.set("code", "aaa")
+    assert "code" not in state.problems()
+    state.set("pattern", "(a)\\1")  # a backreference: RE2 cannot, so the answer fails
+    assert state.problems()["code"].key == "error.answer.constraint"
