@@ -32,6 +32,7 @@ from bench import (  # noqa: E402
     backup_bench,
     dashboard_bench,
     field_bench,
+    forms_bench,
     office_bench,
     paper_bench,
     report_bench,
@@ -56,6 +57,7 @@ GROUPS = (
     "soak",
     "trust",
     "roster",
+    "forms",
 )
 
 
@@ -187,6 +189,9 @@ def main() -> int:
     if args.only in (None, "roster"):
         print("== roster", flush=True)
         roster_bench.run(_row, args.roster_rows)
+    if args.only in (None, "forms"):
+        print("== forms", flush=True)
+        forms_bench.run(_row)
     if args.only not in (None, "startup"):
         return 0
     print("== start-up", flush=True)

@@ -7,11 +7,12 @@ broken form is refused whole and nothing half-works in a stairwell.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from gridapp.errors import GridappError
+from gridapp.forms.bounds import Growth, growth, pattern_errors
 from gridapp.forms.expr import Expression, ExpressionError, parse
 
 FORMAT = "gridapp-questionnaire"
@@ -152,7 +153,7 @@ class _Loader:
             )
             return None
         try:
-            return parse(source)
+            expr = parse(source)
         except ExpressionError as exc:
             self.problem(
                 where,
@@ -163,6 +164,13 @@ class _Loader:
                 position=exc.position,
             )
             return None
+        for error in pattern_errors(expr):  # what RE2 cannot run is refused here, at import
+            self.refused(where, field_name, error)
+        return expr
+
+    def refused(self, where: str, field_name: str, error: ExpressionError) -> None:
+        """A limit's refusal, in its own words (its catalog key)."""
+        self.problem(where, field_name, error.key, **error.params, position=error.position)
 
     def number(self, where: str, field_name: str, value: Any) -> float | None:
         if value is None or value == "":
@@ -283,23 +291,80 @@ class _Loader:
     def check_cycles(self) -> None:
         """Calculations may depend on each other, never in a circle."""
         graph = {q.name: set(q.calculation.references()) for q in self.questions if q.calculation}
-        state: dict[str, int] = {}
+        state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+        for root in sorted(graph):  # walked without recursion: a chain may be long
+            if root in state:
+                continue
+            state[root] = 1
+            path = [(root, iter(sorted(graph[root])))]
+            while path:
+                name, pending = path[-1]
+                for nxt in pending:
+                    if nxt not in graph:
+                        continue
+                    if state.get(nxt) == 1:
+                        trail = [step for step, _ in path]
+                        cycle = " → ".join([*trail[trail.index(nxt) :], nxt])
+                        self.problem(name, "calculation", "error.form.cycle", cycle=cycle)
+                    elif state.get(nxt) is None:
+                        state[nxt] = 1
+                        path.append((nxt, iter(sorted(graph[nxt]))))
+                        break
+                else:
+                    path.pop()
+                    state[name] = 2
 
-        def visit(name: str, trail: list[str]) -> None:
-            state[name] = 1
-            for nxt in sorted(graph.get(name, ())):
-                if nxt not in graph:
-                    continue
-                if state.get(nxt) == 1:
-                    cycle = [*trail[trail.index(nxt) :], nxt] if nxt in trail else [name, nxt]
-                    self.problem(name, "calculation", "error.form.cycle", cycle=" → ".join(cycle))
-                elif state.get(nxt) is None:
-                    visit(nxt, [*trail, nxt])
-            state[name] = 2
+    def check_growth(self) -> None:
+        """No expression may build text without bound: a concat that doubles across
+        calculations is refused here (bounds.growth), calculation by calculation in the
+        order they are computed. Run only once there are no cycles."""
+        calculated: dict[str, Growth] = {}
+        for q in calculation_order(self.questions):
+            assert q.calculation is not None
+            try:
+                calculated[q.name] = growth(q.calculation, calculated)
+            except ExpressionError as error:
+                self.refused(q.name, "calculation", error)
+                calculated[q.name] = Growth(0, 0)  # reported here, not again by its readers
+        checked: list[tuple[str, str, Expression | None]] = [
+            (g.name, "relevant", g.relevant) for g in self.groups
+        ]
+        for q in self.questions:
+            checked += [(q.name, "relevant", q.relevant), (q.name, "constraint", q.constraint)]
+        for where, field_name, expr in checked:
+            if expr is not None:
+                try:
+                    growth(expr, calculated)
+                except ExpressionError as error:
+                    self.refused(where, field_name, error)
 
-        for name in sorted(graph):
-            if name not in state:
-                visit(name, [name])
+
+def calculation_order(questions: Sequence[Question]) -> list[Question]:
+    """The calculated questions, each after the calculations it refers to and otherwise
+    in definition order (a cycle, refused at load, is broken where it is found)."""
+    calcs = {q.name: q for q in questions if q.calculation is not None}
+
+    def inputs(name: str) -> Iterator[str]:
+        expr = calcs[name].calculation
+        return iter(sorted(expr.references() if expr else ()))
+
+    order: list[Question] = []
+    seen: set[str] = set()  # placed, or on the path being walked
+    for root in calcs:
+        if root in seen:
+            continue
+        seen.add(root)
+        path = [(root, inputs(root))]
+        while path:
+            name, pending = path[-1]
+            nxt = next((n for n in pending if n in calcs and n not in seen), None)
+            if nxt is None:
+                path.pop()
+                order.append(calcs[name])
+            else:
+                seen.add(nxt)
+                path.append((nxt, inputs(nxt)))
+    return order
 
 
 def load_definition(doc: Mapping[str, Any]) -> FormDefinition:
@@ -324,6 +389,8 @@ def load_definition(doc: Mapping[str, Any]) -> FormDefinition:
         loader.problem("", "items", "error.form.no_questions")
     loader.check_references()
     loader.check_cycles()
+    if not any(p.key == "error.form.cycle" for p in loader.problems):
+        loader.check_growth()
     if loader.problems:
         raise DefinitionInvalid(loader.problems)
     return FormDefinition(

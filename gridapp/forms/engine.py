@@ -9,7 +9,14 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from gridapp.forms.definition import RATING_RANGE, FormDefinition, Problem, Question, text_of
+from gridapp.forms.definition import (
+    RATING_RANGE,
+    FormDefinition,
+    Problem,
+    Question,
+    calculation_order,
+    text_of,
+)
 from gridapp.forms.expr import ExpressionError, truthy
 
 _EMPTY: tuple[Any, ...] = (None, "", [])
@@ -94,6 +101,7 @@ class FormState:
         self.today = today or dt.date.today().isoformat()
         self.answers: dict[str, Any] = dict(answers or {})
         self._groups = {g.name: g for g in definition.groups}
+        self._calculations = calculation_order(definition.questions)
         self._recalculate()
 
     def set(self, name: str, value: Any) -> None:
@@ -104,9 +112,10 @@ class FormState:
         self._recalculate()
 
     def _recalculate(self) -> None:
-        # Calculations in dependency order: repeat until stable (no cycles: checked at
-        # load), at most one pass per calculation.
-        calcs = [q for q in self.definition.questions if q.calculation is not None]
+        # Calculations in dependency order (no cycles: checked at load), so one pass
+        # settles them and a second confirms; relevance that depends on a later
+        # calculation may need more: repeat until stable, at most one pass per calculation.
+        calcs = self._calculations
         for _ in range(len(calcs) + 1):
             changed = False
             for q in calcs:

@@ -18,32 +18,27 @@ digits, _, not starting with a digit. FUNCTION: a known word such as count-selec
 Keywords are lowercase. Values: None (unanswered), bool, int, float, str, list[str]
 (multi-select); dates are ISO strings. At most 2,000 characters; parentheses, calls and
 unary minus nest at most 50 deep.
+
+Limits (forms/limits.py): regex() runs on RE2 in linear time (forms/regex.py); strings an
+expression builds and the work of one evaluation are bounded (docs/expressions.md).
 """
 
 from __future__ import annotations
 
 import math
-import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, NamedTuple, TypeAlias
+
+from gridapp.forms.limits import Budget, ExpressionError, text_size
+from gridapp.forms.regex import fullmatch
+from gridapp.forms.values import FUNCTIONS, Value, binary, normalise, to_number, to_str, truthy
+
+__all__ = ["Budget", "Expression", "ExpressionError", "parse", "to_text", "truthy"]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
-MAX_PATTERN = 200
-
-Value: TypeAlias = bool | int | float | str | list[str] | None
-
-
-class ExpressionError(Exception):
-    """A malformed expression, or one that cannot be evaluated."""
-
-    def __init__(self, message: str, position: int = -1) -> None:
-        super().__init__(message if position < 0 else f"{message} (at character {position})")
-        self.message = message
-        self.position = position
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,156 +202,29 @@ class _Parser:
         return Call(name, tuple(args), token.pos)
 
 
-_NUMERIC = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_EMPTY: tuple[Value, ...] = (None, "", [])  # unanswered; `in` compares by equality
-_YES_NO = dict.fromkeys(("yes", "true", "1", "是"), True)
-_YES_NO |= dict.fromkeys(("no", "false", "0", "否"), False)
-
-
-def truthy(value: Any) -> bool:
-    """ODK's boolean(): None, '', 0, NaN and an empty multi-select are false."""
-    return value is not None and value == value and bool(value)
-
-
-def _finite(value: int | float) -> int | float | None:
-    """Numbers beyond about ±1e300, inf and NaN are not numbers here."""
-    ok = value.bit_length() <= 1000 if isinstance(value, int) else math.isfinite(value)
-    return value if ok else None
-
-
-def _to_number(value: Value) -> int | float | None:
-    if isinstance(value, list):
-        return _to_number(value[0]) if len(value) == 1 else None
-    if isinstance(value, str):
-        if not _NUMERIC.fullmatch(text := value.strip()):
-            return None
-        return _finite(float(text) if "." in text or len(text) > 300 else int(text))
-    return None if value is None else _finite(int(value) if isinstance(value, bool) else value)
-
-
-def _to_str(value: Value) -> str:
-    if value is None or isinstance(value, bool):
-        return {None: "", True: "true", False: "false"}[value]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return " ".join(value) if isinstance(value, list) else str(value)
-
-
-def _codes(value: Value) -> list[str]:
-    """A multi-select's codes; other answers are split on spaces, as ODK does."""
-    return value if isinstance(value, list) else _to_str(value).split()
-
-
-def _normalise(value: Any) -> Value:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list | tuple):
-        return [v if isinstance(v, str) else _to_str(_normalise(v)) for v in value]
-    raise ExpressionError(f"unsupported answer type {type(value).__name__}")
-
-
-def _equals(a: Value, b: Value) -> bool:
-    if a is None or b is None:
-        return a in _EMPTY and b in _EMPTY
-    if isinstance(b, bool):
-        a, b = b, a
-    if isinstance(a, bool):  # a yes/no answer = 'no', or any value by its truth
-        meaning = _YES_NO.get(b.strip().lower()) if isinstance(b, str) else None
-        return a == (truthy(b) if meaning is None else meaning)
-    if isinstance(a, list) and isinstance(b, list):
-        return sorted(a) == sorted(b)
-    if isinstance(b, list):
-        a, b = b, a
-    if isinstance(a, list):
-        return _equals(a[0], b) if len(a) == 1 else (not a and b == "")
-    if isinstance(a, str) and isinstance(b, str):
-        return a == b
-    x = _to_number(a)
-    return x is not None and x == _to_number(b)
-
-
-def _order(op: str, a: Value, b: Value) -> bool:
-    x, y = _to_number(a), _to_number(b)
-    if x is not None and y is not None:
-        return bool(_ORDER[op](x, y))
-    if isinstance(a, str) and isinstance(b, str) and "" not in (a, b):
-        return bool(_ORDER[op](a, b))  # e.g. ISO dates
-    return False
-
-
-def _binary(op: str, a: Value, b: Value) -> Value:
-    if op in ("=", "!="):
-        return _equals(a, b) == (op == "=")
-    if op in _ORDER:
-        return _order(op, a, b)
-    x, y = _to_number(a), _to_number(b)
-    if x is None or y is None or (op in ("div", "mod") and y == 0):
-        return None
-    if op in ("+", "-", "*"):
-        return _finite(x + y if op == "+" else x - y if op == "-" else x * y)
-    if isinstance(x, int) and isinstance(y, int):
-        if op == "mod":  # the sign of the dividend, as in XPath
-            return abs(x) % abs(y) * (1 if x >= 0 else -1)
-        return x // y if x % y == 0 else _finite(x / y)
-    return _finite(x / y if op == "div" else math.fmod(x, y))
-
-
-def _round(args: list[Value]) -> int | float | None:
-    number = _to_number(args[0])
-    places = _to_number(args[1]) if len(args) > 1 else 0
-    if number is None or places is None:
-        return None
-    if not -15 <= (digits := int(places)) <= 15:
-        raise ExpressionError("round() takes between -15 and 15 digits")
-    with localcontext() as context:  # half away from zero, on the decimal digits shown
-        context.prec = 400
-        exact = Decimal(number if isinstance(number, int) else repr(number))
-        result = exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    return _finite(int(result) if digits <= 0 or isinstance(number, int) else float(result))
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    if len(pattern) > MAX_PATTERN:
-        raise ExpressionError(f"regular expression longer than {MAX_PATTERN} characters")
-    try:
-        return re.compile(pattern)
-    except (re.error, OverflowError, RecursionError) as exc:
-        raise ExpressionError(f"bad regular expression: {exc}") from None
-
-
-_FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
-    "selected": lambda a: _to_str(a[1]) in _codes(a[0]) or _equals(a[0], a[1]),
-    "count-selected": lambda a: len(_codes(a[0])),
-    "string-length": lambda a: len(_to_str(a[0])),
-    "not": lambda a: not truthy(a[0]),
-    "true": lambda a: True,
-    "false": lambda a: False,
-    "coalesce": lambda a: a[1] if a[0] in _EMPTY else a[0],
-    "number": lambda a: _to_number(a[0]),
-    "int": lambda a: None if (number := _to_number(a[0])) is None else int(number),
-    "round": _round,
-    "concat": lambda a: "".join(_to_str(value) for value in a),
-    "regex": lambda a: _compile(_to_str(a[1])).fullmatch(_to_str(a[0])) is not None,
-    "contains": lambda a: _to_str(a[1]) in _to_str(a[0]),
-    "starts-with": lambda a: _to_str(a[0]).startswith(_to_str(a[1])),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class _Evaluator:
     answers: Mapping[str, Any]
     current: Value
     today: str | None
+    budget: Budget
 
     def evaluate(self, node: Node) -> Value:
+        self.budget.spend(1)
         match node:
             case Literal(value=value):
                 return value
+            case Ref(name="."):
+                return self.current
             case Ref(name=name):
-                return self.current if name == "." else _normalise(self.answers.get(name))
+                answer = self.answers.get(name)
+                if isinstance(answer, list | tuple):
+                    self.budget.spend(len(answer))
+                return normalise(answer)
             case Unary(operand=operand):
-                number = _to_number(self.evaluate(operand))
+                inner = self.evaluate(operand)
+                self.budget.spend(text_size(inner))
+                number = to_number(inner)
                 return None if number is None else -number
             case Call(name="if", args=args):
                 return self.evaluate(args[1] if truthy(self.evaluate(args[0])) else args[2])
@@ -367,16 +235,21 @@ class _Evaluator:
             case Call(name=name, args=args):
                 values = [self.evaluate(arg) for arg in args]
                 try:
-                    return _FUNCTIONS[name](values)
+                    self.budget.spend(sum(map(text_size, values)))
+                    if name == "regex":
+                        return fullmatch(to_str(values[0]), to_str(values[1]), self.budget)
+                    return FUNCTIONS[name](values)
                 except ExpressionError as exc:
-                    raise ExpressionError(exc.message, node.position) from None
+                    raise exc.at(node.position) from None
             case Chain(first=first, rest=rest) if rest[0][0] in ("and", "or"):
                 truths = (truthy(self.evaluate(item)) for item in (first, *(n for _, n in rest)))
                 return any(truths) if rest[0][0] == "or" else all(truths)  # short-circuits
             case Chain(first=first, rest=rest):
                 result = self.evaluate(first)
                 for op, operand in rest:
-                    result = _binary(op, result, self.evaluate(operand))
+                    right = self.evaluate(operand)
+                    self.budget.spend(text_size(result) + text_size(right))
+                    result = binary(op, result, right)
                 return result
 
 
@@ -389,11 +262,17 @@ class Expression:
     names: frozenset[str] = field(repr=False, compare=False)
 
     def evaluate(
-        self, answers: Mapping[str, Any], current: Any = None, today: str | None = None
+        self,
+        answers: Mapping[str, Any],
+        current: Any = None,
+        today: str | None = None,
+        budget: Budget | None = None,
     ) -> Any:
-        """The value, given answers by name, the current question's value and today."""
+        """The value, given answers by name, the current question's value and today;
+        within `budget` (a fresh one of MAX_STEPS if none is given)."""
         try:
-            return _Evaluator(answers, _normalise(current), today).evaluate(self.tree)
+            evaluator = _Evaluator(answers, normalise(current), today, budget or Budget())
+            return evaluator.evaluate(self.tree)
         except (ArithmeticError, ValueError, RecursionError) as exc:
             raise ExpressionError(f"cannot evaluate: {exc}") from None
 

@@ -1,8 +1,10 @@
 """XLSForm workbooks (the layout ODK users know) to and from our definition format.
 
-Import reads the `survey`, `choices` and `settings` sheets. Every feature we do not
-support is reported by name, sheet and row — never dropped silently — and nothing is
-published while any problem remains.
+Import reads the `survey`, `choices` and `settings` sheets, up to their real data
+(forms/sheet_rows.py: not the 1,048,576 × 1,024 cells a formatted sheet declares), at
+most MAX_ROWS rows and MAX_COLUMNS columns each. Every feature we do not support is
+reported by name, sheet and row — never dropped silently — and nothing is published
+while any problem remains.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from gridapp.forms.definition import (
     Problem,
     load_definition,
 )
+from gridapp.forms.sheet_rows import EMPTY_RUN, SheetTooLarge, sheet_rows
 
 SIMPLE_TYPES = {"text", "integer", "decimal", "date", "note", "calculate", "yes_no"}
 UNSUPPORTED_TYPES = {
@@ -88,6 +91,9 @@ SURVEY_COLUMNS = (
 _SURVEY_COLUMNS = set(SURVEY_COLUMNS)
 _CHOICE_COLUMNS = {"list_name", "name"}
 _MAX_PROBLEMS = 200
+#: A questionnaire's sheets hold at most this much (a value past it refuses the file).
+MAX_ROWS = 20_000
+MAX_COLUMNS = 1_000
 
 
 _CODE_COLUMNS = {
@@ -127,17 +133,20 @@ def _lang(suffix: str) -> str | None:
 
 
 class _Sheet:
-    """Rows of one sheet as {column: text}, with their spreadsheet row numbers."""
+    """Rows of one sheet as {column: text}, with their spreadsheet row numbers; the
+    header is row 1. Read up to the real data (sheet_rows), not the declared range."""
 
     def __init__(self, workbook: Any, name: str, problems: list[Problem]) -> None:
         self.name = name
         self.problems = problems
-        sheet = workbook[name]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, ())
-        self.columns = [_clean(h, "name") for h in header]
+        self.columns: list[str] = []
         self.rows: list[tuple[int, dict[str, str]]] = []
-        for number, values in enumerate(rows, start=2):
+        for number, values in sheet_rows(
+            workbook[name], max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
+        ):
+            if number == 1:
+                self.columns = [_clean(h, "name") for h in values]
+                continue
             row = {c: _clean(v, c) for c, v in zip(self.columns, values, strict=False) if c}
             if any(row.values()):
                 self.rows.append((number, row))
@@ -211,6 +220,8 @@ def read_xlsform(path: Path) -> dict[str, Any]:
         settings = (
             _Sheet(workbook, "settings", problems) if "settings" in workbook.sheetnames else None
         )
+    except SheetTooLarge as large:
+        raise DefinitionInvalid([_too_large(large)]) from None
     finally:
         workbook.close()
     for sheet, needed in ((survey, ("type", "name")), (choices, ("list_name", "name"))):
@@ -235,12 +246,44 @@ def read_xlsform(path: Path) -> dict[str, Any]:
         load_definition(doc)
     except DefinitionInvalid as invalid:
         problems.extend(
-            Problem(rows.get(p.where, p.where or "settings"), p.part, p.key, p.params)
-            for p in invalid.problems
+            Problem(_located(rows, p), p.part, p.key, p.params) for p in invalid.problems
         )
     if problems:
         raise DefinitionInvalid(problems[:_MAX_PROBLEMS])
     return doc
+
+
+def _too_large(large: SheetTooLarge) -> Problem:
+    where = f"{large.sheet}!{large.row}"
+    if large.reason == "columns":
+        return Problem(
+            f"{where}:{large.column}",
+            large.column,
+            "error.xlsform.too_many_columns",
+            {"sheet": large.sheet, "row": large.row, "column": large.column, "limit": MAX_COLUMNS},
+        )
+    if large.reason == "rows":
+        return Problem(
+            where,
+            "",
+            "error.xlsform.too_many_rows",
+            {"sheet": large.sheet, "row": large.row, "limit": MAX_ROWS},
+        )
+    return Problem(
+        where,
+        "",
+        "error.xlsform.content_after_gap",
+        {"sheet": large.sheet, "row": large.row, "last": large.last, "gap": EMPTY_RUN},
+    )
+
+
+def _located(rows: Mapping[str, str], problem: Problem) -> str:
+    """Where a problem of the definition is in the workbook: the question's row; for an
+    expression's limits (error.expr.*) also its column."""
+    where = rows.get(problem.where)
+    if where is None:
+        return problem.where or "settings"
+    return f"{where}:{problem.part}" if problem.key.startswith("error.expr.") else where
 
 
 def _settings(sheet: _Sheet | None, path: Path, problems: list[Problem]) -> dict[str, Any]:

@@ -142,3 +142,23 @@ def test_every_problem_is_listed_at_once() -> None:
     doc["items"][3]["name"] = "one"
     doc["items"][0]["relevant"] = "${ghost}"
     assert len(_problems(doc)) >= 3
+
+
+def _chain(length: int, closed: bool) -> dict[str, Any]:
+    """c0000 ← c0001 ← … each calculation reads the next; names sort along the chain,
+    so a walk from the first goes `length` deep."""
+    doc = _base()
+    doc["items"] += [
+        {"name": f"c{i:04d}", "type": "calculate", "calculation": f"${{c{i + 1:04d}}} + 1"}
+        for i in range(length)
+    ]
+    end = "${c0000}" if closed else "${count}"
+    doc["items"].append({"name": f"c{length:04d}", "type": "calculate", "calculation": end})
+    return doc
+
+
+def test_a_long_chain_of_calculations_loads_and_a_long_cycle_is_named() -> None:
+    form = load_definition(_chain(3000, closed=False))  # no recursion to run out of
+    assert sum(q.name[1:].isdigit() for q in form.questions) == 3001
+    found = _problems(_chain(3000, closed=True))
+    assert [(where, key) for where, _, key in found] == [("c3000", "error.form.cycle")]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from gridapp.forms.definition import load_definition
 from gridapp.forms.engine import FormState, answer_rows, check_answers, coerce
+from gridapp.forms.expr import Expression
 from gridapp.resources import load_json
 from tests.unit.forms.test_definition import _base
 
@@ -111,3 +114,41 @@ def test_answer_rows_for_reports() -> None:
         "stance": "反对",
         "reasons": "历史遗留问题未解决、调价幅度过大",
     }
+
+
+def test_calculations_settle_in_dependency_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written last-first, a chain of calculations is still computed in one pass (and
+    one to confirm), not one pass per calculation."""
+    doc = _base()
+    doc["items"] += [
+        {"name": f"c{i}", "type": "calculate", "calculation": f"${{c{i + 1}}} + 1"}
+        for i in range(200)
+    ] + [{"name": "c200", "type": "calculate", "calculation": "${count}"}]
+    form = load_definition(doc)
+    calls = 0
+    real = Expression.evaluate
+
+    def counted(self: Expression, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Expression, "evaluate", counted)
+    state = FormState(form, {"count": 1}, TODAY)
+    assert state.answers["c0"] == 201
+    assert calls < 3 * 202  # two passes and a group's relevance here and there
+
+
+def test_a_pattern_from_an_answer_that_re2_cannot_run_breaks_only_the_constraint() -> None:
+    doc = _base()
+    doc["items"] += [
+        {"name": "pattern", "type": "text", "label": "规则"},
+        {"name": "code", "type": "text", "label": "编码", "constraint": "regex(., ${pattern})"},
+    ]
+    form = load_definition(doc)
+    state = FormState(form, {"pattern": "(a+)+$", "code": "a" * 50 + "!"}, TODAY)
+    assert state.problems()["code"].key == "error.answer.constraint"
+    state.set("code", "aaa")
+    assert "code" not in state.problems()
+    state.set("pattern", "(a)\\1")  # a backreference: RE2 cannot, so the answer fails
+    assert state.problems()["code"].key == "error.answer.constraint"
