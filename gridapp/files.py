@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gridapp.errors import DiskFull, ReadOnlyLocation
+from gridapp.private import open_private
 
 
 @contextlib.contextmanager
@@ -30,7 +31,9 @@ def write_atomic(out: Path, data: bytes) -> None:
     part = out.with_name(out.name + ".part")
     with file_errors(out):
         try:
-            with open(part, "wb") as handle:
+            # Private (0600): what the app writes may name residents; whoever saved it
+            # can share it on purpose.
+            with os.fdopen(open_private(part), "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())

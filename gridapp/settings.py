@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from gridapp.private import private_dir, write_private
 
 log = logging.getLogger("gridapp.settings")
 
@@ -70,10 +70,9 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)  # atomic: a crash leaves the old file or the new, never half
+    # Private (0600 in a 0700 folder) and atomic: a crash leaves the old file or the new.
+    private_dir(path.parent)
+    write_private(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def _known(cls: type[Any], raw: dict[str, Any]) -> dict[str, Any]:

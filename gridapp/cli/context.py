@@ -18,6 +18,7 @@ from typing import Any
 
 from gridapp.errors import AccessDenied, InvalidInput
 from gridapp.i18n import Catalog
+from gridapp.private import tighten_data_folder
 from gridapp.services import Services
 from gridapp.services.session import SessionService
 from gridapp.storage.store import DB_FILENAME, Store
@@ -106,6 +107,7 @@ class Context:
             else:
                 store = Store.open(self.db_path)
             self._services = Services(store)
+            tighten_data_folder(self.data_dir)  # files an older version left 0644
             if self.session is not None and store.local_device() is not None:
                 # (init: no device yet to write as; the sign-in that made it is the first)
                 self._services.audit.sign_in(

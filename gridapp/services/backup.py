@@ -18,6 +18,7 @@ from typing import Any
 from gridapp.audit_actions import BACKUP_MADE, BACKUP_RESTORED, SYSTEM_ACTOR
 from gridapp.clock import Clock, SystemClock, parse_iso
 from gridapp.errors import EnvironmentFault, GridappError, InvalidInput
+from gridapp.private import write_private
 from gridapp.services.audit import note
 from gridapp.storage import backup, schema
 from gridapp.storage.backup import BackupInfo, BackupRefused
@@ -169,7 +170,7 @@ def expected_identity(live: Path | None, db: Any | None) -> dict[str, str]:
 
 def stage_restore(data_dir: Path, path: Path) -> None:
     target = data_dir / PENDING_FILE
-    target.write_text(json.dumps({"path": str(path.resolve())}), encoding="utf-8")
+    write_private(target, json.dumps({"path": str(path.resolve())}).encode("utf-8"))
 
 
 def pending_restore(data_dir: Path) -> Path | None:

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from sqlite_utils import Database
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.files import file_errors
+from gridapp.private import copy_private, create_private, private_dir, write_private
 from gridapp.storage.database import database_errors, open_database, open_snapshot
 
 log = logging.getLogger("gridapp.backup")
@@ -119,7 +119,7 @@ def save_identity(folder: Path, device_id: str, sign_public_key: str) -> None:
     text = json.dumps({"device_id": device_id, "sign_public_key": sign_public_key}, indent=1)
     target = folder / IDENTITY_FILE
     if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+        write_private(target, text.encode("utf-8"))
 
 
 def load_identity(folder: Path) -> dict[str, str] | None:
@@ -174,7 +174,7 @@ def make(
     if identity is None:
         raise InvalidInput("error.not_initialised", path=str(folder))
     with file_errors(folder):
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
     target = _target_name(folder, kind, at)
     part = _part_of(target)
     try:
@@ -197,7 +197,7 @@ def make(
             signature = _signing_key(identity["sign_secret"]).sign(_canonical(body)).signature
             manifest = {**body, "signature": base64.b64encode(bytes(signature)).decode("ascii")}
             sidecar = target.with_name(target.name + MANIFEST_SUFFIX)
-            sidecar.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            write_private(sidecar, json.dumps(manifest, indent=1).encode("utf-8"))
             os.replace(part, target)
             save_identity(folder, identity["device_id"], public_key_of(identity["sign_secret"]))
     except BaseException:
@@ -212,7 +212,11 @@ def make(
 def _copy(db: Database, part: Path, key: bytes | None, opener: Opener) -> None:
     """The online backup API: a consistent snapshot even while others write."""
     with file_errors(part):
-        target = sqlite3.connect(str(part)) if key is None else opener(part, key=key).conn
+        if key is None:
+            create_private(part)  # sqlite3 would make it with the umask's mode
+            target = sqlite3.connect(str(part))
+        else:
+            target = opener(part, key=key).conn  # open_database: created 0600
         try:
             # The .part file is fsynced and renamed once whole: a journal on the way
             # would only double the writing.
@@ -379,14 +383,14 @@ def swap_in(backup: Path, live: Path, at: datetime) -> Path:
     part = live.with_name(live.name + ".restore-part")
     with file_errors(live):
         try:
-            shutil.copyfile(backup, part)
+            copy_private(backup, part)
             with open(part, "rb+") as handle:
                 os.fsync(handle.fileno())
             if live.exists():
                 try:
                     os.link(live, aside)  # the old file keeps its name until replaced
                 except OSError:
-                    shutil.copyfile(live, aside)
+                    copy_private(live, aside)
             os.replace(part, live)
         except BaseException:
             with contextlib.suppress(OSError):

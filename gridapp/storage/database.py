@@ -23,6 +23,7 @@ from gridapp.errors import (
     ReadOnlyLocation,
     UnreadableFile,
 )
+from gridapp.private import create_private, private_dir, tighten
 
 log = logging.getLogger("gridapp.storage")
 
@@ -30,6 +31,8 @@ BUSY_TIMEOUT_MS = 5000
 KEY_BYTES = 32
 #: The first 16 bytes of every plain SQLite file; an encrypted file starts with random salt.
 PLAIN_HEADER = b"SQLite format 3\x00"
+#: The files SQLite keeps beside a database in WAL mode.
+SIDE_FILES = ("-wal", "-shm")
 
 
 def open_database(path: Path | str | None, key: bytes | None = None) -> Database:
@@ -45,7 +48,10 @@ def open_database(path: Path | str | None, key: bytes | None = None) -> Database
     with translate_sqlite_errors(path):
         target = None if path is None else Path(path)
         if target is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            # Private from the first byte: SQLite would create the file with the
+            # umask's mode (0644), and gives its -wal and -shm the database's mode.
+            private_dir(target.parent)
+            create_private(target)
         name = ":memory:" if target is None else str(target)
         conn = sqlite3.connect(name, check_same_thread=False) if key is None else _cipher(name, key)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -62,6 +68,8 @@ def open_database(path: Path | str | None, key: bytes | None = None) -> Database
             # NORMAL is durable in WAL mode across application crashes; a power cut may
             # lose the last transactions but never corrupts the file.
             conn.execute("PRAGMA synchronous = NORMAL")
+            for made in (target, *(target.with_name(target.name + s) for s in SIDE_FILES)):
+                tighten(made)  # a file an older version made 0644
         conn.execute("PRAGMA foreign_keys = ON")
     return Database(conn, execute_plugins=False)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gridapp.errors import InvalidInput, UnreadableFile
+from gridapp.private import create_private
 from gridapp.storage.database import is_plain, open_database, translate_sqlite_errors
 
 log = logging.getLogger("gridapp.storage")
@@ -51,6 +52,7 @@ def encrypt_in_place(path: Path, key: bytes) -> dict[str, int]:
             user_version = plain.execute("PRAGMA user_version").fetchone()[0]
         finally:
             plain.close()
+        create_private(work)  # ATTACH would make it with the umask's mode
         _export(path, work, key, int(user_version))
         copy = open_database(work, key)
         try:

@@ -4,7 +4,6 @@ in one transaction or not at all, and importing again changes nothing."""
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from gridapp.audit_actions import BUNDLE_IMPORTED, SYSTEM_ACTOR
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
 from gridapp.errors import GridappError
 from gridapp.privacy import comparable
+from gridapp.private import copy_private, private_dir
 from gridapp.storage import audit, changelog, purge, sync_store
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.database import database_errors
@@ -164,10 +164,10 @@ def _hold(
     store: Store, path: Path, manifest: Manifest, device_id: str, peer: dict[str, Any]
 ) -> ImportResult:
     folder = data_dir_of(store) / "held"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     target = folder / f"{manifest['bundle_id']}.gsb"
     if path.resolve() != target.resolve():
-        shutil.copyfile(path, target)
+        copy_private(path, target)
     now = iso(store.clock.now())
     with store.replaying() as db:
         sync_store.hold(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from gridapp.audit_actions import BUNDLE_REFUSED
 from gridapp.clock import iso
+from gridapp.private import open_private, private_dir, write_private
 from gridapp.storage import audit, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync.container import BundleRefused
@@ -80,7 +81,7 @@ def keep(folder: Path, path: Path, now: datetime, exc: BundleRefused) -> str:
     except OSError:
         info = None
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(folder)
         name = _UNSAFE.sub("_", path.name)[-80:] or "bundle"
         target = _free(folder / f"{now.strftime('%Y%m%d-%H%M%S')}-{name}")
         verdict: dict[str, object] = {"reason": exc.reason, "params": exc.params}
@@ -94,10 +95,8 @@ def keep(folder: Path, path: Path, now: datetime, exc: BundleRefused) -> str:
             verdict["kept"] = "nothing (not a regular file)"
             target = target.with_name(target.name + ".none")
         reason = target.with_name(target.name + REASON_SUFFIX)
-        reason.write_text(
-            json.dumps(verdict, ensure_ascii=False, sort_keys=True, default=str) + "\n",
-            encoding="utf-8",
-        )
+        text = json.dumps(verdict, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        write_private(reason, text.encode("utf-8"))
         rotate(folder)
         return str(target) if target.exists() else ""
     except OSError:
@@ -147,7 +146,7 @@ def _sha256(path: Path) -> str:
 
 def _copy(source: Path, target: Path, limit: int | None) -> None:
     """Copy the whole file or its first `limit` bytes, private to this user."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = open_private(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     with os.fdopen(fd, "wb") as out, source.open("rb") as src:
         left = limit
         while True:

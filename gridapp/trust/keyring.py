@@ -24,6 +24,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from gridapp.errors import EnvironmentFault, UnreadableFile
+from gridapp.private import POSIX, PRIVATE_FILE, private_dir
 from gridapp.trust.crypto import KdfParams, b64, unb64
 
 KEYRING_FILENAME = "keyring.json"
@@ -138,7 +139,7 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def keyring_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Held around every read-change-write of the keyring, across processes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     lock = FileLock(lock_path(path), timeout=timeout, mode=0o600)
     try:
         lock.acquire()
@@ -154,12 +155,14 @@ def keyring_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 
 def save_keyring(path: Path, keyring: Keyring) -> None:
     """Write the whole keyring atomically; call it holding `keyring_lock(path)`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     data = json.dumps(keyring.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
     # A temporary file of our own (0600): two writers never share one.
     fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        if POSIX:
+            os.fchmod(fd, PRIVATE_FILE)  # mkstemp's 0600 minus the umask: set it whole
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
