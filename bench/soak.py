@@ -131,12 +131,14 @@ def prepare(work: Path, bundles: int, seed: int) -> Setup:
     teams = _busiest_teams(office, BUNDLE_LAPTOPS + 1)
     laptops = [work / f"lap{team}" for team in teams]
     for team, folder in zip(teams, laptops, strict=True):
-        _cli("--data-dir", str(folder), "init", "--role", "field", "--name", f"lap{team}")
+        _cli(
+            "--data-dir", str(folder), "init", "--role", "field", "--name", f"lap{team}", "--plain"
+        )
         request, roster = work / f"lap{team}.json", work / f"lap{team}-roster.gsb"
         _cli("--data-dir", str(folder), "device", "request", "--out", str(request))
         _cli(
             "--data-dir", str(office), "device", "enroll", str(request),
-            "--team", str(team), "--out", str(roster),
+            "--team", str(team), "--out", str(roster), "--allow-plain",
         )  # fmt: skip
         _cli("--data-dir", str(folder), "bundle", "import", str(roster))
     per_laptop = max(2, -(-bundles // BUNDLE_LAPTOPS))

@@ -26,8 +26,12 @@ def clock() -> FixedClock:
 
 
 def make_services(path: Path | None, clock: FixedClock, role: str = "office") -> Services:
+    """A plain (unencrypted) database through the core API: test mode. Its laptops'
+    enrolment requests say they are not encrypted, so its office accepts them
+    explicitly (`allow_plain_laptops`; the real office refuses them)."""
     services = Services(Store.open(path, clock))
     services.device.initialise(role, f"test {role}")
+    services.sync.allow_plain_laptops = True
     return services
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -10,19 +11,31 @@ from typing import Any
 from gridapp.audit_actions import CLI_ACTOR
 from gridapp.cli import campaign as campaign_cli
 from gridapp.cli import privacy
-from gridapp.cli.context import Context
+from gridapp.cli.context import WORKER_ENV, Context
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import InvalidInput
 from gridapp.model import HouseholdRow
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
-    code = args.worker or ctx.worker
-    if code:  # an encrypted database from the start, with its first account
+    """A new database is encrypted from the start, under its first account (the PIN
+    from GRIDAPP_PIN or typed hidden): residents' names and phones never reach the disk
+    in the clear. `--plain` (demo and tests only) makes one without accounts. Every
+    refusal comes before anything is created."""
+    if ctx.db_path.exists():
+        raise InvalidInput("error.already_initialised", path=str(ctx.db_path))
+    named = args.worker or ctx.worker
+    if args.plain:
+        if named:
+            raise InvalidInput("error.init.plain_and_worker")
+    else:
         from gridapp.cli.accounts import set_up_accounts
 
-        if ctx.db_path.exists():
-            raise InvalidInput("error.already_initialised", path=str(ctx.db_path))
+        code = named or os.environ.get(WORKER_ENV, "")
+        if not code.strip():
+            raise InvalidInput("error.init.worker_needed")
+        if args.role == "office" and args.account_role != "admin":
+            raise InvalidInput("error.init.office_admin_first", role=args.account_role)
         set_up_accounts(ctx, code, args.account_role)
     services = ctx.services(create=True)
     name = args.name or ctx.catalog.tr(f"cli.default_device_name.{args.role}")
@@ -173,6 +186,7 @@ def register(sub: Any, tr: Any) -> None:
         default="admin",
         help=tr("cli.help.account_role"),
     )
+    p.add_argument("--plain", action="store_true", help=tr("cli.help.init_plain"))
     p.set_defaults(handler=_init)
 
     p = sub.add_parser("demo", help=tr("cli.help.demo"))

@@ -20,6 +20,7 @@ def _request(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _enroll(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.services().sync.allow_plain_laptops = args.allow_plain  # demo and tests only
     request, manifest = ctx.services().sync.enroll(
         Path(args.request), args.team, Path(args.out), "OFFICE"
     )
@@ -196,6 +197,7 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("request")
     p.add_argument("--team", type=int, required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--allow-plain", action="store_true", help=tr("cli.help.enroll_allow_plain"))
     p.set_defaults(handler=_enroll)
     p = dsub.add_parser("revoke", help=tr("cli.help.device_revoke"))
     p.add_argument("device_id")

@@ -32,6 +32,9 @@ class SyncService:
         self.store = store
         #: Called before bundles are imported (the composition root sets a backup).
         self.before_import: Callable[[], object] | None = None
+        #: Demo and tests only: enrol a laptop whose request says its database is not
+        #: encrypted (refused otherwise; `device enroll --allow-plain`).
+        self.allow_plain_laptops = False
 
     def fingerprint(self) -> str:
         return DeviceKeys.of(self.store.require_device()).public.fingerprint
@@ -40,7 +43,7 @@ class SyncService:
         return enrollment.write_request(self.store, out)
 
     def read_request(self, path: Path) -> dict[str, Any]:
-        body = enrollment.read_request(path)
+        body = enrollment.read_request(path, allow_plain=self.allow_plain_laptops)
         body["fingerprint"] = fingerprint(body["sign_public_key"], body["box_public_key"])
         return body
 

@@ -41,6 +41,9 @@ def write_request(store: Store, out: Path) -> PublicKeys:
         "sign_public_key": keys.public.sign_public_key,
         "box_public_key": keys.public.box_public_key,
         "created_at": iso(store.clock.now()),
+        # Whether this laptop's database is encrypted (SQLCipher, opened with a key):
+        # the office refuses to send residents to one that is not.
+        "encrypted": store.key is not None,
     }
     # Signed by the laptop's own key: the office knows the request came from the holder.
     body["signature"] = crypto.b64(crypto.sign(keys, _canonical(body)))
@@ -51,7 +54,11 @@ def write_request(store: Store, out: Path) -> PublicKeys:
     return keys.public
 
 
-def read_request(path: Path) -> dict[str, Any]:
+def read_request(path: Path, allow_plain: bool = False) -> dict[str, Any]:
+    """The request's fields, once its signature checks. A request that does not say
+    its laptop's database is encrypted (`"encrypted": true`, signed with the rest) is
+    refused unless `allow_plain` (demo and tests): a safety net against honest
+    mistakes, not a defence (a modified laptop can claim anything; threat-model.md)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -76,6 +83,10 @@ def read_request(path: Path) -> dict[str, Any]:
         valid = False
     if not valid:
         raise InvalidInput("error.sync.request_invalid", file=path.name, detail="signature")
+    if "encrypted" in body and not isinstance(body["encrypted"], bool):
+        raise InvalidInput("error.sync.request_invalid", file=path.name, detail="fields")
+    if body.get("encrypted") is not True and not allow_plain:
+        raise InvalidInput("error.sync.request_unencrypted", file=path.name, name=body["name"])
     return body
 
 

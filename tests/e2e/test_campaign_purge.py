@@ -45,12 +45,12 @@ def test_close_purge_order_and_office_purge(
 ) -> None:
     office, laptop = tmp_path / "office", tmp_path / "laptop"
     cli(capsys, "--data-dir", str(office), "demo", "--households", "300", "--seed", "4")
-    cli(capsys, "--data-dir", str(laptop), "init", "--role", "field", "--name", "lap")
+    cli(capsys, "--data-dir", str(laptop), "init", "--role", "field", "--name", "lap", "--plain")
     request = tmp_path / "request.json"
     cli(capsys, "--data-dir", str(laptop), "device", "request", "--out", str(request))
     first = tmp_path / "first.gsb"
     cli(capsys, "--data-dir", str(office), "device", "enroll", str(request),
-        "--team", "1", "--out", str(first))  # fmt: skip
+        "--team", "1", "--out", str(first), "--allow-plain")  # fmt: skip
     cli(capsys, "--data-dir", str(laptop), "bundle", "import", str(first))
     code, name, phone = a_resident(laptop)
     assert name.encode() in file_bytes(laptop) and phone.encode() in file_bytes(laptop)

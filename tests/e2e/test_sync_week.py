@@ -71,7 +71,7 @@ def test_a_week_of_bundles_in_any_order(tmp_path: Path, capsys: pytest.CaptureFi
     cli(capsys, "--data-dir", str(office), "demo", "--households", "800", "--seed", "9")
     laptops = {name: tmp_path / name for name in ("lap1", "lap2", "lap3")}
     for team, (name, folder) in enumerate(laptops.items(), start=1):
-        cli(capsys, "--data-dir", str(folder), "init", "--role", "field", "--name", name)
+        cli(capsys, "--data-dir", str(folder), "init", "--role", "field", "--name", name, "--plain")
         request = tmp_path / f"{name}.json"
         cli(capsys, "--data-dir", str(folder), "device", "request", "--out", str(request))
         roster = tmp_path / f"{name}-roster.gsb"
@@ -86,6 +86,7 @@ def test_a_week_of_bundles_in_any_order(tmp_path: Path, capsys: pytest.CaptureFi
             str(team),
             "--out",
             str(roster),
+            "--allow-plain",
         )
         assert "已应用" in cli(capsys, "--data-dir", str(folder), "bundle", "import", str(roster))
     before = {name: stats(capsys, folder) for name, folder in laptops.items()}

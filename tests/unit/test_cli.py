@@ -140,8 +140,9 @@ def test_bad_demo_size_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_init_field_then_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, "--data-dir", str(tmp_path), "init", "--role", "field", "--name", "第3组笔记本"
-    )
+        capsys, "--data-dir", str(tmp_path), "init", "--role", "field", "--name", "第3组笔记本",
+        "--plain",
+    )  # fmt: skip
     assert code == 0 and "外勤" in out
     code, _, err = run(capsys, "--data-dir", str(tmp_path), "init", "--role", "field")
     assert code == 2 and "已经初始化" in err

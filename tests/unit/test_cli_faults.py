@@ -235,14 +235,14 @@ def test_export_to_a_read_only_or_full_stick(
 
     office, field = tmp_path / "office", tmp_path / "field"
     assert main(["--data-dir", str(office), "demo", "--households", "40", "--seed", "5"]) == 0
-    assert main(["--data-dir", str(field), "init", "--role", "field"]) == 0
+    assert main(["--data-dir", str(field), "init", "--role", "field", "--plain"]) == 0
     assert (
         main(["--data-dir", str(field), "device", "request", "--out", str(tmp_path / "r.json")])
         == 0
     )
     assert main(
         ["--data-dir", str(office), "device", "enroll", str(tmp_path / "r.json"), "--team", "1",
-         "--out", str(tmp_path / "roster.gsb")]
+         "--out", str(tmp_path / "roster.gsb"), "--allow-plain"]
     ) == 0  # fmt: skip
     assert main(["--data-dir", str(field), "bundle", "import", str(tmp_path / "roster.gsb")]) == 0
     code = _household(field)

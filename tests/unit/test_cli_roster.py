@@ -21,7 +21,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     folder = tmp_path / "office"
-    assert main(["--data-dir", str(folder), "init", "--role", "office"]) == 0
+    assert main(["--data-dir", str(folder), "init", "--role", "office", "--plain"]) == 0
     capsys.readouterr()
     return folder
 

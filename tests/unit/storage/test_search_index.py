@@ -322,7 +322,7 @@ def test_migration_indexes_households_already_there(tmp_path: Path, clock: Fixed
 
 
 def test_cli_find(tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--data-dir", str(tmp_path), "init", "--role", "office"]) == 0
+    assert main(["--data-dir", str(tmp_path), "init", "--role", "office", "--plain"]) == 0
     services = Services(Store.open_in(tmp_path, clock))
     town = add_town(services, clock)
     services.store.close()
