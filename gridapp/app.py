@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from gridapp.audit_actions import GUI_ACTOR
 from gridapp.clock import display_time
-from gridapp.errors import AccessDenied, GridappError, UnreadableFile
+from gridapp.errors import AccessDenied, GridappError, InvalidInput, UnreadableFile
 from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
+from gridapp.private import tighten_data_folder
 from gridapp.services import Services
 from gridapp.services.backup import BackupService, pending_restore
 from gridapp.services.reading import ReadingService
@@ -59,14 +60,25 @@ def _rss_kb() -> int:
 
 
 def sign_in_at_start(
-    sessions: SessionService, demo: bool, catalog: Catalog
+    sessions: SessionService, demo: bool, catalog: Catalog, can_ask: bool = True
 ) -> tuple[bool, Session | None]:
-    """(go on?, session). No keyring: no accounts, nobody to sign in. `--demo` on an
-    empty folder makes the demo's accounts and an encrypted demo, signed in as its
-    administrator; on the demo's own keyring it signs in as that administrator again.
-    Anything else asks for a code and PIN before any data is opened."""
-    if demo and not sessions.protected() and not sessions.db_path.exists():
-        return True, sessions.set_up_demo()
+    """(go on?, session). An empty folder is set up encrypted: `--demo` makes the demo's
+    accounts, signed in as its administrator; otherwise the first-run dialog creates
+    the first administrator (no dialog possible: refused). A plain database made
+    before (or for a demo or test) has no keyring: nobody to sign in. On the demo's own
+    keyring `--demo` signs in as its administrator again. Anything else asks for a
+    code and PIN before any data is opened."""
+    if not sessions.protected() and not sessions.db_path.exists():
+        if demo:
+            return True, sessions.set_up_demo()
+        if not can_ask:
+            raise InvalidInput("ui.first_run.needs_screen", path=str(sessions.data_dir))
+        from gridapp.ui.first_run import FirstRunDialog
+
+        first = FirstRunDialog(sessions, catalog)
+        if first.exec() != QDialog.DialogCode.Accepted or first.session is None:
+            return False, None
+        return True, first.session
     if not sessions.protected():
         return True, None
     if demo:
@@ -218,11 +230,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sessions = SessionService(data_dir)
     try:
-        go_on, session = sign_in_at_start(sessions, args.demo, catalog)
+        go_on, session = sign_in_at_start(
+            sessions, args.demo, catalog, can_ask=not args.exit_when_ready
+        )
         if not go_on:
             return 0
         key = session.key if session else None
         services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key)
+        tighten_data_folder(data_dir)  # files an older version left readable by others
         if session is not None:
             services.audit.sign_in(session.code, failed_before=session.failed_before)
             sessions.accounts.on_change = lambda actor, action, code: services.audit.record(

@@ -11,8 +11,8 @@ import logging
 from pathlib import Path
 
 from gridapp.clock import Clock, SystemClock
-from gridapp.errors import AccessDenied
-from gridapp.storage.database import is_plain
+from gridapp.errors import AccessDenied, InvalidInput
+from gridapp.storage.database import SIDE_FILES, is_plain
 from gridapp.storage.encryption import encrypt_in_place, finish_interrupted, wipe_plain_copies
 from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.trust.accounts import AccountBook
@@ -68,6 +68,32 @@ class SessionService:
             for gone in wipe_plain_copies(self.data_dir / "backups"):
                 log.info("plain backup wiped: %s", gone.name)
         log.info("accounts set up; first account %s (%s)", session.code, session.role)
+        return session, recovery_code
+
+    def create_encrypted(
+        self, device_role: str, device_name: str, code: str, pin: str
+    ) -> tuple[Session, str]:
+        """The desktop's first run on an empty folder: the first administrator, and the
+        database created encrypted with this device's identity in it. A failed step
+        leaves the folder as it was (no keyring, no database). Returns the session and
+        the recovery code, to be shown once."""
+        from gridapp.services.device import DeviceService
+
+        if self.protected() or self.db_path.exists():
+            raise InvalidInput("error.already_initialised", path=str(self.db_path))
+        session, recovery_code = self.set_up(code, AccountRole.ADMIN.value, pin)
+        try:
+            store = self.open_store(session)
+            try:
+                DeviceService(store).initialise(device_role, device_name)
+            finally:
+                store.close()
+        except BaseException:
+            for made in (self.db_path, *(Path(f"{self.db_path}{s}") for s in SIDE_FILES)):
+                made.unlink(missing_ok=True)
+            self.accounts.path.unlink(missing_ok=True)
+            raise
+        log.info("first run: %s device, administrator %s", device_role, session.code)
         return session, recovery_code
 
     def set_up_demo(self) -> Session:
