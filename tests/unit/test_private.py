@@ -117,3 +117,21 @@ def test_settings_and_ui_state_are_private(tmp_path: Path) -> None:
         "settings.json",
         "ui_state.json",
     ]
+
+
+@pytest.mark.parametrize("key", [None, bytes(range(32))])
+def test_the_database_and_its_wal_and_shm_are_private_while_open(
+    tmp_path: Path, key: bytes | None
+) -> None:
+    from gridapp.storage.store import Store
+
+    with umask(0o022):
+        store = Store.open(tmp_path / "data" / "gridapp.db", key=key)
+        try:
+            names = sorted(p.name for p in (tmp_path / "data").iterdir())
+            assert names == ["gridapp.db", "gridapp.db-shm", "gridapp.db-wal"]
+            for name in names:
+                assert mode(tmp_path / "data" / name) == 0o600, name
+        finally:
+            store.close()
+    assert mode(tmp_path / "data") == 0o700
