@@ -57,8 +57,8 @@ def shown(value: str, limit: int = SHOWN) -> str:
     for ch in cut:
         if "\udc80" <= ch <= "\udcff":  # an undecodable byte kept by surrogateescape
             out.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        elif unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
-            out.append(ch.encode("unicode_escape").decode("ascii"))
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(ch.encode("unicode_escape").decode("ascii"))  # \n, \u200b: visible
         else:
             out.append(ch)
     return "".join(out)

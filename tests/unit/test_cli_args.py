@@ -120,3 +120,4 @@ def test_validators_at_their_edges() -> None:
     with pytest.raises(Refused):
         Moment()("9999-12-31T23:59-08:00")  # past year 9999 in China time
     assert shown("a\nb" + "x" * 100).startswith("a\\nb") and len(shown("x" * 100)) == 40
+    assert shown("other:\u200b") == "other:\\u200b"
