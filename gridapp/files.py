@@ -7,11 +7,40 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from gridapp.errors import DiskFull, ReadOnlyLocation
 from gridapp.private import open_private
+
+
+def kind_key(mode: int) -> str | None:
+    """What a file that is not a regular file is, as a catalog key; None if regular."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "error.path.is_folder"
+    if stat.S_ISFIFO(mode):
+        return "error.path.is_fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "error.path.is_device"
+    if stat.S_ISSOCK(mode):
+        return "error.path.is_socket"
+    return "error.path.not_regular"
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file (missing, a folder, a pipe, a device, not
+    allowed) as a catalog key with a `file` parameter; None for a readable regular file.
+    Checked without opening it: a FIFO would block, /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "error.path.missing"
+    except (OSError, ValueError):  # (ValueError: a NUL in the name)
+        return "error.path.unreadable"
+    return kind_key(mode) or (None if os.access(path, os.R_OK) else "error.path.unreadable")
 
 
 @contextlib.contextmanager

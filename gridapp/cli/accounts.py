@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from gridapp.cli.args import Code
 from gridapp.cli.context import Context
 from gridapp.trust.accounts import check_new_pin
 from gridapp.trust.roles import Action, Session, require
@@ -121,22 +122,22 @@ def register(sub: Any, tr: Any) -> None:
     asub = account.add_subparsers(dest="action", required=True, metavar="ACTION")
     roles = ("admin", "office", "field")
     p = asub.add_parser("setup", help=tr("cli.help.account_setup"))
-    p.add_argument("code", nargs="?")
+    p.add_argument("code", type=Code(), nargs="?")
     p.add_argument("--role", choices=roles, default="admin")
     p.set_defaults(handler=_setup)
     p = asub.add_parser("list", help=tr("cli.help.account_list"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_list)
     p = asub.add_parser("add", help=tr("cli.help.account_add"))
-    p.add_argument("code")
+    p.add_argument("code", type=Code())
     p.add_argument("--role", choices=roles, required=True)
     p.set_defaults(handler=_add)
     p = asub.add_parser("remove", help=tr("cli.help.account_remove"))
-    p.add_argument("code")
+    p.add_argument("code", type=Code())
     p.set_defaults(handler=_remove)
     p = asub.add_parser("pin", help=tr("cli.help.account_pin"))
-    p.add_argument("--for", dest="for_code", metavar="CODE")
+    p.add_argument("--for", dest="for_code", type=Code(), metavar="CODE")
     p.set_defaults(handler=_pin)
     p = asub.add_parser("recover", help=tr("cli.help.account_recover"))
-    p.add_argument("--for", dest="for_code", metavar="CODE", required=True)
+    p.add_argument("--for", dest="for_code", type=Code(), metavar="CODE", required=True)
     p.set_defaults(handler=_recover)

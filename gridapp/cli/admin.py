@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gridapp.audit_actions import ALL
+from gridapp.cli.args import Code, InFile, Integer, OutFile, Since
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
 from gridapp.clock import display_time
 from gridapp.errors import AccessDenied, InvalidInput, UnreadableFile
@@ -132,11 +133,11 @@ def _size(size: int) -> str:
 def register(sub: Any, tr: Any) -> None:
     p = sub.add_parser("audit", help=tr("cli.help.audit"))
     p.add_argument("--action", choices=ALL, metavar="ACTION")
-    p.add_argument("--since", metavar="DATE")
-    p.add_argument("--actor", metavar="CODE")
-    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--since", type=Since(), metavar="DATE")
+    p.add_argument("--actor", type=Code(), metavar="CODE")
+    p.add_argument("--limit", type=Integer(0, 1_000_000), default=0)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--export", metavar="FILE.csv|FILE.xlsx")
+    p.add_argument("--export", type=OutFile(), metavar="FILE.csv|FILE.xlsx")
     p.add_argument("--verify", action="store_true", help=tr("cli.help.audit_verify"))
     p.set_defaults(handler=_audit)
 
@@ -149,6 +150,6 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_backup_list)
     p = bsub.add_parser("restore", help=tr("cli.help.backup_restore"))
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", type=InFile(), metavar="FILE")
     p.add_argument("--yes", action="store_true", help=tr("cli.help.backup_yes"))
     p.set_defaults(handler=_backup_restore)

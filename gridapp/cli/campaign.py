@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from gridapp.cli.args import Code, Day, Integer, LimitedText, OutFile, Ref, Text
 from gridapp.cli.context import Context
 from gridapp.clock import display_time
+from gridapp.codes import SuggestionCategory
 from gridapp.errors import InvalidInput
+from gridapp.limits import TEAM_NUMBER
 from gridapp.services.campaign_setup import Scope
 from gridapp.services.suggestions import SuggestionFilter
 
 ACTOR = "OFFICE"
+TEAM = Integer(1, TEAM_NUMBER)
+#: A campaign may be planned this far ahead.
+CAMPAIGN_AHEAD = timedelta(days=5 * 366)
 
 
 def _campaign_id(ctx: Context, ref: str | None) -> str:
@@ -149,6 +156,10 @@ def _unassign(args: argparse.Namespace, ctx: Context) -> int:
 
 def _filters(args: argparse.Namespace, ctx: Context) -> SuggestionFilter:
     compound = ctx.services().campaigns.compound_id(args.compound) if args.compound else None
+    if args.team is not None:
+        from gridapp.cli.core import team_exists
+
+        team_exists(ctx, args.team)
     return SuggestionFilter(
         status=args.status,
         category=args.category,
@@ -209,32 +220,34 @@ def _suggestion_export(args: argparse.Namespace, ctx: Context) -> int:
 def register_campaign(csub: Any, tr: Any) -> None:
     """`campaign edit`, next to core's `campaign show`."""
     p = csub.add_parser("edit", help=tr("cli.help.campaign_edit"))
-    p.add_argument("--campaign", help=tr("cli.help.campaign_id"))
-    p.add_argument("--name")
-    p.add_argument("--description")
-    p.add_argument("--starts", metavar="YYYY-MM-DD")
-    p.add_argument("--ends", metavar="YYYY-MM-DD")
-    p.add_argument("--compound", action="append", default=[], metavar="ID|NAME")
-    p.add_argument("--questionnaire", metavar="ID|FORM_ID")
-    p.add_argument("--policy", action="append", default=[], metavar="ITEM")
+    p.add_argument("--campaign", type=Ref(), help=tr("cli.help.campaign_id"))
+    p.add_argument("--name", type=LimitedText("campaign_name"))
+    p.add_argument(
+        "--description", type=LimitedText("campaign_description", multiline=True, empty=True)
+    )
+    p.add_argument("--starts", type=Day(CAMPAIGN_AHEAD), metavar="YYYY-MM-DD")
+    p.add_argument("--ends", type=Day(CAMPAIGN_AHEAD), metavar="YYYY-MM-DD")
+    p.add_argument("--compound", type=Ref(), action="append", default=[], metavar="ID|NAME")
+    p.add_argument("--questionnaire", type=Ref(), metavar="ID|FORM_ID")
+    p.add_argument("--policy", type=Ref(120), action="append", default=[], metavar="ITEM")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_campaign_edit)
 
 
 def _scope_options(p: Any) -> None:
-    p.add_argument("--campaign")
-    p.add_argument("--building", action="append", default=[], metavar="ID")
-    p.add_argument("--grid", action="append", default=[], metavar="ID")
-    p.add_argument("--compound", action="append", default=[], metavar="ID|NAME")
+    p.add_argument("--campaign", type=Ref())
+    p.add_argument("--building", type=Ref(), action="append", default=[], metavar="ID")
+    p.add_argument("--grid", type=Ref(), action="append", default=[], metavar="ID")
+    p.add_argument("--compound", type=Ref(), action="append", default=[], metavar="ID|NAME")
     p.add_argument("--json", action="store_true")
 
 
 def _filter_options(p: Any) -> None:
     p.add_argument("--status", choices=("new", "forwarded", "answered", "closed"))
-    p.add_argument("--category")
-    p.add_argument("--compound", metavar="ID|NAME")
-    p.add_argument("--team", type=int)
-    p.add_argument("--search", metavar="TEXT")
+    p.add_argument("--category", choices=[c.value for c in SuggestionCategory])
+    p.add_argument("--compound", type=Ref(), metavar="ID|NAME")
+    p.add_argument("--team", type=TEAM)
+    p.add_argument("--search", type=Text(100), metavar="TEXT")
     p.add_argument("--overdue", action="store_true")
 
 
@@ -242,12 +255,12 @@ def register(sub: Any, tr: Any) -> None:
     team = sub.add_parser("team", help=tr("cli.help.team"))
     tsub = team.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = tsub.add_parser("add", help=tr("cli.help.team_add"))
-    p.add_argument("number", type=int)
-    p.add_argument("name")
+    p.add_argument("number", type=TEAM)
+    p.add_argument("name", type=LimitedText("team_name"))
     p.set_defaults(handler=_team_add)
     p = tsub.add_parser("rename", help=tr("cli.help.team_rename"))
-    p.add_argument("number", type=int)
-    p.add_argument("name")
+    p.add_argument("number", type=TEAM)
+    p.add_argument("name", type=LimitedText("team_name"))
     p.set_defaults(handler=_team_rename)
     p = tsub.add_parser("list", help=tr("cli.help.team_list"))
     p.add_argument("--json", action="store_true")
@@ -256,17 +269,17 @@ def register(sub: Any, tr: Any) -> None:
     worker = sub.add_parser("worker", help=tr("cli.help.worker"))
     wsub = worker.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = wsub.add_parser("add", help=tr("cli.help.worker_add"))
-    p.add_argument("code")
-    p.add_argument("name")
-    p.add_argument("--team", type=int)
+    p.add_argument("code", type=Code())
+    p.add_argument("name", type=LimitedText("worker_name"))
+    p.add_argument("--team", type=TEAM)
     p.add_argument("--role", choices=("field", "office", "admin"), default="field")
     p.set_defaults(handler=_worker_add)
     p = wsub.add_parser("move", help=tr("cli.help.worker_move"))
-    p.add_argument("code")
-    p.add_argument("--team", type=int, required=True)
+    p.add_argument("code", type=Code())
+    p.add_argument("--team", type=TEAM, required=True)
     p.set_defaults(handler=_worker_move)
     p = wsub.add_parser("retire", help=tr("cli.help.worker_retire"))
-    p.add_argument("code")
+    p.add_argument("code", type=Code())
     p.set_defaults(handler=_worker_retire)
     p = wsub.add_parser("list", help=tr("cli.help.worker_list"))
     p.add_argument("--all", action="store_true", help=tr("cli.help.worker_list_all"))
@@ -274,7 +287,7 @@ def register(sub: Any, tr: Any) -> None:
     p.set_defaults(handler=_worker_list)
 
     p = sub.add_parser("assign", help=tr("cli.help.assign"))
-    p.add_argument("--team", type=int, required=True)
+    p.add_argument("--team", type=TEAM, required=True)
     _scope_options(p)
     p.set_defaults(handler=_assign)
     p = sub.add_parser("unassign", help=tr("cli.help.unassign"))
@@ -288,14 +301,15 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_suggestion_list)
     p = ssub.add_parser("advance", help=tr("cli.help.suggestion_advance"))
-    p.add_argument("id")
+    p.add_argument("id", type=Ref())
     p.add_argument("--to", choices=("forwarded", "answered", "closed"), required=True)
-    p.add_argument("--handler", dest="step_handler", metavar="WHO")
-    p.add_argument("--response")
-    p.add_argument("--worker", metavar="CODE")
+    handler = LimitedText("suggestion_handler")
+    p.add_argument("--handler", dest="step_handler", type=handler, metavar="WHO")
+    p.add_argument("--response", type=LimitedText("suggestion_response", multiline=True))
+    p.add_argument("--worker", type=Code(), metavar="CODE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_suggestion_advance)
     p = ssub.add_parser("export", help=tr("cli.help.suggestion_export"))
-    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    p.add_argument("--out", type=OutFile(), required=True, metavar="FILE.xlsx|FILE.csv")
     _filter_options(p)
     p.set_defaults(handler=_suggestion_export)

@@ -11,9 +11,11 @@ from typing import Any
 from gridapp.audit_actions import CLI_ACTOR
 from gridapp.cli import campaign as campaign_cli
 from gridapp.cli import privacy
+from gridapp.cli.args import Code, Integer, Real, Ref, Text
 from gridapp.cli.context import WORKER_ENV, Context
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import InvalidInput
+from gridapp.limits import TEAM_NUMBER
 from gridapp.model import HouseholdRow
 
 
@@ -129,6 +131,10 @@ def _campaign_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def _household_list(args: argparse.Namespace, ctx: Context) -> int:
     read = ctx.services().read
+    if args.team is not None:
+        team_exists(ctx, args.team)
+    if args.building is not None and args.building not in {b.id for b in read.buildings()}:
+        raise InvalidInput("error.building_not_found", id=args.building)
     ids = read.household_ids(building_id=args.building, team_number=args.team)
     if args.limit:
         ids = ids[: args.limit]
@@ -147,6 +153,11 @@ def _print_households(rows: list[HouseholdRow], args: argparse.Namespace, ctx: C
     Phones are masked (138****1234) unless `--reveal`, which the audit log records."""
     services = ctx.services()
     ids = [r.id for r in rows]
+    if args.worker is not None:
+        if not args.reveal:
+            raise InvalidInput("error.cli.worker_without_reveal")
+        if args.worker.upper() not in {w["code"] for w in services.campaigns.workers()}:
+            raise InvalidInput("error.worker_not_found", code=args.worker)
     if args.reveal:
         phones = services.households.reveal_phones(args.worker or CLI_ACTOR, ids)
     else:
@@ -175,11 +186,18 @@ def _print_households(rows: list[HouseholdRow], args: argparse.Namespace, ctx: C
     ctx.out(ctx.catalog.tr("cli.household_count", count=len(rows)))
 
 
+def team_exists(ctx: Context, number: int) -> None:
+    """A team named on the command line (a filter too) must exist: 0 rows for a typo
+    would read as "nothing there"."""
+    if number not in {t["number"] for t in ctx.services().campaigns.teams(None)}:
+        raise InvalidInput("error.team_not_found", team=number)
+
+
 def register(sub: Any, tr: Any) -> None:
     p = sub.add_parser("init", help=tr("cli.help.init"))
     p.add_argument("--role", choices=("office", "field"), required=True)
-    p.add_argument("--name")
-    p.add_argument("--worker", metavar="CODE", help=tr("cli.help.init_worker"))
+    p.add_argument("--name", type=Text(80))
+    p.add_argument("--worker", type=Code(), metavar="CODE", help=tr("cli.help.init_worker"))
     p.add_argument(
         "--account-role",
         choices=("admin", "office", "field"),
@@ -190,9 +208,9 @@ def register(sub: Any, tr: Any) -> None:
     p.set_defaults(handler=_init)
 
     p = sub.add_parser("demo", help=tr("cli.help.demo"))
-    p.add_argument("--households", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=20231204)
-    p.add_argument("--progress", type=float, default=0.6, help=tr("cli.help.progress"))
+    p.add_argument("--households", type=Integer(1, 1_000_000), default=2000)
+    p.add_argument("--seed", type=Integer(0, 2**32 - 1), default=20231204)
+    p.add_argument("--progress", type=Real(0.0, 1.0), default=0.6, help=tr("cli.help.progress"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_demo)
 
@@ -211,15 +229,15 @@ def register(sub: Any, tr: Any) -> None:
     household = sub.add_parser("household", help=tr("cli.help.household"))
     hsub = household.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = hsub.add_parser("list", help=tr("cli.help.household_list"))
-    p.add_argument("--team", type=int)
-    p.add_argument("--building")
-    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--team", type=Integer(1, TEAM_NUMBER))
+    p.add_argument("--building", type=Ref())
+    p.add_argument("--limit", type=Integer(0, 1_000_000), default=0)
     p.add_argument("--json", action="store_true")
     _reveal_options(p, tr)
     p.set_defaults(handler=_household_list)
     p = hsub.add_parser("find", help=tr("cli.help.household_find"))
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("query", type=Text(100))
+    p.add_argument("--limit", type=Integer(1, 1000), default=50)
     p.add_argument("--json", action="store_true")
     _reveal_options(p, tr)
     p.set_defaults(handler=_household_find)
@@ -227,4 +245,4 @@ def register(sub: Any, tr: Any) -> None:
 
 def _reveal_options(p: Any, tr: Any) -> None:
     p.add_argument("--reveal", action="store_true", help=tr("cli.help.reveal"))
-    p.add_argument("--worker", metavar="CODE", help=tr("cli.help.reveal_worker"))
+    p.add_argument("--worker", type=Code(), metavar="CODE", help=tr("cli.help.reveal_worker"))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gridapp.cli.args import InFile, OutFile, Ref
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
 from gridapp.forms.definition import DefinitionInvalid
 from gridapp.forms.xlsform import read_xlsform
@@ -86,13 +87,13 @@ def register(sub: Any, tr: Any) -> None:
     form = sub.add_parser("questionnaire", help=tr("cli.help.questionnaire"))
     fsub = form.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = fsub.add_parser("import", help=tr("cli.help.questionnaire_import"))
-    p.add_argument("file")
+    p.add_argument("file", type=InFile())
     p.add_argument("--use", action="store_true", help=tr("cli.help.questionnaire_use"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_import)
     p = fsub.add_parser("export", help=tr("cli.help.questionnaire_export"))
-    p.add_argument("id")
-    p.add_argument("--out", required=True)
+    p.add_argument("id", type=Ref())
+    p.add_argument("--out", type=OutFile(), required=True)
     p.set_defaults(handler=_export)
     p = fsub.add_parser("list", help=tr("cli.help.questionnaire_list"))
     p.add_argument("--json", action="store_true")

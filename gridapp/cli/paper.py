@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gridapp.cli.args import Integer, OutFile, Ref, Text
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
 from gridapp.clock import display_time
 from gridapp.errors import InvalidInput
+from gridapp.limits import TEAM_NUMBER
 from gridapp.model import format_address
+from gridapp.paper.receipt_code import MAX_PAYLOAD_CHARS
 from gridapp.paper.receipt_pdf import LAYOUTS, render_receipts
 from gridapp.paper.sheet_pdf import render_sheets
 
@@ -30,9 +33,11 @@ def _receipt(args: argparse.Namespace, ctx: Context) -> int:
     if not args.visit or not args.out:
         raise InvalidInput("error.receipt_args")
     services = ctx.services()
-    docs = services.paper.receipt_documents(args.visit, lang=ctx.catalog.lang)
     out = Path(args.out)
-    render_receipts(docs, out, args.layout, ctx.catalog, _progress(ctx, "receipt"))
+    # One unit: a receipt whose file cannot be written is neither stored nor audited.
+    with services.store.unit_of_work(ctx.actor()):
+        docs = services.paper.receipt_documents(args.visit, lang=ctx.catalog.lang)
+        render_receipts(docs, out, args.layout, ctx.catalog, _progress(ctx, "receipt"))
     ctx.out(ctx.catalog.tr("cli.receipt_written", count=len(docs), path=str(out)))
     for doc in docs:
         address = format_address(doc.compound, doc.building, doc.unit, doc.room)
@@ -47,6 +52,8 @@ def _verify(args: argparse.Namespace, ctx: Context) -> int:
 
         office_id, _, key = args.office_key.partition(":")
         status = verify_offline(args.payload, office_id, key)
+        if status != "valid":
+            print(f"gridapp-cli: {ctx.catalog.tr(f'cli.verdict_line.{status}')}", file=sys.stderr)
         if args.json:
             ctx.json({"verdict": status, "offline": True})
         else:
@@ -54,6 +61,10 @@ def _verify(args: argparse.Namespace, ctx: Context) -> int:
         return 0 if status == "valid" else EXIT_BAD_INPUT
     verdict = ctx.services().paper.verify(args.payload)
     summary = verdict.summary or {}
+    if not verdict.valid:  # the verdict on stdout (below); one line for scripts on stderr
+        print(
+            f"gridapp-cli: {ctx.catalog.tr(f'cli.verdict_line.{verdict.status}')}", file=sys.stderr
+        )
     if args.json:
         ctx.json(
             {
@@ -78,9 +89,11 @@ def _verify(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _sheets(args: argparse.Namespace, ctx: Context) -> int:
-    sheet = ctx.services().paper.sheet(args.building, args.team, args.mask_names)
+    services = ctx.services()
     out = Path(args.out)
-    pages = render_sheets(sheet, out, ctx.catalog, _progress(ctx, "page"))
+    with services.store.unit_of_work(ctx.actor()):  # no audit entry for a file not written
+        sheet = services.paper.sheet(args.building, args.team, args.mask_names)
+        pages = render_sheets(sheet, out, ctx.catalog, _progress(ctx, "page"))
     households = sum(len(g.rows) for g in sheet.groups)
     ctx.out(ctx.catalog.tr("cli.sheets_written", pages=pages, households=households, path=str(out)))
     return 0
@@ -88,23 +101,26 @@ def _sheets(args: argparse.Namespace, ctx: Context) -> int:
 
 def register(sub: Any, tr: Any) -> None:
     p = sub.add_parser("receipt", help=tr("cli.help.receipt"))
-    p.add_argument("--visit", action="append", default=[], metavar="ID")
-    p.add_argument("--out", metavar="FILE.pdf")
+    p.add_argument("--visit", type=Ref(), action="append", default=[], metavar="ID")
+    p.add_argument("--out", type=OutFile(), metavar="FILE.pdf")
     p.add_argument("--layout", choices=LAYOUTS, default="a5")
     p.set_defaults(handler=_receipt)
     rsub = p.add_subparsers(dest="action", required=False, metavar="ACTION")
     v = rsub.add_parser("verify", help=tr("cli.help.receipt_verify"))
-    v.add_argument("payload", metavar="PAYLOAD")
+    v.add_argument("payload", type=Text(MAX_PAYLOAD_CHARS), metavar="PAYLOAD")
     v.add_argument("--json", action="store_true")
     v.add_argument(
-        "--office-key", metavar="OFFICE_ID:SIGN_PUBLIC_KEY", help=tr("cli.help.office_key")
+        "--office-key",
+        type=Text(200),
+        metavar="OFFICE_ID:SIGN_PUBLIC_KEY",
+        help=tr("cli.help.office_key"),
     )
     v.set_defaults(handler=_verify)
 
     p = sub.add_parser("sheets", help=tr("cli.help.sheets"))
     scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--building", metavar="ID")
-    scope.add_argument("--team", type=int, metavar="N")
-    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    scope.add_argument("--building", type=Ref(), metavar="ID")
+    scope.add_argument("--team", type=Integer(1, TEAM_NUMBER), metavar="N")
+    p.add_argument("--out", type=OutFile(), required=True, metavar="FILE.pdf")
     p.add_argument("--mask-names", action="store_true")
     p.set_defaults(handler=_sheets)

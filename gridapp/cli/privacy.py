@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from gridapp.cli.args import Code, Ref
 from gridapp.cli.context import Context
 
 #: Who the office's commands act as until sign-in and roles reach the command line.
@@ -44,14 +45,14 @@ def _purge(args: argparse.Namespace, ctx: Context) -> int:
 def register(campaign_actions: Any, tr: Any) -> None:
     """Adds `close` and `purge` under `campaign`."""
     p = campaign_actions.add_parser("close", help=tr("cli.help.campaign_close"))
-    p.add_argument("--campaign", help=tr("cli.help.purge_campaign_id"))
-    p.add_argument("--actor", default=OFFICE_ACTOR, help=tr("cli.help.actor"))
+    p.add_argument("--campaign", type=Ref(), help=tr("cli.help.purge_campaign_id"))
+    p.add_argument("--actor", type=Code(), default=OFFICE_ACTOR, help=tr("cli.help.actor"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_close)
 
     p = campaign_actions.add_parser("purge", help=tr("cli.help.campaign_purge"))
-    p.add_argument("--campaign", help=tr("cli.help.purge_campaign_id"))
-    p.add_argument("--actor", default=OFFICE_ACTOR, help=tr("cli.help.actor"))
+    p.add_argument("--campaign", type=Ref(), help=tr("cli.help.purge_campaign_id"))
+    p.add_argument("--actor", type=Code(), default=OFFICE_ACTOR, help=tr("cli.help.actor"))
     p.add_argument("--dry-run", action="store_true", help=tr("cli.help.purge_dry_run"))
     p.add_argument("--now", action="store_true", help=tr("cli.help.purge_now"))
     p.add_argument("--json", action="store_true")

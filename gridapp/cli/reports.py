@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from gridapp.cli.args import Day, OutFile, Ref
 from gridapp.cli.context import Context
 from gridapp.reports import SHEETS
 
@@ -105,15 +106,17 @@ def _forecast(args: argparse.Namespace, ctx: Context) -> int:
 
 def register(sub: Any, tr: Any) -> None:
     p = sub.add_parser("report", help=tr("cli.help.report"))
-    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv|FILE.pdf")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help=tr("cli.help.report_date"))
+    p.add_argument("--out", type=OutFile(), required=True, metavar="FILE.xlsx|FILE.csv|FILE.pdf")
+    p.add_argument("--date", type=Day(), metavar="YYYY-MM-DD", help=tr("cli.help.report_date"))
     p.add_argument("--sheet", choices=SHEETS, default="visits", help=tr("cli.help.report_sheet"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_report)
 
     p = sub.add_parser("forecast", help=tr("cli.help.forecast"))
-    p.add_argument("--compound", metavar="NAME|ID")
-    p.add_argument("--question", default="stance", help=tr("cli.help.forecast_question"))
+    p.add_argument("--compound", type=Ref(), metavar="NAME|ID")
+    p.add_argument(
+        "--question", type=Ref(), default="stance", help=tr("cli.help.forecast_question")
+    )
     p.add_argument(
         "--require-attendance", action="store_true", help=tr("cli.help.require_attendance")
     )

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gridapp.cli.args import InFile, OutFile, Text
 from gridapp.cli.context import EXIT_BAD_INPUT, Context
 from gridapp.i18n import Catalog
 from gridapp.roster.check import RowProblem
@@ -123,15 +124,22 @@ def register(sub: Any, tr: Any) -> None:
         ("preview", _preview, "cli.help.roster_preview"),
     ):
         p = rsub.add_parser(name, help=tr(help_key))
-        p.add_argument("file")
-        p.add_argument("--sheet", help=tr("cli.help.roster_sheet"))
+        p.add_argument("file", type=InFile())
+        p.add_argument("--sheet", type=Text(100), help=tr("cli.help.roster_sheet"))
         p.add_argument(
-            "--map", action="append", metavar="COL=FIELD", help=tr("cli.help.roster_map")
+            "--map",
+            type=Text(200),
+            action="append",
+            metavar="COL=FIELD",
+            help=tr("cli.help.roster_map"),
         )
         p.add_argument("--json", action="store_true")
         if name == "import":
             p.add_argument("--skip-invalid", action="store_true", help=tr("cli.help.roster_skip"))
             p.add_argument(
-                "--errors-out", metavar="FILE.xlsx", help=tr("cli.help.roster_errors_out")
+                "--errors-out",
+                type=OutFile(),
+                metavar="FILE.xlsx",
+                help=tr("cli.help.roster_errors_out"),
             )
         p.set_defaults(handler=handler)

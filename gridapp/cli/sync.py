@@ -8,9 +8,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from gridapp.cli.context import EXIT_BAD_INPUT, Context
+from gridapp.cli.args import InFile, Integer, Json, OutFile, Ref
+from gridapp.cli.context import Context
 from gridapp.clock import display_time
 from gridapp.errors import InvalidInput
+from gridapp.limits import TEAM_NUMBER
+
+TEAM = Integer(1, TEAM_NUMBER)
+_NO_VALUE = object()  # (JSON null is a value)
 
 
 def _request(args: argparse.Namespace, ctx: Context) -> int:
@@ -125,7 +130,13 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         for r in results:
             detail = tr(r.reason, **(r.params or {})) if r.reason else ""
             ctx.out(tr(f"cli.import.{r.status}", file=r.file, applied=r.applied, reason=detail))
-    return EXIT_BAD_INPUT if any(r.status == "refused" for r in results) else 0
+    refused = [r for r in results if r.status == "refused"]
+    if refused:  # each file's verdict above; one line for scripts on stderr
+        first = tr(refused[0].reason, **(refused[0].params or {}))
+        raise InvalidInput(
+            "error.cli.import_refused", refused=len(refused), total=len(results), first=first
+        )
+    return 0
 
 
 def _force(args: argparse.Namespace, ctx: Context) -> int:
@@ -158,12 +169,12 @@ def _roster(args: argparse.Namespace, ctx: Context) -> int:
 
 def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
     sync = ctx.services().sync
+    if args.value is not _NO_VALUE and not args.resolve:
+        raise InvalidInput("error.cli.value_without_resolve")
     if args.resolve:
-        try:
-            value = json.loads(args.value)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput("error.cli.bad_json", option="--value") from exc
-        sync.resolve(args.resolve, value, "OFFICE")
+        if args.value is _NO_VALUE:
+            raise InvalidInput("error.cli.bad_json", option="--value")
+        sync.resolve(args.resolve, args.value, "OFFICE")
         ctx.out(ctx.catalog.tr("cli.conflict_resolved", id=args.resolve))
         return 0
     rows = sync.conflicts(include_resolved=args.all)
@@ -191,16 +202,16 @@ def register(sub: Any, tr: Any) -> None:
     device = sub.add_parser("device", help=tr("cli.help.device"))
     dsub = device.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = dsub.add_parser("request", help=tr("cli.help.device_request"))
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", type=OutFile(), required=True)
     p.set_defaults(handler=_request)
     p = dsub.add_parser("enroll", help=tr("cli.help.device_enroll"))
-    p.add_argument("request")
-    p.add_argument("--team", type=int, required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("request", type=InFile())
+    p.add_argument("--team", type=TEAM, required=True)
+    p.add_argument("--out", type=OutFile(), required=True)
     p.add_argument("--allow-plain", action="store_true", help=tr("cli.help.enroll_allow_plain"))
     p.set_defaults(handler=_enroll)
     p = dsub.add_parser("revoke", help=tr("cli.help.device_revoke"))
-    p.add_argument("device_id")
+    p.add_argument("device_id", type=Ref())
     p.set_defaults(handler=_revoke)
     p = dsub.add_parser("status", help=tr("cli.help.device_status"))
     p.add_argument("--json", action="store_true")
@@ -209,25 +220,26 @@ def register(sub: Any, tr: Any) -> None:
     bundle = sub.add_parser("bundle", help=tr("cli.help.bundle"))
     bsub = bundle.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = bsub.add_parser("export", help=tr("cli.help.bundle_export"))
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", type=OutFile(), required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_export)
     p = bsub.add_parser("import", help=tr("cli.help.bundle_import"))
-    p.add_argument("files", nargs="+")
+    # Only the names here: each file, a missing one too, gets its own verdict.
+    p.add_argument("files", type=InFile(exists=False), nargs="+")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_import)
     p = bsub.add_parser("force", help=tr("cli.help.bundle_force"))
-    p.add_argument("device_id")
+    p.add_argument("device_id", type=Ref())
     p.set_defaults(handler=_force)
 
     p = sub.add_parser("roster-bundle", help=tr("cli.help.roster_bundle"))
-    p.add_argument("--team", type=int, required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--team", type=TEAM, required=True)
+    p.add_argument("--out", type=OutFile(), required=True)
     p.set_defaults(handler=_roster)
 
     p = sub.add_parser("conflicts", help=tr("cli.help.conflicts"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--all", action="store_true", help=tr("cli.help.conflicts_all"))
-    p.add_argument("--resolve", metavar="CONFLICT_ID")
-    p.add_argument("--value", metavar="JSON")
+    p.add_argument("--resolve", type=Ref(), metavar="CONFLICT_ID")
+    p.add_argument("--value", type=Json(10_000), default=_NO_VALUE, metavar="JSON")
     p.set_defaults(handler=_conflicts)

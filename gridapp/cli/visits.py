@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime
 from typing import Any
 
+from gridapp.cli.args import Code, Integer, Json, LimitedText, Moment, Ref, Text
 from gridapp.cli.context import Context
-from gridapp.clock import CHINA_TZ, parse_iso
+from gridapp.clock import CHINA_TZ
+from gridapp.codes import Channel, Outcome, VisitMode
 from gridapp.errors import InvalidInput
+from gridapp.limits import PEOPLE_MET, TEXT_LIMITS
 from gridapp.services.visits import VisitInput
 
 
@@ -23,23 +25,9 @@ def _household(ctx: Context, ref: str) -> str:
     raise InvalidInput("error.household_not_found", id=ref)
 
 
-def _at(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return parse_iso(text)
-    except ValueError as exc:
-        raise InvalidInput("error.cli.bad_time", value=text) from exc
-
-
 def _record(args: argparse.Namespace, ctx: Context) -> int:
     services = ctx.services()
-    try:
-        answers: Any = json.loads(args.answers) if args.answers else {}
-    except ValueError as exc:
-        raise InvalidInput("error.cli.bad_json", option="--answers") from exc
-    if not isinstance(answers, dict):
-        raise InvalidInput("error.cli.bad_json", option="--answers")
+    answers: dict[str, Any] = args.answers or {}  # an object within bounds (args.Json)
     explained = []
     for item in args.explained:
         ref, _, reaction = item.partition(":")
@@ -50,7 +38,7 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
         if not sep:
             raise InvalidInput("error.cli.bad_suggestion", value=item)
         suggestions.append((category, text))
-    at = _at(args.at)
+    at: datetime | None = args.at
     result = services.visits.record(
         VisitInput(
             household_id=_household(ctx, args.household),
@@ -82,7 +70,9 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _void(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.services().visits.void(args.worker or "OFFICE", "visit", args.visit_id, args.reason)
+    ctx.services().visits.void(
+        args.worker or "OFFICE", "visit", args.visit_id, args.reason, worker=args.worker
+    )
     ctx.out(ctx.catalog.tr("cli.visit_voided", id=args.visit_id))
     return 0
 
@@ -96,7 +86,7 @@ def _online(args: argparse.Namespace, ctx: Context) -> int:
         args.question,
         args.answer,
         household,
-        _at(args.at) or datetime.now(CHINA_TZ),
+        args.at or datetime.now(CHINA_TZ),
     )
     if args.json:
         ctx.json({"online_answer_id": record_id})
@@ -109,32 +99,38 @@ def register(sub: Any, tr: Any) -> None:
     visit = sub.add_parser("visit", help=tr("cli.help.visit"))
     vsub = visit.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = vsub.add_parser("record", help=tr("cli.help.visit_record"))
-    p.add_argument("--household", required=True, help=tr("cli.help.household_ref"))
-    p.add_argument("--worker", required=True)
-    p.add_argument("--outcome", required=True)
-    p.add_argument("--mode", default="in_person")
-    p.add_argument("--people-met", type=int, default=1)
-    p.add_argument("--answers")
-    p.add_argument("--explained", action="append", default=[], metavar="ITEM[:REACTION]")
-    p.add_argument("--suggestion", action="append", default=[], metavar="CATEGORY:TEXT")
-    p.add_argument("--notes")
-    p.add_argument("--at", metavar="ISO8601")
+    p.add_argument("--household", type=Ref(), required=True, help=tr("cli.help.household_ref"))
+    p.add_argument("--worker", type=Code(), required=True)
+    p.add_argument("--outcome", choices=[o.value for o in Outcome], required=True)
+    p.add_argument("--mode", choices=[m.value for m in VisitMode], default="in_person")
+    p.add_argument("--people-met", type=Integer(0, PEOPLE_MET), default=1)
+    p.add_argument("--answers", type=Json(64 * 1024, obj=True), metavar="JSON")
+    explained = Ref(120)
+    p.add_argument(
+        "--explained", type=explained, action="append", default=[], metavar="ITEM[:REACTION]"
+    )
+    suggestion = Text(TEXT_LIMITS["suggestion_text"] + 20, multiline=True)
+    p.add_argument(
+        "--suggestion", type=suggestion, action="append", default=[], metavar="CATEGORY:TEXT"
+    )
+    p.add_argument("--notes", type=LimitedText("visit_notes", multiline=True, empty=True))
+    p.add_argument("--at", type=Moment(), metavar="ISO8601")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_record)
     p = vsub.add_parser("void", help=tr("cli.help.visit_void"))
-    p.add_argument("visit_id")
-    p.add_argument("--reason", required=True)
-    p.add_argument("--worker")
+    p.add_argument("visit_id", type=Ref())
+    p.add_argument("--reason", type=LimitedText("void_reason", multiline=True), required=True)
+    p.add_argument("--worker", type=Code())
     p.set_defaults(handler=_void)
 
     online = sub.add_parser("online-answer", help=tr("cli.help.online"))
     osub = online.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = osub.add_parser("add", help=tr("cli.help.online_add"))
-    p.add_argument("--worker", required=True)
-    p.add_argument("--channel", required=True)
-    p.add_argument("--question", required=True)
-    p.add_argument("--answer", required=True)
-    p.add_argument("--household")
-    p.add_argument("--at", metavar="ISO8601")
+    p.add_argument("--worker", type=Code(), required=True)
+    p.add_argument("--channel", choices=[c.value for c in Channel], required=True)
+    p.add_argument("--question", type=LimitedText("online_question", multiline=True), required=True)
+    p.add_argument("--answer", type=LimitedText("online_answer", multiline=True), required=True)
+    p.add_argument("--household", type=Ref())
+    p.add_argument("--at", type=Moment(), metavar="ISO8601")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_online)

@@ -92,6 +92,8 @@ def open_roster(path: Path, sheet: str | None = None) -> RosterFile:
     if magic.startswith(_ZIP_MAGIC):
         roster = _open_xlsx(path, sheet)
     else:
+        if sheet:
+            raise InvalidInput("error.roster.csv_has_no_sheet", file=path.name, sheet=sheet)
         roster = RosterFile(path, "csv", _csv_encoding(path))
         roster.delimiter = _delimiter(roster)
     _find_header(roster)

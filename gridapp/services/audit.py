@@ -19,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from gridapp import audit_actions
-from gridapp.clock import iso
+from gridapp.clock import iso, parse_iso
 from gridapp.errors import InvalidInput
 from gridapp.files import write_atomic
 from gridapp.storage import audit
@@ -90,7 +90,7 @@ class AuditService:
         """Newest first. `since` is a date (2026-11-26) or an ISO time."""
         if action is not None and action not in audit_actions.ALL:
             raise InvalidInput("error.audit.unknown_action", action=action)
-        if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", since):
+        if since is not None and not _is_day_or_time(since):
             raise InvalidInput("error.audit.bad_date", value=since)
         with translate_sqlite_errors(self.store.path):
             found = audit.entries(self.store.db, action, since, None if actor else limit)
@@ -130,6 +130,17 @@ class AuditService:
         write_atomic(out, data)
         self.record(actor, audit_actions.AUDIT_EXPORTED, "", format=suffix[1:], rows=len(rows))
         return len(rows)
+
+
+def _is_day_or_time(text: str) -> bool:
+    """A real calendar day (2026-11-26) or time, not 2099-13-45."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text):
+        return False
+    try:
+        parse_iso(text)
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def _cells(e: AuditEntry, action_label: Callable[[str], str]) -> list[Any]:

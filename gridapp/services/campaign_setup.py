@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from gridapp import limits
 from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Team, Worker
@@ -80,6 +81,9 @@ class CampaignSetup:
             values["name"] = str(values["name"]).strip()
             if not values["name"]:
                 raise InvalidInput("error.setup.campaign_name_missing")
+            limits.check_text("campaign_name", values["name"])
+        if "description" in values:
+            limits.check_text("campaign_description", str(values["description"]))
         for key in ("starts_on", "ends_on"):
             if key in values:
                 values[key] = _day(values[key])
@@ -163,10 +167,11 @@ class CampaignSetup:
     # -- teams ---------------------------------------------------------------------
     def add_team(self, actor: str, number: int, name: str) -> Team:
         name = name.strip()
-        if number < 1:
+        if not 1 <= number <= limits.TEAM_NUMBER:
             raise InvalidInput("error.setup.bad_team_number", number=number)
         if not name:
             raise InvalidInput("error.setup.team_name_missing")
+        limits.check_text("team_name", name)
         team = Team(self._id(), number, name)
         with self.store.unit_of_work(actor) as db:
             if setup_queries.team(db, number) is not None:
@@ -178,6 +183,7 @@ class CampaignSetup:
         name = name.strip()
         if not name:
             raise InvalidInput("error.setup.team_name_missing")
+        limits.check_text("team_name", name)
         with self.store.unit_of_work(actor) as db:
             row = _team(db, team)
             records.update(db, "team", row["id"], {"name": name} if row["name"] != name else {})
@@ -198,6 +204,7 @@ class CampaignSetup:
             raise InvalidInput("error.setup.bad_worker_code", code=code)
         if not name:
             raise InvalidInput("error.setup.worker_name_missing")
+        limits.check_text("worker_name", name)
         with self.store.unit_of_work(actor) as db:
             team_id = _team(db, team)["id"] if team is not None else None
             if queries.worker_by_code(db, code) is not None:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from gridapp import limits
 from gridapp.clock import iso, parse_iso
 from gridapp.codes import SuggestionCategory, SuggestionStatus
 from gridapp.errors import InvalidInput, NotFound
@@ -148,6 +149,8 @@ class SuggestionService:
             raise InvalidInput("error.suggestion.handler_missing")
         if to == SuggestionStatus.ANSWERED and not response:
             raise InvalidInput("error.suggestion.response_missing")
+        limits.check_text("suggestion_handler", handler)
+        limits.check_text("suggestion_response", response)
         now = self.store.clock.now()
         with self.store.unit_of_work(worker_code) as db:
             worker = queries.worker_by_code(db, worker_code.strip().upper())

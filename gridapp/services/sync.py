@@ -17,7 +17,7 @@ from gridapp.audit_actions import (
 )
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
-from gridapp.files import file_errors
+from gridapp.files import file_errors, not_a_file
 from gridapp.services.audit import note
 from gridapp.storage import changelog, records, sync_store
 from gridapp.storage.store import Store
@@ -90,10 +90,24 @@ class SyncService:
         actor: str = CLI_ACTOR,
     ) -> list[ImportResult]:
         """Each bundle applies (and is audited) in one transaction; the database is
-        backed up first, once per call, when `before_import` is set."""
-        if self.before_import is not None and paths:
+        backed up first, once per call, when `before_import` is set. A name that is no
+        regular file (missing, a folder, a pipe, a device) is refused unread and
+        unrecorded: nothing arrived."""
+        problems = {path: not_a_file(path) for path in paths}
+        if self.before_import is not None and None in problems.values():
             self.before_import()
-        return importer.import_files(self.store, paths, on_result, actor)
+        results = []
+        for path in paths:
+            problem = problems[path]
+            if problem is None:
+                result = importer.import_file(self.store, path, actor)
+            else:
+                where = {"file": str(path)}
+                result = ImportResult(path.name, "refused", reason=problem, params=where)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
 
     def roster(self, team_number: int, out: Path, actor: str = CLI_ACTOR) -> dict[str, Any]:
         with file_errors(out):
@@ -107,6 +121,9 @@ class SyncService:
 
     def force_held(self, device_id: str) -> list[ImportResult]:
         self._office()
+        device = sync_store.device(self.store.db, device_id)
+        if device is None or device["role"] != "field":
+            raise InvalidInput("error.sync.unknown_device", id=device_id)
         return importer.force_held(self.store, device_id)
 
     def peers(self) -> list[dict[str, Any]]:

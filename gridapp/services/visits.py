@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from gridapp import limits
 from gridapp.audit_actions import VOIDED
 from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
@@ -58,6 +59,8 @@ class VisitService:
         ended = visit.ended_at or max(now, started)
         if ended < started:
             raise InvalidInput("error.visit_times", started=iso(started), ended=iso(ended))
+        limits.check_event_time(started, now)
+        limits.check_event_time(ended, now)
         if visit.callback_at is not None and visit.callback_at < ended:
             # A callback promised for a time already gone would never show as due.
             raise InvalidInput("error.callback_past", at=iso(visit.callback_at))
@@ -166,11 +169,15 @@ class VisitService:
         """A corrected visit: a new record superseding the old; counts once."""
         return self.record(visit, supersedes_id=visit_id)
 
-    def void(self, actor: str, entity: str, record_id: str, reason: str) -> str:
+    def void(
+        self, actor: str, entity: str, record_id: str, reason: str, *, worker: str | None = None
+    ) -> str:
+        """`worker`, when given, is who voids: a worker that exists and is active."""
         if entity not in VOIDABLE:
             raise InvalidInput("error.not_voidable", entity=entity)
         if not reason.strip():
             raise InvalidInput("error.void_reason_missing")
+        limits.check_text("void_reason", reason.strip())
         now = self.store.clock.now()
         void_id = self.store.new_id(now)
         with self.store.unit_of_work(actor) as db:
@@ -178,7 +185,8 @@ class VisitService:
                 raise NotFound("error.record_not_found", entity=entity, id=record_id)
             if queries.is_voided(db, entity, record_id):
                 raise InvalidInput("error.already_voided", id=record_id)
-            worker = queries.worker_by_code(db, actor)
+            found = _live_worker(db, worker) if worker is not None else None
+            found = found or queries.worker_by_code(db, actor)
             records.insert(
                 db,
                 "void",
@@ -187,7 +195,7 @@ class VisitService:
                     "entity": entity,
                     "record_id": record_id,
                     "reason": reason.strip(),
-                    "worker_id": worker["id"] if worker else None,
+                    "worker_id": found["id"] if found else None,
                     "voided_at": iso(now),
                 },
             )
@@ -208,7 +216,11 @@ class VisitService:
             raise InvalidInput("error.bad_code", kind="channel", value=channel)
         if not question.strip() or not answer.strip():
             raise InvalidInput("error.online_answer_empty")
+        limits.check_text("online_question", question.strip())
+        limits.check_text("online_answer", answer.strip())
         now = self.store.clock.now()
+        if at is not None:
+            limits.check_event_time(at, now)
         with self.store.unit_of_work(worker_code) as db:
             worker = queries.worker_by_code(db, worker_code.strip().upper())
             if worker is None:
@@ -232,6 +244,15 @@ class VisitService:
         return record.id
 
 
+def _live_worker(db: Any, code: str) -> dict[str, Any]:
+    worker = queries.worker_by_code(db, code.strip().upper())
+    if worker is None:
+        raise NotFound("error.worker_not_found", code=code)
+    if not worker["active"]:
+        raise InvalidInput("error.worker_retired", code=worker["code"])
+    return worker
+
+
 def _check_codes(visit: VisitInput) -> None:
     checks = (
         ("mode", visit.mode, VisitMode),
@@ -246,10 +267,12 @@ def _check_codes(visit: VisitInput) -> None:
     for category, text in visit.suggestions:
         if category not in {c.value for c in SuggestionCategory}:
             raise InvalidInput("error.bad_code", kind="category", value=category)
-        if not text.strip():
+        if limits.blank(text):
             raise InvalidInput("error.suggestion_empty")
-    if visit.people_met < 0:
+        limits.check_text("suggestion_text", text)
+    if not 0 <= visit.people_met <= limits.PEOPLE_MET:
         raise InvalidInput("error.bad_people_met", value=visit.people_met)
+    limits.check_text("visit_notes", visit.notes)
     if visit.answers and visit.outcome != Outcome.MET:
         raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)
 

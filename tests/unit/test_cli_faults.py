@@ -56,10 +56,13 @@ def _visits_and_integrity(data: Path) -> tuple[int, str]:
 
 
 def _record(capsys: pytest.CaptureFixture[str], data: Path, code: str) -> tuple[int, str, str]:
-    # Long notes: the visit needs new pages, not just room left in the last one.
+    # Long notes and suggestions (32,000 characters, each text within its bound): the
+    # visit needs new pages, not just room left in the last one.
+    text = "门口留了联系卡。" * 500
+    suggestions = [arg for _ in range(7) for arg in ("--suggestion", f"other:{text}")]
     return run(
         capsys, "--data-dir", str(data), "visit", "record", "--household", code,
-        "--worker", "W0101", "--outcome", "not_home", "--notes", "门口留了联系卡。" * 4000,
+        "--worker", "W0101", "--outcome", "not_home", "--notes", text, *suggestions,
     )  # fmt: skip
 
 
