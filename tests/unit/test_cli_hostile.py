@@ -155,7 +155,7 @@ class Base:
 OUT = "{out}"
 BASES: dict[str, Base] = {
     GLOBAL: Base("office", ("stats",)),
-    "init": Base("empty", options=(("--role", "field"),)),
+    "init": Base("empty", options=(("--role", "field"), ("--plain", None))),
     "demo": Base("empty", options=(("--households", "2"),)),
     "stats": Base("office"),
     "campaign show": Base("office"),
@@ -321,16 +321,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     files = root / "files"
     files.mkdir()
     _cli("--data-dir", str(office), "demo", "--households", "60")
-    _cli("--data-dir", str(field_dir), "init", "--role", "field")
+    _cli("--data-dir", str(field_dir), "init", "--role", "field", "--plain")  # test mode
     _cli("--data-dir", str(field_dir), "device", "request", "--out", str(files / "r1.json"))
     _cli("--data-dir", str(office), "device", "enroll", str(files / "r1.json"),
-         "--team", "1", "--out", str(files / "roster.gsb"))  # fmt: skip
+         "--team", "1", "--out", str(files / "roster.gsb"), "--allow-plain")  # fmt: skip
     _cli("--data-dir", str(field_dir), "bundle", "import", str(files / "roster.gsb"))
     household = _one(field_dir / "gridapp.db", "SELECT code FROM household LIMIT 1")
     _cli("--data-dir", str(field_dir), "visit", "record", "--household", household,
          "--worker", "W0101", "--outcome", "not_home")  # fmt: skip
     _cli("--data-dir", str(field_dir), "bundle", "export", "--out", str(files / "field.gsb"))
-    _cli("--data-dir", str(spare), "init", "--role", "field")  # a laptop not yet enrolled
+    _cli("--data-dir", str(spare), "init", "--role", "field", "--plain")  # not yet enrolled
     _cli("--data-dir", str(spare), "device", "request", "--out", str(files / "r2.json"))
     empty = root / "empty"
     empty.mkdir()
