@@ -38,7 +38,7 @@ def run(row: Row, households: int = 2000, repeat: int = 5) -> None:
             copies.append((time.perf_counter() - start) * 1000)
             clock.advance(minutes=1)
             start = time.perf_counter()
-            info = services.backup.now("bench")
+            info = services.backup.now()
             backups.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
             services.backup.check(Path(info.path))

@@ -42,7 +42,7 @@ def run(row: Row, folder: Path, repeat: int = 9) -> None:
         teams = services.campaigns.teams(campaign_id)
         start = time.perf_counter()
         result = services.campaigns.assign(
-            "BENCH", campaign_id, teams[-1]["number"], Scope(compounds=[compounds[0]["id"]])
+            campaign_id, teams[-1]["number"], Scope(compounds=[compounds[0]["id"]])
         )
         moved_ms = (time.perf_counter() - start) * 1000
         print(f"assign a whole compound ({result.total} buildings), one action: {moved_ms:.0f} ms")

@@ -127,7 +127,7 @@ def import_seconds(path: Path, work: Path) -> tuple[float, float]:
     hook: list[float] = []
     _timed_hook(services, hook)
     start = time.perf_counter()
-    result = services.roster.import_file("bench", path)
+    result = services.roster.import_file(path)
     seconds = time.perf_counter() - start
     assert result.skipped == 0, result.problems[:3]
     found = services.search.find(services.store.db.execute(
@@ -178,7 +178,7 @@ def child(path: Path, traced: bool) -> None:
         services = _fresh(Path(tmp))
         if traced:
             tracemalloc.start()
-        services.roster.import_file("bench", path)
+        services.roster.import_file(path)
         peak = tracemalloc.get_traced_memory()[1] if traced else 0
         services.store.close()
     print(json.dumps({"traced_peak": peak, "rss_kb": _peak_rss_kb()}))

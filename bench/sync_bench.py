@@ -78,7 +78,7 @@ def run(row: Row, changes: int = 100_000) -> None:
     for name, visits in (("small", 2_500), ("large", changes // 4)):
         lap = _services(work / name / "gridapp.db", clock, "field")
         lap.sync.request(work / f"{name}.json")
-        office.sync.enroll(work / f"{name}.json", 1, work / f"{name}-roster.gsb", "OFFICE")
+        office.sync.enroll(work / f"{name}.json", 1, work / f"{name}-roster.gsb")
         laps.append((name, lap, visits))
     roster = work / "roster.gsb"
     office.sync.roster(1, roster)

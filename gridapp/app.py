@@ -209,6 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("gridapp")
     app.setApplicationDisplayName(catalog.tr("ui.window_title"))
     install_cjk_font(app)
+    from gridapp.ui.collector import UiThreadCollector
+
+    # Cycles (closed views and their lambdas) are collected on this thread, between
+    # events: never inside a paint or on a read-pool thread.
+    collector = UiThreadCollector(app)
     errors = ErrorPresenter(catalog, log_path)
     errors.db_path = data_dir / DB_FILENAME
     errors.install()
@@ -239,9 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key)
         tighten_data_folder(data_dir)  # files an older version left readable by others
         if session is not None:
+            # From here every call acts as the signed-in worker, and as no one else.
+            services.act_as(session.code, session.role)
             services.audit.sign_in(session.code, failed_before=session.failed_before)
             sessions.accounts.on_change = lambda actor, action, code: services.audit.record(
-                actor, action, code
+                action, code
             )
     except GridappError as exc:
         message = catalog.error(exc)
@@ -253,7 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gridapp.ui.paper_screens import sweep_stale_print_folders
 
     sweep_stale_print_folders()  # receipts and sheets a crash left in the temp folder
-    pool = ThreadReadPool(lambda: ReadingService(Store.open_in(data_dir, key=key)))
+    # Background reads act as the signed-in worker too (a field worker's lists stay
+    # their team's).
+    pool = ThreadReadPool(lambda: ReadingService(services.store.sibling()))
     window = MainWindow(
         services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir)), pool
     )
@@ -303,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.office.release_database = release_database
         window.office.restart_needed.connect(app.quit)
     code = app.exec()
+    collector.stop()
     daily.join()  # a backup half-written at exit would be wasted work, not harm
     if idle_lock is not None:
         idle_lock.stop()

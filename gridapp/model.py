@@ -153,6 +153,9 @@ class Visit:
     questionnaire_id: str | None = None
     notes: str = ""
     supersedes_id: str | None = None
+    #: Who typed it, when not the visit's own worker: office staff transcribing a
+    #: paper form (代录). None: the worker recorded it themself.
+    recorded_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -50,3 +50,19 @@ def demo_services(clock: FixedClock) -> Iterator[Services]:
     build_demo(s, DemoOptions(households=240, seed=7))
     yield s
     s.store.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_cycles_between_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Qt objects caught in reference cycles die when Python's collector runs: in GUI
+    tests, run it between tests, as the app runs it between events (ui/collector.py),
+    not at a random allocation inside the next test's painting."""
+    import gc
+
+    gui = request.node.get_closest_marker("gui") is not None
+    if gui:
+        gc.disable()
+    yield
+    if gui:
+        gc.collect()
+        gc.enable()

@@ -56,7 +56,7 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
             tr(f"ui.audit.column.{c}")
             for c in ("seq", "at", "actor", "action", "target", "detail", "hash")
         ]
-        rows = service.export(out, found, ctx.actor(), headers, lambda a: _action_label(ctx, a))
+        rows = service.export(out, found, headers, lambda a: _action_label(ctx, a))
         ctx.out(tr("cli.audit.exported", count=rows, path=str(out)))
         return 0
     if args.json:
@@ -73,7 +73,7 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup_now(args: argparse.Namespace, ctx: Context) -> int:
-    info = ctx.services().backup.now(ctx.actor())
+    info = ctx.services().backup.now()
     if args.json:
         ctx.json(as_dict(info))
     else:
@@ -121,7 +121,7 @@ def _backup_restore(args: argparse.Namespace, ctx: Context) -> int:
         key = session.key if session is not None else None
         aside = restore_closed(ctx.data_dir, path, ctx.actor(), key=key)
     else:
-        aside = service.restore(path, ctx.actor())
+        aside = service.restore(path)
     ctx.out(tr("cli.backup.restored", file=path.name, aside=str(aside)))
     return 0
 

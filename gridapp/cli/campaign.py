@@ -18,7 +18,6 @@ from gridapp.limits import TEAM_NUMBER
 from gridapp.services.campaign_setup import Scope
 from gridapp.services.suggestions import SuggestionFilter
 
-ACTOR = "OFFICE"
 TEAM = Integer(1, TEAM_NUMBER)
 #: A campaign may be planned this far ahead.
 CAMPAIGN_AHEAD = timedelta(days=5 * 366)
@@ -49,7 +48,7 @@ def _campaign_edit(args: argparse.Namespace, ctx: Context) -> int:
         changes["questionnaire_id"] = services.campaigns.questionnaire_id(args.questionnaire)
     compounds = [services.campaigns.compound_id(c) for c in args.compound] or None
     policy = [services.read.policy_item_id(p) for p in args.policy] or None
-    services.campaigns.edit_campaign(ACTOR, campaign_id, changes, compounds, policy)
+    services.campaigns.edit_campaign(campaign_id, changes, compounds, policy)
     campaign = next(c for c in services.read.campaigns() if c["id"] == campaign_id)
     if args.json:
         ctx.json({"campaign": campaign})
@@ -67,13 +66,13 @@ def _campaign_edit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _team_add(args: argparse.Namespace, ctx: Context) -> int:
-    team = ctx.services().campaigns.add_team(ACTOR, args.number, args.name)
+    team = ctx.services().campaigns.add_team(args.number, args.name)
     ctx.out(ctx.catalog.tr("cli.setup.team_added", number=team.number, name=team.name))
     return 0
 
 
 def _team_rename(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.services().campaigns.rename_team(ACTOR, args.number, args.name)
+    ctx.services().campaigns.rename_team(args.number, args.name)
     ctx.out(ctx.catalog.tr("cli.setup.team_renamed", number=args.number, name=args.name.strip()))
     return 0
 
@@ -91,19 +90,19 @@ def _team_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _worker_add(args: argparse.Namespace, ctx: Context) -> int:
-    worker = ctx.services().campaigns.add_worker(ACTOR, args.code, args.name, args.team, args.role)
+    worker = ctx.services().campaigns.add_worker(args.code, args.name, args.team, args.role)
     ctx.out(ctx.catalog.tr("cli.setup.worker_added", code=worker.code, name=worker.name))
     return 0
 
 
 def _worker_move(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.services().campaigns.move_worker(ACTOR, args.code, args.team)
+    ctx.services().campaigns.move_worker(args.code, args.team)
     ctx.out(ctx.catalog.tr("cli.setup.worker_moved", code=args.code.upper(), team=args.team))
     return 0
 
 
 def _worker_retire(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.services().campaigns.retire_worker(ACTOR, args.code)
+    ctx.services().campaigns.retire_worker(args.code)
     ctx.out(ctx.catalog.tr("cli.setup.worker_retired", code=args.code.upper()))
     return 0
 
@@ -134,7 +133,7 @@ def _scope(ctx: Context, args: argparse.Namespace) -> Scope:
 def _assign(args: argparse.Namespace, ctx: Context) -> int:
     services = ctx.services()
     result = services.campaigns.assign(
-        ACTOR, _campaign_id(ctx, args.campaign), args.team, _scope(ctx, args)
+        _campaign_id(ctx, args.campaign), args.team, _scope(ctx, args)
     )
     if args.json:
         ctx.json({**asdict(result), "total": result.total})
@@ -144,9 +143,7 @@ def _assign(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _unassign(args: argparse.Namespace, ctx: Context) -> int:
-    count = ctx.services().campaigns.unassign(
-        ACTOR, _campaign_id(ctx, args.campaign), _scope(ctx, args)
-    )
+    count = ctx.services().campaigns.unassign(_campaign_id(ctx, args.campaign), _scope(ctx, args))
     if args.json:
         ctx.json({"unassigned": count})
     else:
@@ -189,11 +186,8 @@ def _suggestion_list(args: argparse.Namespace, ctx: Context) -> int:
 def _suggestion_advance(args: argparse.Namespace, ctx: Context) -> int:
     services = ctx.services()
     suggestion_id = services.suggestions.resolve_id(args.id)
-    worker = args.worker or _office_worker(ctx)
     handler, response = args.step_handler or "", args.response or ""
-    step = services.suggestions.advance(
-        worker, suggestion_id, args.to, handler=handler, response=response
-    )
+    step = services.suggestions.advance(suggestion_id, args.to, handler=handler, response=response)
     row = services.suggestions.get(suggestion_id)
     if args.json:
         ctx.json({"step_id": step, "suggestion": asdict(row)})
@@ -201,13 +195,6 @@ def _suggestion_advance(args: argparse.Namespace, ctx: Context) -> int:
         status = ctx.catalog.code("suggestion_status", row.status)
         ctx.out(ctx.catalog.tr("cli.suggestion.advanced", id=suggestion_id, status=status))
     return 0
-
-
-def _office_worker(ctx: Context) -> str:
-    found = ctx.services().suggestions.default_recorder()
-    if found is None:
-        raise InvalidInput("error.suggestion.worker_needed")
-    return found
 
 
 def _suggestion_export(args: argparse.Namespace, ctx: Context) -> int:
@@ -306,7 +293,6 @@ def register(sub: Any, tr: Any) -> None:
     handler = LimitedText("suggestion_handler")
     p.add_argument("--handler", dest="step_handler", type=handler, metavar="WHO")
     p.add_argument("--response", type=LimitedText("suggestion_response", multiline=True))
-    p.add_argument("--worker", type=Code(), metavar="CODE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_suggestion_advance)
     p = ssub.add_parser("export", help=tr("cli.help.suggestion_export"))

@@ -58,7 +58,7 @@ class Context:
         with the signed-in session if the command had not yet)."""
         if self.session is None or not self.db_path.exists():
             return  # set-up or recovery before any database: nothing to write into yet
-        self.services().audit.record(actor, action, code)
+        self.services().audit.record(action, code)
 
     def actor(self) -> str:
         """Who the audit log names: the signed-in worker, or the command line itself on a
@@ -107,6 +107,10 @@ class Context:
             else:
                 store = Store.open(self.db_path)
             self._services = Services(store)
+            if self.session is not None:
+                # Every call of this command acts as the signed-in worker, and as no one
+                # else: no option names an actor.
+                self._services.act_as(self.session.code, self.session.role)
             tighten_data_folder(self.data_dir)  # files an older version left 0644
             if self.session is not None and store.local_device() is not None:
                 # (init: no device yet to write as; the sign-in that made it is the first)

@@ -8,7 +8,6 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from gridapp.audit_actions import CLI_ACTOR
 from gridapp.cli import campaign as campaign_cli
 from gridapp.cli import privacy
 from gridapp.cli.args import Code, Integer, Real, Ref, Text
@@ -153,13 +152,8 @@ def _print_households(rows: list[HouseholdRow], args: argparse.Namespace, ctx: C
     Phones are masked (138****1234) unless `--reveal`, which the audit log records."""
     services = ctx.services()
     ids = [r.id for r in rows]
-    if args.worker is not None:
-        if not args.reveal:
-            raise InvalidInput("error.cli.worker_without_reveal")
-        if args.worker.upper() not in {w["code"] for w in services.campaigns.workers()}:
-            raise InvalidInput("error.worker_not_found", code=args.worker)
     if args.reveal:
-        phones = services.households.reveal_phones(args.worker or CLI_ACTOR, ids)
+        phones = services.households.reveal_phones(ids)
     else:
         phones = services.read.masked_phones(ids)
     if args.json:
@@ -245,4 +239,3 @@ def register(sub: Any, tr: Any) -> None:
 
 def _reveal_options(p: Any, tr: Any) -> None:
     p.add_argument("--reveal", action="store_true", help=tr("cli.help.reveal"))
-    p.add_argument("--worker", type=Code(), metavar="CODE", help=tr("cli.help.reveal_worker"))

@@ -19,7 +19,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     path = Path(args.file)
     try:
         doc = read_xlsform(path)
-        record = ctx.services().campaigns.publish_questionnaire("OFFICE", doc)
+        record = ctx.services().campaigns.publish_questionnaire(doc)
     except DefinitionInvalid as invalid:
         problems = [
             {"where": p.where, "field": p.part, "message": tr(p.key, **p.params)}
@@ -37,7 +37,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     if args.use:
         campaign = ctx.services().read.campaigns()
         if campaign:
-            ctx.services().campaigns.use_questionnaire("OFFICE", campaign[-1]["id"], record.id)
+            ctx.services().campaigns.use_questionnaire(campaign[-1]["id"], record.id)
     if args.json:
         ctx.json(
             {

@@ -5,22 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gridapp.cli.args import Code, Ref
+from gridapp.cli.args import Ref
 from gridapp.cli.context import Context
-
-#: Who the office's commands act as until sign-in and roles reach the command line.
-OFFICE_ACTOR = "OFFICE"
-
-
-def _actor(args: argparse.Namespace, ctx: Context) -> str:
-    """The signed-in worker; `--actor` names one only where nobody signs in (a plain
-    database), so a close or purge can never be put under someone else's name."""
-    return ctx.actor() if ctx.session is not None else args.actor
 
 
 def _close(args: argparse.Namespace, ctx: Context) -> int:
     privacy = ctx.services().privacy  # signs in first, when the folder has accounts
-    result = privacy.close_campaign(_actor(args, ctx), args.campaign)
+    result = privacy.close_campaign(args.campaign)
     if args.json:
         ctx.json(result)
     else:
@@ -30,7 +21,7 @@ def _close(args: argparse.Namespace, ctx: Context) -> int:
 
 def _purge(args: argparse.Namespace, ctx: Context) -> int:
     privacy = ctx.services().privacy
-    report = privacy.purge(_actor(args, ctx), args.campaign, dry_run=args.dry_run, now=args.now)
+    report = privacy.purge(args.campaign, dry_run=args.dry_run, now=args.now)
     if args.json:
         ctx.json(report.as_dict())
         return 0
@@ -46,13 +37,11 @@ def register(campaign_actions: Any, tr: Any) -> None:
     """Adds `close` and `purge` under `campaign`."""
     p = campaign_actions.add_parser("close", help=tr("cli.help.campaign_close"))
     p.add_argument("--campaign", type=Ref(), help=tr("cli.help.purge_campaign_id"))
-    p.add_argument("--actor", type=Code(), default=OFFICE_ACTOR, help=tr("cli.help.actor"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_close)
 
     p = campaign_actions.add_parser("purge", help=tr("cli.help.campaign_purge"))
     p.add_argument("--campaign", type=Ref(), help=tr("cli.help.purge_campaign_id"))
-    p.add_argument("--actor", type=Code(), default=OFFICE_ACTOR, help=tr("cli.help.actor"))
     p.add_argument("--dry-run", action="store_true", help=tr("cli.help.purge_dry_run"))
     p.add_argument("--now", action="store_true", help=tr("cli.help.purge_now"))
     p.add_argument("--json", action="store_true")

@@ -38,7 +38,6 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
         day=args.date,
         sheet=args.sheet,
         progress=_progress(ctx),
-        actor=ctx.actor(),
     )
     if args.json:
         ctx.json(

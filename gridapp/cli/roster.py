@@ -36,7 +36,6 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     path = Path(args.file)
     try:
         result = ctx.services().roster.import_file(
-            "OFFICE",
             path,
             sheet=args.sheet,
             mapping=_mapping(args, catalog),

@@ -26,9 +26,7 @@ def _request(args: argparse.Namespace, ctx: Context) -> int:
 
 def _enroll(args: argparse.Namespace, ctx: Context) -> int:
     ctx.services().sync.allow_plain_laptops = args.allow_plain  # demo and tests only
-    request, manifest = ctx.services().sync.enroll(
-        Path(args.request), args.team, Path(args.out), "OFFICE"
-    )
+    request, manifest = ctx.services().sync.enroll(Path(args.request), args.team, Path(args.out))
     tr = ctx.catalog.tr
     ctx.out(
         tr(
@@ -45,7 +43,7 @@ def _enroll(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _revoke(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.services().sync.revoke(args.device_id, "OFFICE")
+    ctx.services().sync.revoke(args.device_id)
     ctx.out(ctx.catalog.tr("cli.revoked", id=args.device_id))
     return 0
 
@@ -174,7 +172,7 @@ def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
     if args.resolve:
         if args.value is _NO_VALUE:
             raise InvalidInput("error.cli.bad_json", option="--value")
-        sync.resolve(args.resolve, args.value, "OFFICE")
+        sync.resolve(args.resolve, args.value)
         ctx.out(ctx.catalog.tr("cli.conflict_resolved", id=args.resolve))
         return 0
     rows = sync.conflicts(include_resolved=args.all)

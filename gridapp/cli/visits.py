@@ -70,9 +70,7 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _void(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.services().visits.void(
-        args.worker or "OFFICE", "visit", args.visit_id, args.reason, worker=args.worker
-    )
+    ctx.services().visits.void("visit", args.visit_id, args.reason)
     ctx.out(ctx.catalog.tr("cli.visit_voided", id=args.visit_id))
     return 0
 
@@ -120,7 +118,6 @@ def register(sub: Any, tr: Any) -> None:
     p = vsub.add_parser("void", help=tr("cli.help.visit_void"))
     p.add_argument("visit_id", type=Ref())
     p.add_argument("--reason", type=LimitedText("void_reason", multiline=True), required=True)
-    p.add_argument("--worker", type=Code())
     p.set_defaults(handler=_void)
 
     online = sub.add_parser("online-answer", help=tr("cli.help.online"))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from gridapp.actor import Actor
 from gridapp.addresses import household_code
 from gridapp.clock import CHINA_TZ, FixedClock
 from gridapp.codes import (
@@ -126,6 +127,9 @@ class DemoSummary:
     online_answers: int = 0
 
 
+DEMO_ACTOR = Actor("demo", "admin")
+
+
 def build_demo(
     services: Services, options: DemoOptions, on_progress: ProgressFn | None = None
 ) -> DemoSummary:
@@ -134,17 +138,25 @@ def build_demo(
         raise InvalidInput("error.demo_size", value=options.households)
     if not 0.0 <= options.progress <= 1.0:
         raise InvalidInput("error.demo_progress", value=options.progress)
-    if not services.read.is_empty():
-        raise InvalidInput("error.demo_not_empty")
     store = services.store
-    saved_clock, saved_random = store.clock, store.id_random
+    saved_clock, saved_random, saved_actor = store.clock, store.id_random, store.actor
+    store.actor = DEMO_ACTOR
+    try:
+        empty = services.read.is_empty()
+    finally:
+        store.actor = saved_actor
+    if not empty:
+        raise InvalidInput("error.demo_not_empty")
     clock = FixedClock(datetime.combine(CAMPAIGN_START - timedelta(days=7), time(9), CHINA_TZ))
     store.clock, store.id_random = clock, random.Random(options.seed)
+    # The published demo is the app's own data, written as "demo" (an administrator's
+    # rights for the duration), not as whoever happens to be signed in.
+    store.actor = DEMO_ACTOR
     try:
-        with store.unit_of_work("demo"):
+        with store.unit_of_work(DEMO_ACTOR.code):
             return _Builder(services, options, clock, on_progress or (lambda _s, _f: None)).run()
     finally:
-        store.clock, store.id_random = saved_clock, saved_random
+        store.clock, store.id_random, store.actor = saved_clock, saved_random, saved_actor
 
 
 class _Builder:
@@ -188,7 +200,6 @@ class _Builder:
         for plan, target in zip(PLANS, self._targets(), strict=True):
             self.clock.advance(minutes=1)  # keeps the plan's order as creation order
             compound = self.s.households.add_compound(
-                "demo",
                 plan.name,
                 street="南码头路街道",
                 neighbourhood_committee=f"{plan.name}居委会",
@@ -199,7 +210,7 @@ class _Builder:
             compound_ids.append(compound.id)
             grids = [
                 self.s.households.add_grid(
-                    "demo", compound.id, f"{plan.name}第{g}网格", f"{plan.abbr}-G{g}"
+                    compound.id, f"{plan.name}第{g}网格", f"{plan.abbr}-G{g}"
                 )
                 for g in (1, 2)
             ]
@@ -210,7 +221,6 @@ class _Builder:
                 size = min(per_building, remaining)
                 remaining -= size
                 building = self.s.households.add_building(
-                    "demo",
                     {
                         "compound_id": compound.id,
                         "number": str(number),
@@ -221,9 +231,7 @@ class _Builder:
                         "sort_key": number,
                     },
                 )
-                self.s.households.add_households(
-                    "demo", self._households(plan, building.id, number, size)
-                )
+                self.s.households.add_households(self._households(plan, building.id, number, size))
                 self.buildings.append((building.id, size))
                 done += size
                 self.progress("households", done / self.o.households)
@@ -322,14 +330,13 @@ class _Builder:
     # -- campaign content ----------------------------------------------------------
     def _content(self, compound_ids: list[str]) -> tuple[list[str], str]:
         questionnaire = self.s.campaigns.publish_questionnaire(
-            "demo", load_json("content", "fee_consultation.v1.json")
+            load_json("content", "fee_consultation.v1.json")
         )
         policy_ids = [
-            self.s.campaigns.add_policy_item("demo", item).id
+            self.s.campaigns.add_policy_item(item).id
             for item in load_json("content", "fee_policy_items.json")
         ]
         campaign = self.s.campaigns.create_campaign(
-            "demo",
             {
                 "name": "四小区物业费调价入户征询",
                 "starts_on": CAMPAIGN_START.isoformat(),
@@ -350,19 +357,19 @@ class _Builder:
         rng = self.rng
         teams, team_workers = [], []
         for number in range(1, TEAMS + 1):
-            team = self.s.campaigns.add_team("demo", number, f"第{number}组")
+            team = self.s.campaigns.add_team(number, f"第{number}组")
             teams.append(team)
             codes = []
             for idx in range(1, WORKERS_PER_TEAM + 1):
                 code = f"W{number:02d}{idx:02d}"
                 year = rng.randint(1970, 1998)
                 self.s.campaigns.add_worker(
-                    "demo", code, person_name(rng, year, rng.random() < 0.6), team.id
+                    code, person_name(rng, year, rng.random() < 0.6), team.id
                 )
                 codes.append(code)
             team_workers.append(codes)
-        self.s.campaigns.add_worker("demo", "OFFICE01", "街道物业专班", None, WorkerRole.OFFICE)
-        self.s.campaigns.add_worker("demo", "ADMIN", "系统管理员", None, WorkerRole.ADMIN)
+        self.s.campaigns.add_worker("B0001", "街道物业专班", None, WorkerRole.OFFICE)
+        self.s.campaigns.add_worker("A0001", "系统管理员", None, WorkerRole.ADMIN)
         share = self.o.households / TEAMS
         load = 0
         self.team_buildings: list[list[str]] = [[] for _ in range(TEAMS)]
@@ -372,7 +379,5 @@ class _Builder:
             load += size
         for index, building_ids in enumerate(self.team_buildings):
             if building_ids:
-                self.s.campaigns.assign_buildings(
-                    "demo", campaign_id, teams[index].id, building_ids
-                )
+                self.s.campaigns.assign_buildings(campaign_id, teams[index].id, building_ids)
         return team_workers

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from gridapp.actor import Actor
 from gridapp.services.audit import AuditService
 from gridapp.services.backup import BackupService
 from gridapp.services.campaigns import CampaignService
@@ -16,6 +17,7 @@ from gridapp.services.privacy import PrivacyService
 from gridapp.services.reading import ReadingService
 from gridapp.services.search import SearchService
 from gridapp.services.visits import VisitService
+from gridapp.storage import scope_queries
 from gridapp.storage.store import Store
 
 if TYPE_CHECKING:
@@ -45,6 +47,17 @@ class Services:
         self.audit = AuditService(store)
         self.backup = BackupService(store)
         self.privacy = PrivacyService(store)
+
+    def act_as(self, code: str, role: str) -> Actor:
+        """Bind the signed-in account: from now on every call acts as it (its worker
+        record gives the team a field worker is bounded to). Called by sign-in only."""
+        found = scope_queries.worker(self.store.db, code.strip().upper())
+        worker_id, team_id = found if found is not None else (None, None)
+        self.store.actor = Actor(code.strip().upper(), role, worker_id, team_id)
+        return self.store.actor
+
+    def sign_out(self) -> None:
+        self.store.actor = None
 
     # Sync (libsodium) and paper (reportlab, qrcode) load on first use, so the desktop
     # opens without paying for them.

@@ -22,10 +22,12 @@ from gridapp import audit_actions
 from gridapp.clock import iso, parse_iso
 from gridapp.errors import InvalidInput
 from gridapp.files import write_atomic
+from gridapp.services.guard import acting, requires
 from gridapp.storage import audit
 from gridapp.storage.audit import AuditEntry
 from gridapp.storage.database import translate_sqlite_errors
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 EXPORT_FORMATS = (".csv", ".xlsx")
 COLUMNS = ("seq", "at", "actor", "action", "target", "detail", "hash")
@@ -66,20 +68,25 @@ class AuditService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def record(self, actor: str, action: str, target: str = "", **detail: Any) -> int:
+    @requires(Action.VIEW)
+    def record(self, action: str, target: str = "", **detail: Any) -> int:
         """One entry in a transaction of its own (or the caller's, when one is open):
         for actions that write nothing else, such as a sign-in or a phone shown."""
+        actor = acting(self.store, Action.VIEW).code
         with self.store.unit_of_work(actor) as db:
             return note(self.store, db, actor, action, target, **detail)
 
-    def sign_in(self, actor: str, ok: bool = True, **detail: Any) -> int:
-        """For the sign-in screen: `actor` is the worker code typed, never a name (what
-        is typed may be anything: a code that is not one is logged as "?")."""
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", actor):
-            actor = "?"
+    def sign_in(self, code: str, ok: bool = True, **detail: Any) -> int:
+        """For the sign-in screen, before or as a session begins: `code` is the worker
+        code typed (the subject of the entry), never a name (what is typed may be
+        anything: a code that is not one is logged as "?")."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", code):
+            code = "?"
         action = audit_actions.SIGN_IN if ok else audit_actions.SIGN_IN_FAILED
-        return self.record(actor, action, actor, **detail)
+        with self.store.unit_of_work(code) as db:
+            return note(self.store, db, code, action, code, **detail)
 
+    @requires(Action.AUDIT_LOG)
     def entries(
         self,
         action: str | None = None,
@@ -97,19 +104,21 @@ class AuditService:
             rows = [e for e in found if actor is None or e.actor == actor]
         return rows[:limit] if (actor and limit is not None) else rows
 
+    @requires(Action.AUDIT_LOG)
     def verify(self) -> int | None:
         """None when the chain is whole; else the seq where it breaks."""
         with translate_sqlite_errors(self.store.path):
             return audit.verify_chain(self.store.db)
 
+    @requires(Action.AUDIT_LOG)
     def count(self) -> int:
         return len(self.entries())
 
+    @requires(Action.AUDIT_LOG)
     def export(
         self,
         out: Path,
         found: Sequence[AuditEntry],
-        actor: str,
         headers: Sequence[str] = COLUMNS,
         action_label: Callable[[str], str] = str,
     ) -> int:
@@ -128,7 +137,7 @@ class AuditService:
         else:
             data = _xlsx(headers, rows)
         write_atomic(out, data)
-        self.record(actor, audit_actions.AUDIT_EXPORTED, "", format=suffix[1:], rows=len(rows))
+        self.record(audit_actions.AUDIT_EXPORTED, "", format=suffix[1:], rows=len(rows))
         return len(rows)
 
 

@@ -20,10 +20,12 @@ from gridapp.clock import Clock, SystemClock, parse_iso
 from gridapp.errors import EnvironmentFault, GridappError, InvalidInput
 from gridapp.private import write_private
 from gridapp.services.audit import note
+from gridapp.services.guard import acting, requires
 from gridapp.storage import backup, schema
 from gridapp.storage.backup import BackupInfo, BackupRefused
 from gridapp.storage.database import database_errors, open_database, translate_sqlite_errors
 from gridapp.storage.store import DB_FILENAME, Store
+from gridapp.trust.roles import Action
 
 log = logging.getLogger("gridapp.backup")
 
@@ -52,8 +54,15 @@ class BackupService:
         return self.folder
 
     # -- making -----------------------------------------------------------------------
-    def now(self, actor: str = SYSTEM_ACTOR, kind: str = "manual") -> BackupInfo:
-        """Back up now; older copies of the kind beyond what is kept are removed."""
+    @requires(Action.BACKUP)
+    def now(self) -> BackupInfo:
+        """Back up now, as the signed-in worker asked."""
+        return self._make(acting(self.store, Action.BACKUP).code, "manual")
+
+    def _make(self, actor: str, kind: str) -> BackupInfo:
+        """Older copies of the kind beyond what is kept are removed. `actor` is the
+        signed-in worker, or the app itself for the automatic daily and pre-import
+        copies (no one asked for those)."""
         folder = self._folder()
         with translate_sqlite_errors(self.store.path):
             info = backup.make(
@@ -76,7 +85,7 @@ class BackupService:
         if self.folder is None or self.store.local_device() is None:
             return None
         now = self.store.clock.now()
-        for info in self.list():
+        for info in backup.listing(self.folder):  # the app's own look, whoever signed in
             if info.kind == "daily" and info.created_at:
                 try:
                     if now - parse_iso(info.created_at) < DAILY_EVERY:
@@ -85,7 +94,7 @@ class BackupService:
                     continue
                 break
         try:
-            return self.now(SYSTEM_ACTOR, "daily")
+            return self._make(SYSTEM_ACTOR, "daily")
         except EnvironmentFault as exc:
             log.warning("daily backup failed: %s", exc)
             return None
@@ -95,23 +104,27 @@ class BackupService:
         the import is refused too: merging without a way back is not worth it."""
         if self.folder is None or self.store.local_device() is None:
             return None
-        return self.now(SYSTEM_ACTOR, "pre-import")
+        return self._make(SYSTEM_ACTOR, "pre-import")
 
     # -- reading ----------------------------------------------------------------------
+    @requires(Action.BACKUP)
     def list(self) -> list[BackupInfo]:
         return backup.listing(self.folder) if self.folder is not None else []
 
     def expected_identity(self) -> dict[str, str]:
         return expected_identity(self.store.path, self.store.db)
 
+    @requires(Action.BACKUP)
     def check(self, path: Path) -> dict[str, Any]:
         """Signature, checksum, integrity, same laptop, not from a newer app."""
         return backup.check(path, self.expected_identity(), known_schemas(), self.key)
 
     # -- restoring --------------------------------------------------------------------
-    def restore(self, path: Path, actor: str = SYSTEM_ACTOR) -> Path:
+    @requires(Action.RESTORE)
+    def restore(self, path: Path) -> Path:
         """Check, keep the current database aside, swap the copy in, reopen, audit.
         Returns where the replaced database was kept. Refused → nothing changed."""
+        actor = acting(self.store, Action.RESTORE).code
         live = self.store.path
         if live is None:
             raise InvalidInput("error.backup.in_memory")

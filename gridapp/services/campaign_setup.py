@@ -19,8 +19,10 @@ from gridapp import limits
 from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Team, Worker
+from gridapp.services.guard import acting, requires
 from gridapp.storage import content_queries, queries, records, setup_queries
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 TeamRef = int | str  # a team's number, or its id
 CAMPAIGN_FIELDS = frozenset({"name", "description", "starts_on", "ends_on", "questionnaire_id"})
@@ -63,9 +65,9 @@ class CampaignSetup:
         return self.store.new_id(self.store.clock.now())
 
     # -- the campaign --------------------------------------------------------------
+    @requires(Action.CAMPAIGN_SETUP)
     def edit_campaign(
         self,
-        actor: str,
         campaign_id: str,
         changes: Mapping[str, Any],
         compound_ids: Iterable[str] | None = None,
@@ -73,6 +75,7 @@ class CampaignSetup:
     ) -> None:
         """Change the campaign's fields, and, when given, its compounds (a compound whose
         buildings are assigned cannot leave) and its policy set (in the order given)."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         unknown = set(changes) - CAMPAIGN_FIELDS
         if unknown:
             raise InvalidInput("error.unknown_field", field=", ".join(sorted(unknown)))
@@ -110,10 +113,12 @@ class CampaignSetup:
                 for item_id in policy_item_ids:
                     if not records.exists(db, "policy_item", item_id):
                         raise InvalidInput("error.policy_item_not_found", id=item_id)
-                self.set_campaign_policies(actor, campaign_id, list(policy_item_ids))
+                self.set_campaign_policies(campaign_id, list(policy_item_ids))
 
-    def set_campaign_policies(self, actor: str, campaign_id: str, item_ids: list[str]) -> None:
+    @requires(Action.CAMPAIGN_SETUP)
+    def set_campaign_policies(self, campaign_id: str, item_ids: list[str]) -> None:
         """The campaign's policy set, in the order given."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         with self.store.unit_of_work(actor) as db:
             current = {
                 row["policy_item_id"]: row
@@ -165,7 +170,9 @@ class CampaignSetup:
             setup_queries.delete(db, "campaign_compound", row_id)
 
     # -- teams ---------------------------------------------------------------------
-    def add_team(self, actor: str, number: int, name: str) -> Team:
+    @requires(Action.CAMPAIGN_SETUP)
+    def add_team(self, number: int, name: str) -> Team:
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         name = name.strip()
         if not 1 <= number <= limits.TEAM_NUMBER:
             raise InvalidInput("error.setup.bad_team_number", number=number)
@@ -179,7 +186,9 @@ class CampaignSetup:
             records.insert(db, "team", team)
         return team
 
-    def rename_team(self, actor: str, team: TeamRef, name: str) -> None:
+    @requires(Action.CAMPAIGN_SETUP)
+    def rename_team(self, team: TeamRef, name: str) -> None:
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         name = name.strip()
         if not name:
             raise InvalidInput("error.setup.team_name_missing")
@@ -189,14 +198,15 @@ class CampaignSetup:
             records.update(db, "team", row["id"], {"name": name} if row["name"] != name else {})
 
     # -- workers -------------------------------------------------------------------
+    @requires(Action.CAMPAIGN_SETUP)
     def add_worker(
         self,
-        actor: str,
         code: str,
         name: str,
         team: TeamRef | None,
         role: str = WorkerRole.FIELD,
     ) -> Worker:
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         if role not in {r.value for r in WorkerRole}:
             raise InvalidInput("error.bad_role", role=role)
         code, name = code.strip().upper(), name.strip()
@@ -213,11 +223,14 @@ class CampaignSetup:
             records.insert(db, "worker", worker)
         return worker
 
-    def move_worker(self, actor: str, code: str, team: TeamRef) -> None:
-        self.move_workers(actor, [code], team)
+    @requires(Action.CAMPAIGN_SETUP)
+    def move_worker(self, code: str, team: TeamRef) -> None:
+        self.move_workers([code], team)
 
-    def move_workers(self, actor: str, codes: Sequence[str], team: TeamRef) -> None:
+    @requires(Action.CAMPAIGN_SETUP)
+    def move_workers(self, codes: Sequence[str], team: TeamRef) -> None:
         """Move workers to a team, all or none (a retired one refuses the lot)."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         with self.store.unit_of_work(actor) as db:
             team_id = _team(db, team)["id"]
             for code in codes:
@@ -225,17 +238,21 @@ class CampaignSetup:
                 if worker["team_id"] != team_id:
                     records.update(db, "worker", worker["id"], {"team_id": team_id})
 
-    def retire_worker(self, actor: str, code: str) -> None:
+    @requires(Action.CAMPAIGN_SETUP)
+    def retire_worker(self, code: str) -> None:
         """The worker stays (visits point at them) but records nothing new."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         with self.store.unit_of_work(actor) as db:
             worker = _active_worker(db, code)
             records.update(db, "worker", worker["id"], {"active": 0})
 
     # -- assignments ---------------------------------------------------------------
-    def assign(self, actor: str, campaign_id: str, team: TeamRef, scope: Scope) -> AssignResult:
+    @requires(Action.CAMPAIGN_SETUP)
+    def assign(self, campaign_id: str, team: TeamRef, scope: Scope) -> AssignResult:
         """Give buildings (or every building of grids or compounds) to a team in one
         go; a building another team holds moves. Every building must lie in one of the
         campaign's compounds."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         assigned = moved = unchanged = 0
         with self.store.unit_of_work(actor) as db:
             team_id = _team(db, team)["id"]
@@ -262,8 +279,10 @@ class CampaignSetup:
                     unchanged += 1
         return AssignResult(assigned, moved, unchanged)
 
-    def unassign(self, actor: str, campaign_id: str, scope: Scope) -> int:
+    @requires(Action.CAMPAIGN_SETUP)
+    def unassign(self, campaign_id: str, scope: Scope) -> int:
         """Take buildings from whichever team holds them; returns how many were held."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         with self.store.unit_of_work(actor) as db:
             building_ids = _scope_buildings(db, campaign_id, scope)
             held = setup_queries.assignments(db, campaign_id, building_ids)
@@ -271,12 +290,12 @@ class CampaignSetup:
                 setup_queries.delete(db, "assignment", row["id"])
         return len(held)
 
-    def assign_buildings(
-        self, actor: str, campaign_id: str, team_id: str, building_ids: Iterable[str]
-    ) -> int:
-        return self.assign(actor, campaign_id, team_id, Scope(buildings=list(building_ids))).total
+    @requires(Action.CAMPAIGN_SETUP)
+    def assign_buildings(self, campaign_id: str, team_id: str, building_ids: Iterable[str]) -> int:
+        return self.assign(campaign_id, team_id, Scope(buildings=list(building_ids))).total
 
     # -- reads for the set-up screen and commands ----------------------------------
+    @requires(Action.VIEW)
     def campaign(self, campaign_id: str | None = None) -> dict[str, Any] | None:
         """A campaign by id, or the active one."""
         db = self.store.db
@@ -284,15 +303,18 @@ class CampaignSetup:
             return queries.active_campaign(db)
         return setup_queries.campaign(db, campaign_id)
 
+    @requires(Action.VIEW)
     def compounds(self, campaign_id: str | None) -> list[dict[str, Any]]:
         return setup_queries.compounds_with_scope(self.store.db, campaign_id)
 
+    @requires(Action.VIEW)
     def compound_id(self, ref: str) -> str:
         found = setup_queries.compound_by_ref(self.store.db, ref.strip())
         if found is None:
             raise InvalidInput("error.setup.compound_not_found", ref=ref)
         return found
 
+    @requires(Action.VIEW)
     def questionnaire_id(self, ref: str) -> str:
         """A published questionnaire by record id, or by form id (its latest version)."""
         found = content_queries.questionnaire_ref(self.store.db, ref.strip())
@@ -300,12 +322,15 @@ class CampaignSetup:
             raise InvalidInput("error.form.not_found", id=ref)
         return found
 
+    @requires(Action.VIEW)
     def teams(self, campaign_id: str | None) -> list[dict[str, Any]]:
         return setup_queries.teams(self.store.db, campaign_id)
 
+    @requires(Action.VIEW)
     def workers(self) -> list[dict[str, Any]]:
         return setup_queries.workers(self.store.db)
 
+    @requires(Action.VIEW)
     def assignment_tree(self, campaign_id: str | None) -> list[dict[str, Any]]:
         return setup_queries.assignment_tree(self.store.db, campaign_id)
 

@@ -11,17 +11,21 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.model import Campaign, PolicyItem, Questionnaire
 from gridapp.services.campaign_setup import CampaignSetup
+from gridapp.services.guard import acting, requires
 from gridapp.storage import content_queries, records
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 
 class CampaignService(CampaignSetup):
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def publish_questionnaire(self, actor: str, definition: Mapping[str, Any]) -> Questionnaire:
+    @requires(Action.CAMPAIGN_SETUP)
+    def publish_questionnaire(self, definition: Mapping[str, Any]) -> Questionnaire:
         """Check a definition whole (DefinitionInvalid lists every problem) and publish it
         as a new, never-changing version."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         from gridapp.forms.definition import load_definition, text_of  # load when used
 
         form = load_definition(definition)
@@ -42,17 +46,21 @@ class CampaignService(CampaignSetup):
             records.insert(db, "questionnaire", record)
         return record
 
-    def use_questionnaire(self, actor: str, campaign_id: str, questionnaire_id: str) -> None:
+    @requires(Action.CAMPAIGN_SETUP)
+    def use_questionnaire(self, campaign_id: str, questionnaire_id: str) -> None:
         """The campaign asks this questionnaire from now on; answers already given keep
         the version they were given under."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         with self.store.unit_of_work(actor) as db:
             if not records.exists(db, "questionnaire", questionnaire_id):
                 raise InvalidInput("error.form.not_found", id=questionnaire_id)
             records.update(db, "campaign", campaign_id, {"questionnaire_id": questionnaire_id})
 
-    def update_policy_item(self, actor: str, item_id: str, changes: Mapping[str, Any]) -> None:
+    @requires(Action.CAMPAIGN_SETUP)
+    def update_policy_item(self, item_id: str, changes: Mapping[str, Any]) -> None:
         """Edit a policy item; a changed title or body is a new version, so an explanation
         remembers which text the resident heard."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         allowed = {"title", "body", "category", "active", "code"}
         if set(changes) - allowed:
             raise InvalidInput(
@@ -71,19 +79,22 @@ class CampaignService(CampaignSetup):
                 values["version"] = current["version"] + 1
             records.update(db, "policy_item", item_id, values)
 
-    def add_policy_item(self, actor: str, item: Mapping[str, Any]) -> PolicyItem:
+    @requires(Action.CAMPAIGN_SETUP)
+    def add_policy_item(self, item: Mapping[str, Any]) -> PolicyItem:
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         record = PolicyItem(id=self._id(), **item)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "policy_item", record)
         return record
 
+    @requires(Action.CAMPAIGN_SETUP)
     def create_campaign(
         self,
-        actor: str,
         campaign: Mapping[str, Any],
         compound_ids: Iterable[str],
         policy_item_ids: Iterable[str],
     ) -> Campaign:
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         record = Campaign(id=self._id(), **campaign)
         if record.ends_on < record.starts_on:
             raise InvalidInput("error.campaign_dates", starts=record.starts_on, ends=record.ends_on)

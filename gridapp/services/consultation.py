@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.office.forecast import Forecast, Owner, exact_area, forecast
+from gridapp.services.guard import requires
 from gridapp.storage import consultation_queries as cq
 from gridapp.storage import content_queries, queries
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 DEFAULT_QUESTION = "stance"
 DEFAULT_ATTEND_QUESTION = "attend_meeting"
@@ -98,15 +100,18 @@ class ConsultationService:
             raise InvalidInput("error.forecast.unknown_question", name=question)
 
     # -- results -------------------------------------------------------------------
+    @requires(Action.REPORTS)
     def stances_by_building(
         self, compound_id: str | None = None, question: str = DEFAULT_QUESTION
     ) -> list[StanceRow]:
         return _group(self._stances(question, compound_id), by_building=True)
 
+    @requires(Action.REPORTS)
     def stances_by_compound(self, question: str = DEFAULT_QUESTION) -> list[StanceRow]:
         return _group(self._stances(question), by_building=False)
 
     # -- the forecast ----------------------------------------------------------------
+    @requires(Action.REPORTS)
     def compound(self, ref: str) -> tuple[str, str]:
         """(id, name) of a compound named by id or exact name."""
         found = cq.compound_ref(self.store.db, ref.strip())
@@ -114,6 +119,7 @@ class ConsultationService:
             raise NotFound("error.forecast.compound_not_found", ref=ref)
         return found
 
+    @requires(Action.REPORTS)
     def forecast(
         self,
         compound_id: str,
@@ -126,12 +132,14 @@ class ConsultationService:
             compound_id, name, question, forecast(_owners(stances), require_attendance)
         )
 
+    @requires(Action.REPORTS)
     def forecasts(
         self, question: str = DEFAULT_QUESTION, require_attendance: bool = False
     ) -> list[CompoundForecast]:
         """One forecast per compound (each compound's owners vote on their own)."""
         return _forecasts(self._stances(question), question, require_attendance)
 
+    @requires(Action.REPORTS)
     def overview(
         self, question: str = DEFAULT_QUESTION
     ) -> tuple[list[StanceRow], list[CompoundForecast]]:

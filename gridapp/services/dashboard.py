@@ -17,9 +17,11 @@ from typing import Any
 from gridapp.clock import iso
 from gridapp.codes import Outcome
 from gridapp.model import Counts
+from gridapp.services.guard import requires
 from gridapp.storage import dashboard_queries as q
 from gridapp.storage import stats, sync_store
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 #: Rows of the long lists a screen shows; their totals are always exact.
 LIST_LIMIT = 200
@@ -127,6 +129,7 @@ class DashboardService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.DASHBOARD)
     def snapshot(self, campaign_id: str | None = None, today: datetime | None = None) -> Dashboard:
         """Every figure of the dashboard as of `today` (the clock's now by default):
         callbacks due before it are overdue, days after it are the future."""

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from gridapp.clock import iso
+from gridapp.services.guard import requires
 from gridapp.storage import drafts
 from gridapp.storage.database import translate_sqlite_errors
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 
 class DraftService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.RECORD_VISITS)
     def save(
         self,
         draft_id: str,
@@ -33,12 +36,15 @@ class DraftService:
                 iso(self.store.clock.now()),
             )
 
+    @requires(Action.RECORD_VISITS)
     def for_household(self, kind: str, household_id: str) -> dict[str, Any] | None:
         return drafts.for_household(self.store.db, kind, household_id)
 
+    @requires(Action.RECORD_VISITS)
     def discard(self, draft_id: str) -> None:
         with translate_sqlite_errors(self.store.path):
             drafts.delete(self.store.db, draft_id)
 
+    @requires(Action.RECORD_VISITS)
     def all(self) -> list[dict[str, Any]]:
         return drafts.all_drafts(self.store.db)

@@ -13,8 +13,10 @@ from gridapp.codes import HouseholdStatus
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Building, Compound, Grid, Household, Phone, Resident
 from gridapp.services.audit import note
+from gridapp.services.guard import acting, household_in_scope, requires
 from gridapp.storage import queries, records
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 EDITABLE_HOUSEHOLD_FIELDS = frozenset({"area", "status", "tags", "note", "unit", "floor", "room"})
 
@@ -46,27 +48,35 @@ class HouseholdService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add_compound(self, actor: str, name: str, **details: Any) -> Compound:
+    @requires(Action.ROSTER_IMPORT)
+    def add_compound(self, name: str, **details: Any) -> Compound:
+        actor = acting(self.store, Action.ROSTER_IMPORT).code
         now = self.store.clock.now()
         compound = Compound(id=self.store.new_id(now), name=name, created_at=iso(now), **details)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "compound", compound)
         return compound
 
-    def add_grid(self, actor: str, compound_id: str, name: str, code: str = "") -> Grid:
+    @requires(Action.ROSTER_IMPORT)
+    def add_grid(self, compound_id: str, name: str, code: str = "") -> Grid:
+        actor = acting(self.store, Action.ROSTER_IMPORT).code
         grid = Grid(self.store.new_id(self.store.clock.now()), compound_id, name, code)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "grid", grid)
         return grid
 
-    def add_building(self, actor: str, building: Mapping[str, Any]) -> Building:
+    @requires(Action.ROSTER_IMPORT)
+    def add_building(self, building: Mapping[str, Any]) -> Building:
+        actor = acting(self.store, Action.ROSTER_IMPORT).code
         record = Building(id=self.store.new_id(self.store.clock.now()), **building)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "building", record)
         return record
 
-    def add_households(self, actor: str, households: Iterable[NewHousehold]) -> list[str]:
+    @requires(Action.ROSTER_IMPORT)
+    def add_households(self, households: Iterable[NewHousehold]) -> list[str]:
         """Add households with their residents and phones in one unit of work."""
+        actor = acting(self.store, Action.ROSTER_IMPORT).code
         now = self.store.clock.now()
         created = iso(now)
         rows: list[Household] = []
@@ -111,7 +121,10 @@ class HouseholdService:
             records.insert_many(db, "phone", phones)
         return [h.id for h in rows]
 
-    def update_household(self, actor: str, household_id: str, changes: Mapping[str, Any]) -> None:
+    @requires(Action.RECORD_VISITS)
+    def update_household(self, household_id: str, changes: Mapping[str, Any]) -> None:
+        who = acting(self.store, Action.RECORD_VISITS)
+        actor = who.code
         unknown = set(changes) - EDITABLE_HOUSEHOLD_FIELDS
         if unknown:
             raise InvalidInput("error.unknown_field", field=", ".join(sorted(unknown)))
@@ -122,6 +135,7 @@ class HouseholdService:
             current = records.get(db, "household", household_id)
             if current is None:
                 raise NotFound("error.household_not_found", id=household_id)
+            household_in_scope(self.store, who, household_id)
             _check_household(
                 values.get("status", current["status"]),
                 values.get("floor", current["floor"]),
@@ -129,12 +143,16 @@ class HouseholdService:
             )
             records.update(db, "household", household_id, values)
 
-    def add_resident(self, actor: str, household_id: str, person: NewResident) -> str:
+    @requires(Action.RECORD_VISITS)
+    def add_resident(self, household_id: str, person: NewResident) -> str:
+        who = acting(self.store, Action.RECORD_VISITS)
+        actor = who.code
         now = self.store.clock.now()
         rid = self.store.new_id(now)
         with self.store.unit_of_work(actor) as db:
             if not records.exists(db, "household", household_id):
                 raise NotFound("error.household_not_found", id=household_id)
+            household_in_scope(self.store, who, household_id)
             records.insert(
                 db,
                 "resident",
@@ -151,34 +169,49 @@ class HouseholdService:
                 records.insert(db, "phone", Phone(self.store.new_id(now), rid, number))
         return rid
 
-    def reveal_phone(self, actor: str, household_id: str) -> dict[str, list[str]]:
+    @requires(Action.VIEW)
+    def reveal_phone(self, household_id: str) -> dict[str, list[str]]:
         """A household's full numbers, resident by resident; the reveal is audited
-        (which household, how many numbers: never the numbers)."""
+        (which household, how many numbers: never the numbers). A field worker sees
+        only their own team's."""
+        who = acting(self.store, Action.VIEW)
+        actor = who.code
         with self.store.unit_of_work(actor) as db:
             detail = queries.household_detail(db, household_id)
             if detail is None:
                 raise NotFound("error.household_not_found", id=household_id)
+            household_in_scope(self.store, who, household_id)
             phones = {r.id: list(r.phones) for r in detail.residents}
             count = sum(len(p) for p in phones.values())
             note(self.store, db, actor, PHONE_REVEALED, household_id, phones=count)
         return phones
 
-    def reveal_phones(self, actor: str, household_ids: Sequence[str]) -> dict[str, list[str]]:
+    @requires(Action.VIEW)
+    def reveal_phones(self, household_ids: Sequence[str]) -> dict[str, list[str]]:
         """Full numbers of many households (`household list --reveal`): one audit
         entry per household shown, all in one transaction."""
+        who = acting(self.store, Action.VIEW)
+        actor = who.code
+        for household_id in household_ids:
+            household_in_scope(self.store, who, household_id)
         with self.store.unit_of_work(actor) as db:
             phones = queries.household_phones(db, household_ids)
             for household_id, numbers in phones.items():
                 note(self.store, db, actor, PHONE_REVEALED, household_id, phones=len(numbers))
         return phones
 
-    def change_phone(self, actor: str, phone_id: str, number: str) -> None:
+    @requires(Action.RECORD_VISITS)
+    def change_phone(self, phone_id: str, number: str) -> None:
+        who = acting(self.store, Action.RECORD_VISITS)
+        actor = who.code
         digits = "".join(ch for ch in number if ch.isdigit())
         if len(digits) < 7:
             raise InvalidInput("error.bad_phone", value=number)
         with self.store.unit_of_work(actor) as db:
-            if not records.exists(db, "phone", phone_id):
+            household_id = queries.household_of_phone(db, phone_id)
+            if household_id is None:
                 raise NotFound("error.phone_not_found", id=phone_id)
+            household_in_scope(self.store, who, household_id)
             records.update(db, "phone", phone_id, {"number": digits})
 
 

@@ -27,10 +27,12 @@ from gridapp.paper.documents import (
     mask_name,
 )
 from gridapp.services.audit import note
+from gridapp.services.guard import acting, requires
 from gridapp.storage import content_queries, queries
 from gridapp.storage import paper_queries as pq
 from gridapp.storage.store import Store
 from gridapp.sync.crypto import DeviceKeys, sign, verify
+from gridapp.trust.roles import Action
 
 #: The body fields that must equal the stored visit (the device is the signer's).
 _BODY_FIELDS = {"t": "started_at", "m": "mode", "o": "outcome"}
@@ -41,9 +43,11 @@ class PaperService:
         self.store = store
 
     # -- receipts ------------------------------------------------------------------
-    def issue_receipt(self, visit_id: str, actor: str = "receipt") -> Receipt:
+    @requires(Action.PRINT_RECEIPTS)
+    def issue_receipt(self, visit_id: str) -> Receipt:
         """Sign and record a receipt for a live visit; the same visit again returns
         the receipt already issued, so a reprint carries the same short code."""
+        actor = acting(self.store, Action.PRINT_RECEIPTS).code
         keys = DeviceKeys.of(self.store.require_device())
         with self.store.unit_of_work(actor) as db:
             existing = pq.receipt_for_visit(db, visit_id)
@@ -78,6 +82,7 @@ class PaperService:
             pq.insert_receipt(db, row)
         return _receipt(row)
 
+    @requires(Action.VIEW)
     def verify(self, text: str) -> Verdict:
         """A payload (scanned) or a short code (read aloud) → its verdict."""
         db = self.store.db
@@ -133,11 +138,11 @@ class PaperService:
             "outcome": row["outcome"],
         }
 
-    def receipt_document(
-        self, receipt: Receipt, lang: str = "zh_CN", actor: str = "receipt"
-    ) -> ReceiptDoc:
+    @requires(Action.PRINT_RECEIPTS)
+    def receipt_document(self, receipt: Receipt, lang: str = "zh_CN") -> ReceiptDoc:
         """What the printed receipt shows; the phone is masked here, so no full number
         ever reaches the PDF writer. Audited: an address is leaving on paper."""
+        actor = acting(self.store, Action.PRINT_RECEIPTS).code
         db = self.store.db
         row = pq.visit_summary(db, receipt.visit_id)
         if row is None:
@@ -171,11 +176,11 @@ class PaperService:
             phone_masked=mask_phone(row["phone"]) if row["phone"] else "",
         )
 
-    def receipt_documents(
-        self, visit_ids: Sequence[str], actor: str = "receipt", lang: str = "zh_CN"
-    ) -> list[ReceiptDoc]:
-        return [self.receipt_document(self.issue_receipt(v, actor), lang, actor) for v in visit_ids]
+    @requires(Action.PRINT_RECEIPTS)
+    def receipt_documents(self, visit_ids: Sequence[str], lang: str = "zh_CN") -> list[ReceiptDoc]:
+        return [self.receipt_document(self.issue_receipt(v), lang) for v in visit_ids]
 
+    @requires(Action.PRINT_RECEIPTS)
     def todays_visits(self) -> list[str]:
         """Live visits this device recorded today, oldest first: a day's receipts."""
         today = self.store.clock.now().date().isoformat()
@@ -183,14 +188,15 @@ class PaperService:
         return pq.live_visits_on(self.store.db, device.device_id, today)
 
     # -- visit sheets --------------------------------------------------------------
+    @requires(Action.REPORTS)
     def sheet(
         self,
         building_id: str | None = None,
         team_number: int | None = None,
         mask_names: bool = False,
-        actor: str = "sheet",
     ) -> SheetDoc:
         """A building's or a team's households in walking order, a group per building."""
+        actor = acting(self.store, Action.REPORTS).code
         db = self.store.db
         if (building_id is None) == (team_number is None):
             raise InvalidInput("error.sheets_scope")

@@ -19,8 +19,10 @@ from gridapp.audit_actions import CAMPAIGN_CLOSED, PURGED
 from gridapp.clock import epoch_ms, iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.privacy import RETENTION_DAYS, PurgeCounts, retention_date
+from gridapp.services.guard import acting, requires
 from gridapp.storage import audit, purge, records
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,10 @@ class PrivacyService:
             raise NotFound("error.privacy.no_campaign", id=campaign_id or "")
         return campaign
 
-    def close_campaign(self, actor: str, campaign_id: str | None = None) -> dict[str, Any]:
+    @requires(Action.CAMPAIGN_SETUP)
+    def close_campaign(self, campaign_id: str | None = None) -> dict[str, Any]:
         """Close the campaign; its laptops purge with their next roster bundle."""
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         campaign = self._campaign(campaign_id)
         if campaign["status"] == "closed":
             raise InvalidInput("error.privacy.already_closed", name=campaign["name"])
@@ -77,22 +81,25 @@ class PrivacyService:
             "retention_until": self.retention_until(campaign).isoformat(),
         }
 
+    @requires(Action.VIEW)
     def campaign(self, campaign_id: str | None = None) -> dict[str, Any] | None:
         """The campaign by id; without one, the only campaign, else the latest closed
         (what the set-up screen shows once the active one has closed)."""
         return purge.get_campaign(self.store.db, campaign_id)
 
+    @requires(Action.VIEW)
     def retention_until(self, campaign: dict[str, Any]) -> date:
         return retention_date(campaign["ends_on"], self.retention_days)
 
+    @requires(Action.PURGE)
     def purge(
         self,
-        actor: str,
         campaign_id: str | None = None,
         dry_run: bool = False,
         now: bool = False,
     ) -> PurgeReport:
         """Purge the office's copy of a closed campaign's personal data."""
+        actor = acting(self.store, Action.PURGE).code
         campaign = self._campaign(campaign_id)
         if campaign["status"] != "closed":
             raise InvalidInput("error.privacy.not_closed", name=campaign["name"])

@@ -15,8 +15,10 @@ from gridapp.model import (
     HouseholdRow,
     mask_phone,
 )
+from gridapp.services.guard import requires, visible
 from gridapp.storage import content_queries, queries, stats
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 if TYPE_CHECKING:
     from gridapp.forms.definition import FormDefinition
@@ -26,15 +28,19 @@ class ReadingService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.VIEW)
     def counts(self) -> Counts:
         return stats.counts(self.store.db)
 
+    @requires(Action.VIEW)
     def compounds(self) -> list[CompoundSummary]:
         return queries.compound_summaries(self.store.db)
 
+    @requires(Action.VIEW)
     def compound_names(self) -> list[tuple[str, str]]:
         return queries.compound_names(self.store.db)
 
+    @requires(Action.VIEW)
     def buildings(
         self,
         compound_id: str | None = None,
@@ -43,36 +49,50 @@ class ReadingService:
     ) -> list[BuildingSummary]:
         return queries.building_summaries(self.store.db, compound_id, team_number, with_progress)
 
+    @requires(Action.VIEW)
     def visited_by_building(self) -> dict[str, int]:
         return queries.visited_by_building(self.store.db)
 
+    @requires(Action.VIEW)
     def household_ids(
         self,
         building_id: str | None = None,
         team_number: int | None = None,
         compound_id: str | None = None,
     ) -> list[str]:
-        return queries.household_ids(self.store.db, building_id, team_number, compound_id)
+        return visible(
+            self.store, queries.household_ids(self.store.db, building_id, team_number, compound_id)
+        )
 
+    @requires(Action.VIEW)
     def household_rows(self, ids: Sequence[str]) -> list[HouseholdRow]:
-        return queries.household_rows(self.store.db, ids)
+        return queries.household_rows(self.store.db, visible(self.store, list(ids)))
 
+    @requires(Action.VIEW)
     def household(self, household_id: str) -> HouseholdDetail | None:
+        if not visible(self.store, [household_id]):
+            return None
         return queries.household_detail(self.store.db, household_id)
 
+    @requires(Action.VIEW)
     def masked_phones(self, ids: Sequence[str]) -> dict[str, list[str]]:
         """Each household's phones as 138****1234: what lists and exports show."""
         return {
             household_id: [mask_phone(n) for n in numbers]
-            for household_id, numbers in queries.household_phones(self.store.db, ids).items()
+            for household_id, numbers in queries.household_phones(
+                self.store.db, visible(self.store, list(ids))
+            ).items()
         }
 
+    @requires(Action.VIEW)
     def household_by_code(self, code: str) -> str | None:
         return queries.household_by_code(self.store.db, code.strip().upper())
 
+    @requires(Action.VIEW)
     def campaigns(self) -> list[dict[str, Any]]:
         return content_queries.campaign_overview(self.store.db)
 
+    @requires(Action.VIEW)
     def policy_item_id(self, ref: str) -> str:
         """A policy item by id or by its code (FEE-Q1)."""
         found = content_queries.policy_item_id(self.store.db, ref.strip())
@@ -80,6 +100,7 @@ class ReadingService:
             raise NotFound("error.policy_item_not_found", id=ref)
         return found
 
+    @requires(Action.VIEW)
     def questionnaire(self, ref: str) -> FormDefinition:
         """A published questionnaire by record id or form id (latest version)."""
         from gridapp.forms.definition import load_definition  # load when used
@@ -89,6 +110,7 @@ class ReadingService:
             raise NotFound("error.form.not_found", id=ref)
         return load_definition(content_queries.questionnaire_definition(self.store.db, found))
 
+    @requires(Action.VIEW)
     def active_questionnaire(self) -> tuple[str, FormDefinition] | None:
         from gridapp.forms.definition import load_definition  # load when used
 
@@ -100,6 +122,7 @@ class ReadingService:
         )
         return campaign["questionnaire_id"], load_definition(definition)
 
+    @requires(Action.VIEW)
     def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
         """A visit's answers read with the questionnaire version they were given under."""
         from gridapp.forms.definition import load_definition  # load when used
@@ -115,12 +138,15 @@ class ReadingService:
         answers = {r["question"]: json.loads(r["value"]) for r in rows}
         return answer_rows(definition, answers, lang)
 
+    @requires(Action.VIEW)
     def questionnaires(self) -> list[dict[str, Any]]:
         return content_queries.questionnaires(self.store.db)
 
+    @requires(Action.VIEW)
     def policy_items(self) -> list[dict[str, Any]]:
         campaign = queries.active_campaign(self.store.db)
         return content_queries.policy_items(self.store.db, campaign["id"] if campaign else None)
 
+    @requires(Action.VIEW)
     def is_empty(self) -> bool:
         return queries.is_empty(self.store.db)

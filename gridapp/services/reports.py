@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridapp.audit_actions import REPORT_EXPORTED, SYSTEM_ACTOR
+from gridapp.audit_actions import REPORT_EXPORTED
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, ReadOnlyLocation
 from gridapp.i18n import Catalog
@@ -23,9 +23,11 @@ from gridapp.reports import FORMATS, SHEETS
 from gridapp.reports.data import BuildingLine, DayLine, ReportData, TeamLine
 from gridapp.services.audit import note
 from gridapp.services.consultation import CompoundForecast, ConsultationService, StanceCounts
+from gridapp.services.guard import acting, requires
 from gridapp.storage import report_queries as rq
 from gridapp.storage import stats
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 log = logging.getLogger("gridapp.reports")
 #: What a report can gather, and what each format (or CSV sheet) needs of it.
@@ -69,6 +71,7 @@ class ReportService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.REPORTS)
     def data(
         self, day: str | None = None, question: str = "stance", parts: frozenset[str] = PARTS
     ) -> ReportData:
@@ -128,6 +131,7 @@ class ReportService:
             notes=notes,
         )
 
+    @requires(Action.REPORTS)
     def write(
         self,
         out: Path,
@@ -135,10 +139,10 @@ class ReportService:
         day: str | None = None,
         sheet: str = "visits",
         progress: Progress | None = None,
-        actor: str = SYSTEM_ACTOR,
     ) -> ReportResult:
         """The report in the format its extension names, written atomically; the export
         is audited (format, day, rows: never a path, which may name a person)."""
+        actor = acting(self.store, Action.REPORTS).code
         fmt = report_format(out)
         if sheet not in SHEETS:
             raise InvalidInput("error.report.sheet", sheet=sheet, sheets=", ".join(SHEETS))

@@ -19,8 +19,10 @@ from gridapp.roster.fields import ColumnMap, Field, resolve
 from gridapp.roster.report import default_error_path, write_error_workbook
 from gridapp.roster.source import RawRow, RosterFile, open_roster, sheet_names
 from gridapp.roster.writer import Places, RosterWriter
+from gridapp.services.guard import acting, requires
 from gridapp.storage import roster_queries
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 log = logging.getLogger("gridapp.roster")
 
@@ -97,9 +99,11 @@ class RosterService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.ROSTER_IMPORT)
     def sheets(self, path: Path) -> list[str]:
         return sheet_names(path)
 
+    @requires(Action.ROSTER_IMPORT)
     def open(
         self,
         path: Path,
@@ -113,6 +117,7 @@ class RosterService:
         where = roster.path.name + (f"“{roster.sheet}”" if roster.sheet else "")
         return roster, resolve(roster.headers, _overrides(mapping), where, require)
 
+    @requires(Action.ROSTER_IMPORT)
     def preview(
         self,
         path: Path,
@@ -164,9 +169,9 @@ class RosterService:
             len(new_buildings),
         )
 
+    @requires(Action.ROSTER_IMPORT)
     def import_file(
         self,
-        actor: str,
         path: Path,
         sheet: str | None = None,
         mapping: Mapping[str, str | Field | None] | None = None,
@@ -182,6 +187,7 @@ class RosterService:
         written to `error_workbook` (default: beside the file), in the same
         transaction, so a workbook that cannot be written imports nothing either.
         """
+        actor = acting(self.store, Action.ROSTER_IMPORT).code
         roster, cmap = self.open(path, sheet, mapping)
         catalog = Catalog(lang)
         problems: list[RowProblem] = []

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from gridapp.errors import InvalidInput
 from gridapp.model import HouseholdRow
+from gridapp.services.guard import requires, visible
 from gridapp.storage import queries, search_index
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 
 class SearchService:
@@ -22,11 +24,13 @@ class SearchService:
         if search_index.refresh_dirty not in store.commit_hooks:
             store.commit_hooks.append(search_index.refresh_dirty)
 
+    @requires(Action.VIEW)
     def find_ids(self, query: str, limit: int = 50) -> list[str]:
         """Matching household ids: an exact household code first, then walking order."""
         if limit < 1:
             raise InvalidInput("error.search_limit", value=limit)
-        return search_index.find(self.store.db, query, limit)
+        return visible(self.store, search_index.find(self.store.db, query, limit))
 
+    @requires(Action.VIEW)
     def find(self, query: str, limit: int = 50) -> list[HouseholdRow]:
         return queries.household_rows(self.store.db, self.find_ids(query, limit))

@@ -22,12 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from gridapp import limits
+from gridapp.actor import PLAIN
 from gridapp.clock import iso, parse_iso
 from gridapp.codes import SuggestionCategory, SuggestionStatus
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import format_address
+from gridapp.services.guard import acting, requires
 from gridapp.storage import queries, records, setup_queries, suggestion_queries
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 #: A new suggestion nobody has forwarded or answered within 3 days is overdue: residents
 #: were told at the door that the office would take it up within the week's first days.
@@ -85,6 +88,7 @@ class SuggestionService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.SUGGESTIONS)
     def rows(self, filters: SuggestionFilter | None = None) -> list[SuggestionRow]:
         f = filters or SuggestionFilter()
         if f.status is not None and f.status not in {s.value for s in SuggestionStatus}:
@@ -104,16 +108,19 @@ class SuggestionService:
         result = [_row(r, now) for r in found]
         return [r for r in result if r.overdue] if f.overdue_only else result
 
+    @requires(Action.SUGGESTIONS)
     def get(self, suggestion_id: str) -> SuggestionRow:
         found = suggestion_queries.rows(self.store.db, suggestion_id=suggestion_id)
         if not found:
             raise NotFound("error.suggestion.not_found", id=suggestion_id)
         return _row(found[0], self.store.clock.now())
 
+    @requires(Action.SUGGESTIONS)
     def history(self, suggestion_id: str) -> list[dict[str, Any]]:
         """The steps so far, oldest first (status, handler, response, at, worker)."""
         return suggestion_queries.steps(self.store.db, suggestion_id)
 
+    @requires(Action.SUGGESTIONS)
     def resolve_id(self, ref: str) -> str:
         """A suggestion by its id or the first characters of it (at least 8)."""
         ref = ref.strip().lower()
@@ -133,15 +140,18 @@ class SuggestionService:
     def allowed(self, status: str) -> frozenset[str]:
         return TRANSITIONS.get(status, frozenset())
 
+    @requires(Action.SUGGESTIONS)
     def advance(
         self,
-        worker_code: str,
         suggestion_id: str,
         to: str,
         handler: str = "",
         response: str = "",
     ) -> str:
-        """Record the next step, by an office staff member; returns the step's id."""
+        """Record the next step, by the signed-in office staff member (on a plain demo
+        or test database, where nobody signs in, by the first office worker); returns
+        the step's id."""
+        actor = acting(self.store, Action.SUGGESTIONS)
         handler, response = handler.strip(), response.strip()
         if to not in {s.value for s in SuggestionStatus} or to == SuggestionStatus.NEW:
             raise InvalidInput("error.bad_code", kind="suggestion_status", value=to)
@@ -152,10 +162,11 @@ class SuggestionService:
         limits.check_text("suggestion_handler", handler)
         limits.check_text("suggestion_response", response)
         now = self.store.clock.now()
-        with self.store.unit_of_work(worker_code) as db:
-            worker = queries.worker_by_code(db, worker_code.strip().upper())
+        code = actor.code if actor is not PLAIN else (self.default_recorder() or "")
+        with self.store.unit_of_work(actor.code) as db:
+            worker = queries.worker_by_code(db, code.upper())
             if worker is None:
-                raise NotFound("error.worker_not_found", code=worker_code)
+                raise NotFound("error.worker_not_found", code=code)
             if not worker["active"]:
                 raise InvalidInput("error.worker_retired", code=worker["code"])
             if not records.exists(db, "suggestion", suggestion_id):
@@ -193,6 +204,7 @@ class SuggestionService:
             )
         return step_id
 
+    @requires(Action.SUGGESTIONS)
     def export(self, out: Path, filters: SuggestionFilter | None = None, lang: str = "") -> int:
         """The list as a spreadsheet (.xlsx) or CSV (UTF-8 with BOM, so Excel reads the
         Chinese): no resident names or phones. Returns the number of rows."""

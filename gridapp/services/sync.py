@@ -9,7 +9,6 @@ from typing import Any
 
 from gridapp.audit_actions import (
     BUNDLE_EXPORTED,
-    CLI_ACTOR,
     CONFLICT_RESOLVED,
     DEVICE_ENROLLED,
     DEVICE_REVOKED,
@@ -19,12 +18,14 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.files import file_errors, not_a_file
 from gridapp.services.audit import note
+from gridapp.services.guard import acting, requires
 from gridapp.storage import changelog, records, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync import enrollment, export, importer
 from gridapp.sync.crypto import DeviceKeys, PublicKeys, fingerprint
 from gridapp.sync.export import ExportResult
 from gridapp.sync.importer import ImportResult
+from gridapp.trust.roles import Action
 
 
 class SyncService:
@@ -36,21 +37,26 @@ class SyncService:
         #: encrypted (refused otherwise; `device enroll --allow-plain`).
         self.allow_plain_laptops = False
 
+    @requires(Action.VIEW)
     def fingerprint(self) -> str:
         return DeviceKeys.of(self.store.require_device()).public.fingerprint
 
+    @requires(Action.EXPORT_BUNDLE)
     def request(self, out: Path) -> PublicKeys:
         return enrollment.write_request(self.store, out)
 
+    @requires(Action.MANAGE_DEVICES)
     def read_request(self, path: Path) -> dict[str, Any]:
         body = enrollment.read_request(path, allow_plain=self.allow_plain_laptops)
         body["fingerprint"] = fingerprint(body["sign_public_key"], body["box_public_key"])
         return body
 
+    @requires(Action.MANAGE_DEVICES)
     def enroll(
-        self, request_path: Path, team_number: int, out: Path, actor: str
+        self, request_path: Path, team_number: int, out: Path
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Approve a laptop for a team and write its first roster bundle."""
+        actor = acting(self.store, Action.MANAGE_DEVICES).code
         self._office()
         request = self.read_request(request_path)
         team_id = sync_store.team_id_by_number(self.store.db, team_number)
@@ -64,20 +70,23 @@ class SyncService:
         self._audit(actor, ROSTER_EXPORTED, manifest["bundle_id"], team=team_number)
         return request, manifest
 
-    def revoke(self, device_id: str, actor: str) -> None:
+    @requires(Action.MANAGE_DEVICES)
+    def revoke(self, device_id: str) -> None:
+        actor = acting(self.store, Action.MANAGE_DEVICES).code
         self._office()
         with self.store.unit_of_work(actor) as db:
             enrollment.revoke(self.store, device_id, actor)
             note(self.store, db, actor, DEVICE_REVOKED, device_id)
 
+    @requires(Action.EXPORT_BUNDLE)
     def export(
         self,
         out: Path,
         progress: Callable[[int], None] | None = None,
-        actor: str = CLI_ACTOR,
     ) -> ExportResult:
         """A full or read-only stick is refused with a clear error and no half file;
         nothing is marked as sent: only the office's ack ever is."""
+        actor = acting(self.store, Action.EXPORT_BUNDLE).code
         with file_errors(out):
             result = export.export_changes(self.store, out, progress)
         self._audit(actor, BUNDLE_EXPORTED, "", first=result.seq_from, last=result.seq_to)
@@ -87,12 +96,15 @@ class SyncService:
         self,
         paths: list[Path],
         on_result: Callable[[ImportResult], None] | None = None,
-        actor: str = CLI_ACTOR,
     ) -> list[ImportResult]:
         """Each bundle applies (and is audited) in one transaction; the database is
-        backed up first, once per call, when `before_import` is set. A name that is no
+        backed up first, once per call, when `before_import` is set. The office imports
+        laptops' bundles; a laptop, only its office's roster bundles. A name that is no
         regular file (missing, a folder, a pipe, a device) is refused unread and
         unrecorded: nothing arrived."""
+        device = self.store.require_device()
+        right = Action.IMPORT_BUNDLES if device.role == "office" else Action.RECEIVE_ROSTER
+        actor = acting(self.store, right).code
         problems = {path: not_a_file(path) for path in paths}
         if self.before_import is not None and None in problems.values():
             self.before_import()
@@ -109,7 +121,9 @@ class SyncService:
                 on_result(result)
         return results
 
-    def roster(self, team_number: int, out: Path, actor: str = CLI_ACTOR) -> dict[str, Any]:
+    @requires(Action.CAMPAIGN_SETUP)
+    def roster(self, team_number: int, out: Path) -> dict[str, Any]:
+        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
         with file_errors(out):
             manifest = export.write_roster(self.store, team_number, out)
         self._audit(actor, ROSTER_EXPORTED, manifest["bundle_id"], team=team_number)
@@ -119,6 +133,7 @@ class SyncService:
         with self.store.unit_of_work(actor) as db:
             note(self.store, db, actor, action, target, **detail)
 
+    @requires(Action.IMPORT_BUNDLES)
     def force_held(self, device_id: str) -> list[ImportResult]:
         self._office()
         device = sync_store.device(self.store.db, device_id)
@@ -126,15 +141,19 @@ class SyncService:
             raise InvalidInput("error.sync.unknown_device", id=device_id)
         return importer.force_held(self.store, device_id)
 
+    @requires(Action.VIEW)
     def peers(self) -> list[dict[str, Any]]:
         return sync_store.peers(self.store.db)
 
+    @requires(Action.VIEW)
     def held(self) -> list[dict[str, Any]]:
         return sync_store.held(self.store.db)
 
+    @requires(Action.VIEW)
     def quarantined(self) -> list[dict[str, Any]]:
         return sync_store.quarantined(self.store.db)
 
+    @requires(Action.VIEW)
     def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
         rows = sync_store.conflicts(self.store.db, include_resolved)
         for row in rows:
@@ -143,9 +162,11 @@ class SyncService:
                 row[key] = json.loads(row[key]) if row[key] is not None else None
         return rows
 
-    def resolve(self, conflict_id: str, value: Any, actor: str) -> None:
+    @requires(Action.RESOLVE_CONFLICTS)
+    def resolve(self, conflict_id: str, value: Any) -> None:
         """Staff decide: the record takes the value, the decision is logged and travels
         back to laptops in the next roster bundle."""
+        actor = acting(self.store, Action.RESOLVE_CONFLICTS).code
         self._office()
         with self.store.unit_of_work(actor) as db:
             conflict = records.get(db, "conflict", conflict_id)
@@ -186,6 +207,7 @@ class SyncService:
                 field=conflict["field"],
             )
 
+    @requires(Action.VIEW)
     def status(self) -> dict[str, Any]:
         """A laptop's view: what the office has confirmed, what is waiting to go."""
         device = self.store.require_device()

@@ -11,15 +11,18 @@ from datetime import datetime
 from typing import Any
 
 from gridapp import limits
+from gridapp.actor import Actor
 from gridapp.audit_actions import VOIDED
 from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
-from gridapp.errors import InvalidInput, NotFound
+from gridapp.errors import AccessDenied, InvalidInput, NotFound
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.services.audit import note
+from gridapp.services.guard import acting, household_in_scope, is_field, requires
 from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
+from gridapp.trust.roles import Action
 
 VOIDABLE = frozenset({"visit", "online_answer", "suggestion", "callback"})
 
@@ -27,6 +30,8 @@ VOIDABLE = frozenset({"visit", "online_answer", "suggestion", "callback"})
 @dataclass(frozen=True)
 class VisitInput:
     household_id: str
+    #: Whose visit: empty for the signed-in worker; another worker's code only when
+    #: office staff transcribe that worker's paper form (代录).
     worker_code: str
     outcome: str
     mode: str = VisitMode.IN_PERSON
@@ -51,8 +56,12 @@ class VisitService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @requires(Action.RECORD_VISITS)
     def record(self, visit: VisitInput, supersedes_id: str | None = None) -> VisitResult:
-        """Record one whole visit in one transaction: nothing half-saved."""
+        """Record one whole visit in one transaction: nothing half-saved. The signed-in
+        worker records their own visit; office staff may transcribe a paper form for
+        the worker named on it (代录: `recorded_by` says who typed it)."""
+        actor = acting(self.store, Action.RECORD_VISITS)
         _check_codes(visit)
         now = self.store.clock.now()
         started = visit.started_at or now
@@ -65,12 +74,9 @@ class VisitService:
             # A callback promised for a time already gone would never show as due.
             raise InvalidInput("error.callback_past", at=iso(visit.callback_at))
         device = self.store.require_device()
-        with self.store.unit_of_work(visit.worker_code) as db:
-            worker = queries.worker_by_code(db, visit.worker_code.strip().upper())
-            if worker is None:
-                raise NotFound("error.worker_not_found", code=visit.worker_code)
-            if not worker["active"]:
-                raise InvalidInput("error.worker_retired", code=worker["code"])
+        with self.store.unit_of_work(actor.code) as db:
+            worker, recorded_by = _visit_worker(db, actor, visit.worker_code)
+            household_in_scope(self.store, actor, visit.household_id)
             if not records.exists(db, "household", visit.household_id):
                 raise NotFound("error.household_not_found", id=visit.household_id)
             if supersedes_id is not None:
@@ -101,6 +107,7 @@ class VisitService:
                 questionnaire_id=questionnaire_id if answers else None,
                 notes=visit.notes,
                 supersedes_id=supersedes_id,
+                recorded_by=recorded_by,
             )
             records.insert(db, "visit", record)
             records.insert_many(
@@ -165,14 +172,14 @@ class VisitService:
             record.id, callback.id if callback else None, callback.due_at if callback else None
         )
 
+    @requires(Action.RECORD_VISITS)
     def correct(self, visit_id: str, visit: VisitInput) -> VisitResult:
         """A corrected visit: a new record superseding the old; counts once."""
         return self.record(visit, supersedes_id=visit_id)
 
-    def void(
-        self, actor: str, entity: str, record_id: str, reason: str, *, worker: str | None = None
-    ) -> str:
-        """`worker`, when given, is who voids: a worker that exists and is active."""
+    @requires(Action.RECORD_VISITS)
+    def void(self, entity: str, record_id: str, reason: str) -> str:
+        actor = acting(self.store, Action.RECORD_VISITS)
         if entity not in VOIDABLE:
             raise InvalidInput("error.not_voidable", entity=entity)
         if not reason.strip():
@@ -180,13 +187,18 @@ class VisitService:
         limits.check_text("void_reason", reason.strip())
         now = self.store.clock.now()
         void_id = self.store.new_id(now)
-        with self.store.unit_of_work(actor) as db:
-            if not records.exists(db, entity, record_id):
+        with self.store.unit_of_work(actor.code) as db:
+            record = records.get(db, entity, record_id)
+            if record is None:
                 raise NotFound("error.record_not_found", entity=entity, id=record_id)
+            if record.get("household_id"):
+                household_in_scope(self.store, actor, record["household_id"])
+            elif is_field(actor) and record.get("worker_id") != actor.worker_id:
+                # No household to tell the team by: the worker's own records only.
+                raise AccessDenied("error.trust.other_team", code=actor.code)
             if queries.is_voided(db, entity, record_id):
                 raise InvalidInput("error.already_voided", id=record_id)
-            found = _live_worker(db, worker) if worker is not None else None
-            found = found or queries.worker_by_code(db, actor)
+            found = queries.worker_by_code(db, actor.code)
             records.insert(
                 db,
                 "void",
@@ -200,9 +212,10 @@ class VisitService:
                 },
             )
             # The reason is free text a person typed: it stays in the void record.
-            note(self.store, db, actor, VOIDED, record_id, entity=entity, void=void_id)
+            note(self.store, db, actor.code, VOIDED, record_id, entity=entity, void=void_id)
         return void_id
 
+    @requires(Action.RECORD_VISITS)
     def add_online_answer(
         self,
         worker_code: str,
@@ -218,17 +231,16 @@ class VisitService:
             raise InvalidInput("error.online_answer_empty")
         limits.check_text("online_question", question.strip())
         limits.check_text("online_answer", answer.strip())
+        actor = acting(self.store, Action.RECORD_VISITS)
         now = self.store.clock.now()
         if at is not None:
             limits.check_event_time(at, now)
-        with self.store.unit_of_work(worker_code) as db:
-            worker = queries.worker_by_code(db, worker_code.strip().upper())
-            if worker is None:
-                raise NotFound("error.worker_not_found", code=worker_code)
-            if not worker["active"]:
-                raise InvalidInput("error.worker_retired", code=worker["code"])
-            if household_id is not None and not records.exists(db, "household", household_id):
-                raise NotFound("error.household_not_found", id=household_id)
+        with self.store.unit_of_work(actor.code) as db:
+            worker, _recorded_by = _visit_worker(db, actor, worker_code)
+            if household_id is not None:
+                if not records.exists(db, "household", household_id):
+                    raise NotFound("error.household_not_found", id=household_id)
+                household_in_scope(self.store, actor, household_id)
             campaign = queries.active_campaign(db)
             record = OnlineAnswer(
                 id=self.store.new_id(now),
@@ -244,13 +256,22 @@ class VisitService:
         return record.id
 
 
-def _live_worker(db: Any, code: str) -> dict[str, Any]:
-    worker = queries.worker_by_code(db, code.strip().upper())
+def _visit_worker(db: Any, actor: Actor, code: str) -> tuple[dict[str, Any], str | None]:
+    """The worker a visit is credited to, and who typed it when that was someone else.
+
+    Empty or the actor's own code: the actor. Another code: only office staff may
+    transcribe a paper form for that worker (代录); a field worker records as
+    themselves, never as a colleague."""
+    code = code.strip().upper()
+    own = not code or code == actor.code.upper()
+    if not own and is_field(actor):
+        raise AccessDenied("error.trust.not_yourself", code=actor.code, other=code)
+    worker = queries.worker_by_code(db, actor.code.upper() if own else code)
     if worker is None:
-        raise NotFound("error.worker_not_found", code=code)
+        raise NotFound("error.worker_not_found", code=code or actor.code)
     if not worker["active"]:
         raise InvalidInput("error.worker_retired", code=worker["code"])
-    return worker
+    return worker, None if own else actor.worker_id
 
 
 def _check_codes(visit: VisitInput) -> None:

@@ -288,3 +288,11 @@ def household_phones(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
         ):
             found[household_id].append(number)
     return found
+
+
+def household_of_phone(db: Database, phone_id: str) -> str | None:
+    row = db.execute(
+        "SELECT r.household_id FROM phone p JOIN resident r ON r.id = p.resident_id WHERE p.id = ?",
+        [phone_id],
+    ).fetchone()
+    return None if row is None else str(row[0])

@@ -121,6 +121,13 @@ def m010_sync_alarms(db: Database) -> None:
             db.execute(statement)
 
 
+@migrations()
+def m011_recorded_by(db: Database) -> None:
+    """A visit typed by office staff from a worker's paper form (代录) says who typed it;
+    the visit stays the worker's."""
+    db.execute("ALTER TABLE visit ADD COLUMN recorded_by TEXT REFERENCES worker(id)")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     pending = [m.name for m in migrations.pending(db)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from gridapp.actor import Actor
 from gridapp.clock import Clock, Hlc, SystemClock, epoch_ms, iso
 from gridapp.errors import InvalidInput
 from gridapp.ids import uuid7
@@ -54,6 +55,9 @@ class Store:
         #: Run inside every writing transaction just before it commits (derived data such
         #: as the search index stays in step with whatever wrote, in the same commit).
         self.commit_hooks: list[Callable[[Database], None]] = []
+        #: The signed-in worker every service call acts as (services/guard.py); None
+        #: until a sign-in binds one (a plain database then acts as `actor.PLAIN`).
+        self.actor: Actor | None = None
 
     def new_id(self, moment: datetime | None = None) -> str:
         return uuid7(moment or self.clock.now(), self.id_random)
@@ -79,6 +83,16 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def sibling(self) -> Store:
+        """Another connection to the same database, for another thread: same clock,
+        same key, and the same signed-in actor (a background read or write acts as the
+        worker who asked for it)."""
+        if self.path is None:
+            raise InvalidInput("error.backup.in_memory")
+        other = Store.open(self.path, self.clock, self.key)
+        other.actor = self.actor
+        return other
 
     # -- this device -------------------------------------------------------------
     def local_device(self) -> LocalDevice | None:

@@ -120,6 +120,8 @@ class Authority:
         if f.get("team_id") not in (None, self.team_id):
             raise Denied("other_team", "team_id")
         self._worker(f["worker_id"])
+        if f.get("recorded_by") is not None:
+            self._worker(f["recorded_by"])
         self._household_in_scope(self._building(f["household_id"]), entry.hlc)
         if f.get("supersedes_id") is not None:
             self._own("visit", f["supersedes_id"], "supersedes_id")

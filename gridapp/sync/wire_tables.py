@@ -197,6 +197,7 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "questionnaire_id": _c(Uuid | None, ref="questionnaire"),
         "notes": _c(Text(4000)),
         "supersedes_id": _c(Uuid | None, ref="visit"),
+        "recorded_by": _c(Uuid | None, ref="worker"),
     },
     "answer": {
         "id": ID,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.audit_actions import ALL, GUI_ACTOR
+from gridapp.audit_actions import ALL
 from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
@@ -43,14 +43,12 @@ class AuditView(QWidget):
         self,
         audit: AuditService,
         catalog: Catalog,
-        actor: str = GUI_ACTOR,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("auditView")
         self._audit = audit
         self._catalog = catalog
-        self._actor = actor
         self.action = QComboBox(self)
         self.action.setObjectName("auditAction")
         self.since = QDateEdit(self)
@@ -164,7 +162,6 @@ class AuditView(QWidget):
             count = self._audit.export(
                 out,
                 found,
-                self._actor,
                 [tr(f"ui.audit.column.{c}") for c in (*COLUMNS, "hash")],
                 lambda a: self._catalog.code("audit_action", a),
             )

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.audit_actions import GUI_ACTOR
 from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
@@ -47,14 +46,12 @@ class BackupView(QWidget):
         self,
         backup: BackupService,
         catalog: Catalog,
-        actor: str = GUI_ACTOR,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("backupView")
         self._backup = backup
         self._catalog = catalog
-        self._actor = actor
         self._rows: list[BackupInfo] = []
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -127,7 +124,7 @@ class BackupView(QWidget):
 
     def back_up_now(self) -> str | None:
         try:
-            info = self._backup.now(self._actor)
+            info = self._backup.now()
         except GridappError as exc:
             self.failed.emit(exc)
             return None

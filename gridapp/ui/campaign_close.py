@@ -35,13 +35,12 @@ class CampaignEnd(QGroupBox):
         services: Services,
         catalog: Catalog,
         run: Runner,
-        actor: str,
         say: Callable[[str, bool], None],
         can_purge_now: bool = False,
     ) -> None:
         super().__init__(catalog.tr("ui.privacy.group"))
         self.setObjectName("campaignEnd")
-        self._services, self._catalog, self._run, self._actor = services, catalog, run, actor
+        self._services, self._catalog, self._run = services, catalog, run
         self._say = say
         self.campaign: dict[str, Any] | None = None
         self.confirm: QMessageBox | None = None  # the one open, for tests to click
@@ -114,7 +113,7 @@ class CampaignEnd(QGroupBox):
 
     def close_campaign(self, campaign_id: str) -> bool:
         return self._run(
-            lambda: self._services.privacy.close_campaign(self._actor, campaign_id),
+            lambda: self._services.privacy.close_campaign(campaign_id),
             "cli.privacy.closed",
         )
 
@@ -126,7 +125,7 @@ class CampaignEnd(QGroupBox):
             return None
         now = self.now.isVisible() and self.now.isChecked()
         try:
-            report = self._services.privacy.purge(self._actor, campaign["id"], dry_run=True)
+            report = self._services.privacy.purge(campaign["id"], dry_run=True)
         except GridappError as exc:
             self._say(self._catalog.error(exc), False)
             return None
@@ -145,6 +144,6 @@ class CampaignEnd(QGroupBox):
 
     def purge(self, campaign_id: str, now: bool) -> bool:
         return self._run(
-            lambda: self._services.privacy.purge(self._actor, campaign_id, now=now),
+            lambda: self._services.privacy.purge(campaign_id, now=now),
             "cli.privacy.purged",
         )

@@ -63,10 +63,9 @@ class CampaignTab(QWidget):
     """The campaign's fields, its compounds, questionnaire and policy set (drag to
     order the policy items: the order is the one laptops show)."""
 
-    def __init__(self, services: Services, catalog: Catalog, run: Runner, actor: str) -> None:
+    def __init__(self, services: Services, catalog: Catalog, run: Runner) -> None:
         super().__init__()
         self._services, self._catalog, self._run = services, catalog, run
-        self._actor = actor
         self.campaign_id: str | None = None
         tr = catalog.tr
         self.name = QLineEdit(self)
@@ -156,7 +155,7 @@ class CampaignTab(QWidget):
         compounds, policies = checked_ids(self.compounds), checked_ids(self.policies)
         return self._run(
             lambda: self._services.campaigns.edit_campaign(
-                self._actor, campaign_id, changes, compounds, policies
+                campaign_id, changes, compounds, policies
             ),
             "ui.setup.campaign_saved",
         )
@@ -173,25 +172,23 @@ class CampaignSetupView(QWidget):
         self,
         services: Services,
         catalog: Catalog,
-        actor: str = "OFFICE",
         parent: QWidget | None = None,
         can_purge_now: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("campaignSetupView")
         self.setWindowTitle(catalog.tr("ui.setup.title"))
-        self.actor = actor
         self._services, self._catalog = services, catalog
         self.tabs = QTabWidget(self)
-        self.campaign_tab = CampaignTab(services, catalog, self.run, actor)
-        self.campaign_end = CampaignEnd(services, catalog, self.run, actor, self.say, can_purge_now)
+        self.campaign_tab = CampaignTab(services, catalog, self.run)
+        self.campaign_end = CampaignEnd(services, catalog, self.run, self.say, can_purge_now)
         campaign_page = QWidget(self)
         page_layout = QVBoxLayout(campaign_page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.campaign_tab, 1)
         page_layout.addWidget(self.campaign_end)
-        self.teams_tab = TeamsTab(services, catalog, self.run, actor)
-        self.assign_tab = AssignTab(services, catalog, self.run, actor)
+        self.teams_tab = TeamsTab(services, catalog, self.run)
+        self.assign_tab = AssignTab(services, catalog, self.run)
         self.tabs.addTab(campaign_page, catalog.tr("ui.setup.tab_campaign"))
         self.tabs.addTab(self.teams_tab, catalog.tr("ui.setup.tab_teams"))
         self.tabs.addTab(self.assign_tab, catalog.tr("ui.setup.tab_assign"))

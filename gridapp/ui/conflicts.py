@@ -38,14 +38,11 @@ class ConflictsView(QWidget):
     resolved = Signal(str)
     failed = Signal(object)  # a GridappError for the window's error presenter
 
-    def __init__(
-        self, sync: SyncService, catalog: Catalog, actor: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, sync: SyncService, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conflictsView")
         self._sync = sync
         self._catalog = catalog
-        self._actor = actor
         self._rows: list[dict[str, Any]] = []
         self.summary = QLabel(self)
         self.table = QTableWidget(0, 5, self)
@@ -131,7 +128,7 @@ class ConflictsView(QWidget):
         if row is None or item is None:
             return
         try:
-            self._sync.resolve(row["id"], json.loads(item.data(VALUE_ROLE)), self._actor)
+            self._sync.resolve(row["id"], json.loads(item.data(VALUE_ROLE)))
         except GridappError as exc:
             self.failed.emit(exc)
             return

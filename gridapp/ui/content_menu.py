@@ -100,7 +100,7 @@ class ContentMenu:
 
         tr = self.catalog.tr
         try:
-            record = self.services.campaigns.publish_questionnaire("OFFICE", read_xlsform(path))
+            record = self.services.campaigns.publish_questionnaire(read_xlsform(path))
         except DefinitionInvalid as invalid:
             lines = [f"{p.where}  {tr(p.key, **p.params)}" for p in invalid.problems]
             box = QMessageBox(
@@ -123,7 +123,7 @@ class ContentMenu:
             )
         campaigns = self.services.read.campaigns()
         if campaigns:
-            self.services.campaigns.use_questionnaire("OFFICE", campaigns[-1]["id"], record.id)
+            self.services.campaigns.use_questionnaire(campaigns[-1]["id"], record.id)
         return QMessageBox(
             QMessageBox.Icon.Information,
             tr("ui.menu.form_import"),

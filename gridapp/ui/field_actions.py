@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from gridapp.errors import GridappError, InvalidInput
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.settings import Settings, save_settings
+from gridapp.settings import Settings
 
 if TYPE_CHECKING:
     from gridapp.ui.online_answer import OnlineAnswerDialog
@@ -52,12 +52,7 @@ class FieldActions:
         self.worker_label = QLabel(parent)
         self.worker = QComboBox(parent)
         self.worker.setObjectName("workerBox")
-        team = services.field.my_team()
-        for w in services.field.workers(team):
-            self.worker.addItem(f"{w['name']}（{w['code']}）", w["code"])
-        index = self.worker.findData(settings.worker_code)
-        self.worker.setCurrentIndex(max(index, 0))
-        self.worker.currentIndexChanged.connect(self._worker_changed)
+        self.reload_workers()
         self.record = QAction(parent)
         self.record.setShortcut(QKeySequence("Ctrl+R"))
         self.record.triggered.connect(lambda: self.record_visit())
@@ -102,9 +97,20 @@ class FieldActions:
     def worker_code(self) -> str:
         return str(self.worker.currentData() or "")
 
-    def _worker_changed(self) -> None:
-        self.settings.worker_code = self.worker_code()
-        save_settings(self.data_dir, self.settings)
+    def reload_workers(self) -> None:
+        """Whom the next visit is credited to: the signed-in worker, first and chosen
+        (never a choice remembered from an earlier sign-in); for office staff, the
+        team's workers after them, to transcribe a paper form (代录). Refilled after a
+        roster bundle arrives, so a new laptop's box is never empty."""
+        chosen = self.worker_code()  # kept across a refresh within this sign-in
+        self.worker.clear()
+        for w in self.services.field.credited_workers():
+            label = f"{w['name']}（{w['code']}）"
+            if not w["own"] and self.services.store.actor is not None:
+                label = self.catalog.tr("ui.worker.transcribe", worker=label)
+            self.worker.addItem(label, w["code"])
+        self.worker.setCurrentIndex(max(self.worker.findData(chosen), 0))
+        self.worker.setEnabled(self.worker.count() > 1)
 
     def record_visit(self, household_id: str | None = None) -> VisitDialog | None:
         from gridapp.ui.visit_dialog import VisitDialog  # the form loads when first used
@@ -141,7 +147,7 @@ class FieldActions:
             if not ok:
                 return False
         try:
-            self.services.visits.void(self.worker_code() or "OFFICE", "visit", visit_id, reason)
+            self.services.visits.void("visit", visit_id, reason)
         except GridappError as exc:
             self.on_error(exc)
             return False

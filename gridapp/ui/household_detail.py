@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.audit_actions import GUI_ACTOR
 from gridapp.clock import iso, parse_iso
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
@@ -52,10 +49,8 @@ class HouseholdDetailView(QWidget):
         self._detail: HouseholdDetail | None = None
         self._revealed = False
         self._full_phones: dict[str, list[str]] = {}
-        # Full numbers come only through the audited service; the composition root sets
-        # `actor` to whoever is signed in (a worker code).
+        # Full numbers come only through the audited service, as the signed-in worker.
         self._households = HouseholdService(read.store)
-        self.actor: Callable[[], str] = lambda: GUI_ACTOR
 
         self.title = QLabel(self)
         self.title.setObjectName("householdTitle")
@@ -159,7 +154,7 @@ class HouseholdDetailView(QWidget):
             return
         household_id = self._detail.row.id
         try:
-            self._full_phones = self._households.reveal_phone(self.actor(), household_id)
+            self._full_phones = self._households.reveal_phone(household_id)
         except GridappError as exc:
             self.failed.emit(exc)
             return

@@ -123,12 +123,11 @@ class MainWindow(QMainWindow):
         self.field.install(self.menuBar(), self.toolbar, self.help_menu.menuAction())
         self.office: OfficeScreens | None = None
         if not self.is_field:
-            self.office = OfficeScreens(services, catalog, self.tabs, self, self.actor, self.pool)
+            self.office = OfficeScreens(services, catalog, self.tabs, self, self.pool)
             self.office.install(self.menuBar(), self.help_menu.menuAction())
             self.office.changed.connect(self.refresh)
             self.office.open_household.connect(self.show_household)
             self.office.failed.connect(lambda exc: self.errors.known(exc, self))
-        self.detail.actor = self.actor
         self.detail.failed.connect(lambda exc: self.errors.known(exc, self))
 
         self.navigator.selected.connect(self._on_place_selected)
@@ -250,11 +249,6 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.status_counts)
 
     # -- behaviour -----------------------------------------------------------------
-    def actor(self) -> str:
-        """Who is acting: the worker chosen in the toolbar (the office's own code when
-        none is)."""
-        return self.field.worker_code() or "OFFICE"
-
     def _on_place_selected(self, kind: str, record_id: str) -> None:
         read = self.services.read
         if kind == "building":
@@ -305,7 +299,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_conflicts(self) -> ConflictsView:
-        view = ConflictsView(self.services.sync, self.catalog, "OFFICE", None)
+        view = ConflictsView(self.services.sync, self.catalog, None)
         view.setWindowTitle(self.catalog.tr("ui.conflicts.title"))
         view.resolved.connect(lambda _id: self.refresh())
         view.failed.connect(lambda exc: self.errors.known(exc, view))
@@ -321,6 +315,7 @@ class MainWindow(QMainWindow):
         self.households.refresh()
         self.detail.show_household(current)
         self.today.refresh()
+        self.field.reload_workers()  # a first roster bundle brings the team's workers
         if self.office is not None:
             self.office.refresh()
         self._update_counts()

@@ -83,7 +83,7 @@ def _forecast(office: OfficeScreens, parent: QWidget) -> QWidget:
 def _suggestions(office: OfficeScreens, parent: QWidget) -> QWidget:
     from gridapp.ui.suggestions_view import SuggestionsView
 
-    view = SuggestionsView(office.services, office.catalog, office.actor(), parent)
+    view = SuggestionsView(office.services, office.catalog, parent)
     view.failed.connect(office.failed)
     return view
 
@@ -94,7 +94,6 @@ def _campaign_setup(office: OfficeScreens, parent: QWidget) -> QWidget:
     view = CampaignSetupView(
         office.services,
         office.catalog,
-        office.actor(),
         parent,
         can_purge_now=_campaign_setup_can_purge_now(office),
     )
@@ -106,30 +105,27 @@ def _campaign_setup(office: OfficeScreens, parent: QWidget) -> QWidget:
 def _roster(office: OfficeScreens) -> QDialog:
     from gridapp.ui.roster_wizard import RosterWizard
 
-    wizard = RosterWizard(office.services, office.catalog, office.actor(), office.window)
+    wizard = RosterWizard(office.services, office.catalog, office.window)
     wizard.imported.connect(lambda _result: office.changed.emit())
     return wizard
 
 
 def _report(office: OfficeScreens) -> QDialog:
     from gridapp.services.reports import ReportService
-    from gridapp.storage.store import Store
     from gridapp.ui.report_dialog import ReportDialog
 
     store = office.services.store
-    path, key = store.path, store.key
 
     def own_connection() -> ReportService:
-        # The report is written on a worker thread: on a connection of its own.
-        assert path is not None
-        return ReportService(Store.open(path, key=key))
+        # The report is written on a worker thread: on a connection of its own, acting
+        # as the same signed-in worker.
+        return ReportService(store.sibling())
 
     dialog = ReportDialog(
         office.services,
         office.catalog,
         office.window,
-        reports_factory=own_connection if path is not None else None,
-        actor=office.actor(),
+        reports_factory=own_connection if store.path is not None else None,
     )
     dialog.failed.connect(office.failed)
     return dialog
@@ -168,7 +164,7 @@ def _dialog_of(office: OfficeScreens, widget: QWidget, key: str) -> QDialog:
 def _audit(office: OfficeScreens) -> QDialog:
     from gridapp.ui.audit_view import AuditView
 
-    view = AuditView(office.services.audit, office.catalog, office.actor())
+    view = AuditView(office.services.audit, office.catalog)
     view.failed.connect(office.failed)
     return _dialog_of(office, view, "ui.office.audit")
 
@@ -176,7 +172,7 @@ def _audit(office: OfficeScreens) -> QDialog:
 def _backup(office: OfficeScreens) -> QDialog:
     from gridapp.ui.backup_view import BackupView
 
-    view = BackupView(office.services.backup, office.catalog, office.actor())
+    view = BackupView(office.services.backup, office.catalog)
     view.failed.connect(office.failed)
     return _dialog_of(office, view, "ui.office.backup")
 
@@ -213,7 +209,6 @@ class OfficeScreens(QObject):
         catalog: Catalog,
         tabs: QTabWidget,
         window: QWidget,
-        actor: Callable[[], str],
         pool: ReadPool | None = None,
     ) -> None:
         super().__init__(window)
@@ -221,7 +216,6 @@ class OfficeScreens(QObject):
         self.catalog = catalog
         self.tabs = tabs
         self.window = window
-        self.actor = actor
         self.pool = pool
         self.pages: list[LazyTab] = []
         self.menu: QMenu | None = None

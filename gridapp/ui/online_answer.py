@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -66,6 +67,13 @@ class OnlineAnswerDialog(QDialog):
         form.addRow(self.message)
         form.addRow(buttons)
         self.resize(560, 420)
+        # Keyboard first, as the visit form: the question takes the keys, Tab moves on
+        # (a text box would otherwise keep it), Ctrl+Enter saves.
+        for box in (self.question, self.answer):
+            box.setTabChangesFocus(True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save)
+        self.question.setFocus()
 
     def save(self) -> str | None:
         household = self.household_id if self.link.isChecked() else None

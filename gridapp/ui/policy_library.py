@@ -187,7 +187,6 @@ class PolicyLibrary(QWidget):
             return
         try:
             self._services.campaigns.update_policy_item(
-                "OFFICE",
                 item["id"],
                 {
                     "title": self.title.text().strip(),
@@ -212,11 +211,11 @@ class PolicyLibrary(QWidget):
             in_set.append(item_id)
         elif not wanted and item_id in in_set:
             in_set.remove(item_id)
-        self._services.campaigns.set_campaign_policies("OFFICE", campaigns[-1]["id"], in_set)
+        self._services.campaigns.set_campaign_policies(campaigns[-1]["id"], in_set)
 
     def new_item(self) -> None:
         record = self._services.campaigns.add_policy_item(
-            "OFFICE", {"title": self._catalog.tr("ui.policy.untitled"), "body": "", "category": ""}
+            {"title": self._catalog.tr("ui.policy.untitled"), "body": "", "category": ""}
         )
         self.reload(select=record.id)
         self.title.setFocus()

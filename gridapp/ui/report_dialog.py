@@ -78,14 +78,12 @@ class ReportDialog(QDialog):
         parent: QWidget | None = None,
         on_done: Callable[[Path], None] | None = open_folder,
         reports_factory: Callable[[], ReportService] | None = None,
-        actor: str = "gui",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setModal(True)
         self.services, self.catalog = services, catalog
         self.on_done, self.reports_factory = on_done, reports_factory
-        self.actor = actor  # who the audit log names for the export
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.last_result: ReportResult | None = None
@@ -175,9 +173,7 @@ class ReportDialog(QDialog):
         def work(progress: Callable[[int, int], None]) -> ReportResult:
             reports = factory() if factory is not None else self.services.reports
             try:
-                return reports.write(
-                    out, self.catalog, day.isoformat(), sheet, progress, actor=self.actor
-                )
+                return reports.write(out, self.catalog, day.isoformat(), sheet, progress)
             finally:
                 if factory is not None:
                     reports.store.close()

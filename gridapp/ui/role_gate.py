@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 
-from gridapp.trust.roles import AccountRole, Action, Session
+from gridapp.trust.roles import Action, Session
 
 if TYPE_CHECKING:
     from gridapp.ui.main_window import MainWindow
@@ -60,13 +60,8 @@ def apply_role(window: MainWindow, session: Session | None) -> None:
             window.office.menu.menuAction().setVisible(
                 any(a.isVisible() for a in window.office.actions.values())
             )
-    if session.role == AccountRole.FIELD:
-        # A field worker records as themself, not as a colleague picked from the list.
-        box = window.field.worker
-        index = box.findData(session.code)
-        if index >= 0:
-            box.setCurrentIndex(index)
-        box.setEnabled(False)
+    # Whom visits are credited to follows the signed-in worker (the core decides).
+    window.field.reload_workers()
     label = window.findChild(QLabel, "statusSession")
     if label is None:
         label = QLabel(window)

@@ -182,15 +182,10 @@ class _ImportPage(QWizardPage):
         preview = self.w.preview_page
         skip = preview.skip.isChecked()
         out = Path(preview.errors_out.text().strip()) if skip else None
-        roster, mapping, actor, lang = (
-            self.w.roster_file,
-            self.w.mapping,
-            self.w.actor,
-            self.w.catalog.lang,
-        )
+        roster, mapping, lang = self.w.roster_file, self.w.mapping, self.w.catalog.lang
         self.w.run(
             lambda s, report: s.roster.import_file(
-                actor, roster.path, roster.sheet, mapping, skip, out, report, lang
+                roster.path, roster.sheet, mapping, skip, out, report, lang
             ),
             self._done,
             self.progress,
@@ -215,12 +210,11 @@ class RosterWizard(QWizard):
         self,
         services: Services,
         catalog: Catalog,
-        actor: str = "OFFICE",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("rosterWizard")
-        self.services, self.catalog, self.actor = services, catalog, actor
+        self.services, self.catalog = services, catalog
         self.setWindowTitle(catalog.tr("ui.roster.wizard.title"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.roster_file: Any = None

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from gridapp.errors import GridappError
 from gridapp.services import Services
-from gridapp.storage.store import Store
 
 log = logging.getLogger("gridapp.ui")
 
@@ -35,8 +34,8 @@ class _Thread(QThread):
         self.runner, self.work = runner, work
 
     def run(self) -> None:
-        source = self.runner.services.store
-        store = Store.open(source.path, source.clock, source.key)  # encrypted: same key
+        # A connection of its own: same key, same signed-in worker.
+        store = self.runner.services.store.sibling()
         try:
             self.runner._run(Services(store), self.work)
         finally:

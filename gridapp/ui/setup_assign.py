@@ -35,9 +35,9 @@ OUT_OF_SCOPE = QColor("#98a2b3")
 
 
 class AssignTab(QWidget):
-    def __init__(self, services: Services, catalog: Catalog, run: Runner, actor: str) -> None:
+    def __init__(self, services: Services, catalog: Catalog, run: Runner) -> None:
         super().__init__()
-        self._services, self._catalog, self._run, self._actor = services, catalog, run, actor
+        self._services, self._catalog, self._run = services, catalog, run
         self.campaign_id: str | None = None
         tr = catalog.tr
         self.tree = QTreeWidget(self)
@@ -216,7 +216,7 @@ class AssignTab(QWidget):
         if team is None or campaign_id is None:
             return
         self._run(
-            lambda: self._services.campaigns.assign(self._actor, campaign_id, int(team), scope),
+            lambda: self._services.campaigns.assign(campaign_id, int(team), scope),
             "ui.setup.assign.done",
         )
 
@@ -224,6 +224,6 @@ class AssignTab(QWidget):
         scope, campaign_id = self.selected_scope(), self.campaign_id
         if campaign_id is not None:
             self._run(
-                lambda: self._services.campaigns.unassign(self._actor, campaign_id, scope),
+                lambda: self._services.campaigns.unassign(campaign_id, scope),
                 "ui.setup.assign.undone",
             )

@@ -54,14 +54,12 @@ class SuggestionsView(QWidget):
         self,
         services: Services,
         catalog: Catalog,
-        worker_code: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("suggestionsView")
         self.setWindowTitle(catalog.tr("ui.suggestions.title"))
         self._services, self._catalog = services, catalog
-        self._worker = worker_code or services.suggestions.default_recorder() or "OFFICE"
         self._rows: list[SuggestionRow] = []
         self.step_dialog: StepDialog | None = None
         self.file_dialog: QFileDialog | None = None
@@ -281,7 +279,7 @@ class SuggestionsView(QWidget):
         handler, response = dialog.values()
         try:
             self._services.suggestions.advance(
-                self._worker, suggestion_id, dialog.to, handler=handler, response=response
+                suggestion_id, dialog.to, handler=handler, response=response
             )
         except GridappError as exc:
             self._say(self._catalog.error(exc), ok=False)

@@ -242,7 +242,7 @@ def enroll_interactively(sync: SyncService, catalog: Catalog, parent: QWidget) -
     folder = QFileDialog.getExistingDirectory(parent, catalog.tr("ui.sync.choose_folder"))
     if folder:
         out = Path(folder) / f"gridapp-roster-{request['name']}.gsb"
-        sync.enroll(Path(name), team, out, "OFFICE")
+        sync.enroll(Path(name), team, out)
         QMessageBox.information(
             parent,
             catalog.tr("ui.sync.enroll"),

@@ -169,8 +169,6 @@ def test_a_week_of_bundles_in_any_order(tmp_path: Path, capsys: pytest.CaptureFi
         wrong,
         "--reason",
         "录错住户",
-        "--worker",
-        "W0301",
     )
     visit("lap3", 1, "met", *answers, "--explained", "FEE-Q5:understood")
     lap3_a = export("lap3", "a")

@@ -34,8 +34,9 @@ def test_audit_view_filters_exports_and_shows_the_chain_badge(
 ) -> None:
     services.audit.sign_in("W0101")
     clock.advance(days=2)
-    services.audit.record("W0102", A.PHONE_REVEALED, "hh-1", phones=2)
-    view = AuditView(services.audit, Catalog("zh_CN"), "OFFICE")
+    services.act_as("W0102", "admin")  # the record names whoever is signed in
+    services.audit.record(A.PHONE_REVEALED, "hh-1", phones=2)
+    view = AuditView(services.audit, Catalog("zh_CN"))
     qtbot.addWidget(view)
     view.resize(900, 400)
     view.show()
@@ -75,7 +76,7 @@ def test_backup_view_backs_up_and_stages_a_restore_after_confirmation(
     qtbot: QtBot, tmp_path: Path, clock: FixedClock
 ) -> None:
     services = make_services(tmp_path / "data" / "gridapp.db", clock)
-    view = BackupView(services.backup, Catalog("zh_CN"), "OFFICE")
+    view = BackupView(services.backup, Catalog("zh_CN"))
     qtbot.addWidget(view)
     view.resize(800, 300)
     view.show()
@@ -109,7 +110,7 @@ def test_backup_view_refuses_a_tampered_backup(
     qtbot: QtBot, tmp_path: Path, clock: FixedClock
 ) -> None:
     services = make_services(tmp_path / "data" / "gridapp.db", clock)
-    info = services.backup.now("OFFICE")
+    info = services.backup.now()
     data = bytearray(Path(info.path).read_bytes())
     data[3000] ^= 0xFF
     Path(info.path).write_bytes(bytes(data))
@@ -126,7 +127,7 @@ def test_the_household_page_reveals_through_the_audited_service(
 ) -> None:
     view = HouseholdDetailView(demo_services.read, Catalog("zh_CN"))
     qtbot.addWidget(view)
-    view.actor = lambda: "W0101"
+    demo_services.act_as("A0001", "admin")
     household_id = demo_services.read.household_ids()[0]
     view.show_household(household_id)
     detail = demo_services.read.household(household_id)
@@ -139,6 +140,6 @@ def test_the_household_page_reveals_through_the_audited_service(
         qtbot.mouseClick(view.reveal_button, Qt.MouseButton.LeftButton)
     assert _text(view.residents, 0, 3).startswith(phone)
     [entry] = demo_services.audit.entries(A.PHONE_REVEALED)
-    assert (entry.actor, entry.target) == ("W0101", household_id)
+    assert (entry.actor, entry.target) == ("A0001", household_id)
     qtbot.mouseClick(view.reveal_button, Qt.MouseButton.LeftButton)  # hide again
     assert "*" in _text(view.residents, 0, 3)

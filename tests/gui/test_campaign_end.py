@@ -23,7 +23,7 @@ def _cjk_font(qapp: QApplication) -> None:
 
 
 def _view(qtbot: QtBot, services: Services, can_purge_now: bool = False) -> CampaignSetupView:
-    view = CampaignSetupView(services, Catalog("zh_CN"), "OFFICE01", can_purge_now=can_purge_now)
+    view = CampaignSetupView(services, Catalog("zh_CN"), can_purge_now=can_purge_now)
     qtbot.addWidget(view)
     view.resize(1100, 760)
     view.show()
@@ -75,14 +75,14 @@ def test_purging_shows_the_counts_and_refuses_before_the_retention_date(
     clock.set(clock.now() + timedelta(days=(until - clock.now().date()).days + 1))
     box = end.ask_purge()
     assert box is not None and "不能撤销" in box.text()
-    households = demo_services.privacy.purge("T", dry_run=True).counts.households
+    households = demo_services.privacy.purge(dry_run=True).counts.households
     assert f"{households} 户" in box.text()
     box.grab().save("/tmp/accounts-purge-confirm.png")
     box.button(QMessageBox.StandardButton.Cancel).click()
-    assert demo_services.privacy.purge("T", dry_run=True).counts.households == households
+    assert demo_services.privacy.purge(dry_run=True).counts.households == households
     _yes(end.ask_purge(), "purgeConfirmYes")
     assert "已清除专项行动" in view.message.text()
-    assert demo_services.privacy.purge("T", dry_run=True).counts.residents == 0
+    assert demo_services.privacy.purge(dry_run=True).counts.residents == 0
 
 
 def test_an_administrator_may_purge_early_with_the_box_ticked(

@@ -29,7 +29,8 @@ def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
 
 @pytest.fixture
 def view(qtbot: QtBot, demo_services: Services) -> CampaignSetupView:
-    widget = CampaignSetupView(demo_services, Catalog("zh_CN"), "OFFICE01")
+    demo_services.act_as("B0001", "office")
+    widget = CampaignSetupView(demo_services, Catalog("zh_CN"))
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
     widget.show()

@@ -49,7 +49,7 @@ def _laptop_bundle(office: Services, tmp_path: Path, clock: FixedClock) -> Path:
     """A team-1 laptop visits a household nobody has reached yet; its sync bundle."""
     lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
     lap.sync.request(tmp_path / "lap.json")
-    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "roster.gsb", "OFFICE")
+    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "roster.gsb")
     [roster] = lap.sync.import_files([tmp_path / "roster.gsb"])
     assert roster.status == "applied"
     household = lap.field.unreached(1)[0].id

@@ -117,6 +117,9 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
     # by its shortcut, typed in that dialog.
     x.key("ctrl+o", window=window)
     dialog = wait_for("the online-answer dialog", lambda: x.windows("线上解答"))[0]
+    x.type("parking fee?", window=dialog)  # the question has the keys, Tab moves on
+    x.key("Tab")
+    x.type("explained at the door")
     x.key("ctrl+shift+l", window=dialog)
     wait_for("the manual lock", lambda: LOCKED in x.title(window))
     assert "线上解答" not in x.title(dialog)  # no title gives anything away
@@ -133,8 +136,9 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
     x.key("Return")
     wait_for("the unlock", lambda: LOCKED not in x.title(window))
     assert "线上解答" in x.title(dialog)
-    x.key("Escape", window=dialog)
-    wait_for("the dialog closed", lambda: not x.windows("线上解答"))
+    # Act in the unlocked session: Ctrl+Enter saves the answer typed before the lock.
+    x.key("ctrl+Return", window=dialog)
+    wait_for("the answer saved", lambda: not x.windows("线上解答"))
 
     # Nobody touches it: the idle lock, which says how long it waited.
     wait_for("the idle lock", lambda: LOCKED in x.title(window), timeout=IDLE_SECONDS + 30)
@@ -155,9 +159,16 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
     sessions = SessionService(data_dir, params=FAST)
     admin = sessions.sign_in("A0001", PINS["A0001"])
     services = Services(Store.open_in(data_dir, key=admin.key))
+    services.act_as(admin.code, admin.role)
     try:
         actions = [e.action for e in services.audit.entries(actor="B0001")]
+        # What B0001 did is credited to B0001: the answer's worker and its log entry.
+        saved = services.store.db.execute(
+            "SELECT w.code, c.actor FROM online_answer o JOIN worker w ON w.id = o.worker_id"
+            " JOIN change_log c ON c.record_id = o.id WHERE o.question = 'parking fee?'"
+        ).fetchall()
     finally:
         services.store.close()
     assert actions.count(audit_actions.SIGN_IN) == 3
     assert actions.count(audit_actions.SIGN_IN_FAILED) == 1
+    assert saved == [("B0001", "B0001")]

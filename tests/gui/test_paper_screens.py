@@ -62,7 +62,7 @@ def test_the_verify_screen_gives_verdicts(
     assert dialog.check() == "valid"
     dialog.input.setText(receipt.payload[:-10])
     assert dialog.check() in ("forged", "malformed")
-    demo_services.visits.void("W0101", "visit", visit.visit_id, "录错")
+    demo_services.visits.void("visit", visit.visit_id, "录错")
     dialog.input.setText(receipt.payload)
     assert dialog.check() == "voided"
 

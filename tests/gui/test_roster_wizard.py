@@ -180,6 +180,7 @@ def test_an_encrypted_database_imports_on_the_workers_own_connection(
     store = Store.open(tmp_path / "office" / "gridapp.db", clock, secrets.token_bytes(32))
     services = Services(store)
     services.device.initialise("office", "test office")
+    services.act_as("B0001", "office")  # the worker thread acts as the same worker
     wizard = _wizard(qtbot, services)
     _to_preview(qtbot, wizard, write_csv(tmp_path / "花名册.csv"))
     assert wizard.preview_page.preview.valid == len(GOOD)

@@ -30,8 +30,8 @@ def _wreck(path: Path) -> bytes:
 
 def _data(tmp_path: Path, clock: FixedClock) -> Path:
     services = make_services(tmp_path / "data" / "gridapp.db", clock)
-    services.households.add_compound("OFFICE", "建业新村")
-    services.backup.now("OFFICE")
+    services.households.add_compound("建业新村")
+    services.backup.now()
     services.store.close()
     return tmp_path / "data"
 
@@ -76,8 +76,9 @@ def test_a_damaged_encrypted_database_is_offered_its_backup_too(
     data = tmp_path / "data"
     services = Services(Store.open(data / "gridapp.db", clock, key))
     services.device.initialise("office", "test office")
-    services.households.add_compound("OFFICE", "建业新村")
-    services.backup.now("OFFICE")
+    services.act_as("A0001", "admin")
+    services.households.add_compound("建业新村")
+    services.backup.now()
     services.store.close()
     raw = bytearray((data / "gridapp.db").read_bytes())
     raw[100:3100] = bytes(3000)
@@ -89,6 +90,7 @@ def test_a_damaged_encrypted_database_is_offered_its_backup_too(
         return True
 
     restored = open_or_recover(data, False, Catalog("zh_CN"), accept, print, key)
+    restored.act_as("A0001", "admin")  # app.py binds the signed-in worker next
     try:
         assert asked and restored.read.compound_names()[0][1] == "建业新村"
     finally:
@@ -110,7 +112,7 @@ def test_a_staged_restore_finishes_at_start(tmp_path: Path, clock: FixedClock) -
     from gridapp.storage.store import Store
 
     live = Services(Store.open(data / "gridapp.db", clock))
-    live.households.add_compound("OFFICE", "南码头小区")
+    live.households.add_compound("南码头小区")
     [backup] = live.backup.list()
     live.backup.stage_restore(Path(backup.path))
     live.store.close()

@@ -163,6 +163,8 @@ def test_close_and_purge_are_audited_under_the_signed_in_worker(
     monkeypatch.setenv("GRIDAPP_PIN", ADMIN_PIN)
     base = ("--data-dir", str(office), "--worker", "A0001")
     code, _, err = run(capsys, *base, "campaign", "close", "--actor", "Z9999")
+    assert code == 2 and "--actor" in err  # no option names an actor any more
+    code, _, err = run(capsys, *base, "campaign", "close")
     assert code == 0, err
     code, out, _ = run(capsys, *base, "audit", "--action", "campaign_close", "--json")
     assert [e["actor"] for e in json.loads(out)["entries"]] == ["A0001"]  # not Z9999

@@ -101,8 +101,6 @@ def test_suggestion_list_advance_export(
         "answered",
         "--response",
         "已答复",
-        "--worker",
-        "office01",
         "--json",
     )
     assert json.loads(out)["suggestion"]["status"] == "answered"

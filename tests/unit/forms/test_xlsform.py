@@ -185,9 +185,9 @@ def test_old_answers_read_with_their_own_version_after_a_new_one(
     ).fetchone()[0]
     before = demo_services.read.visit_answers(old_visit)
     doc = read_xlsform(FIXTURES / "fee_authored.xlsx")
-    record = demo_services.campaigns.publish_questionnaire("OFFICE01", doc)
+    record = demo_services.campaigns.publish_questionnaire(doc)
     campaign = demo_services.read.campaigns()[0]
-    demo_services.campaigns.use_questionnaire("OFFICE01", campaign["id"], record.id)
+    demo_services.campaigns.use_questionnaire(campaign["id"], record.id)
     assert demo_services.read.active_questionnaire()[0] == record.id  # type: ignore[index]
     assert demo_services.read.visit_answers(old_visit) == before
     assert any(

@@ -86,7 +86,7 @@ def test_a_genuinely_signed_body_that_disagrees_with_the_visit_is_altered(
 def test_a_voided_or_corrected_visit_is_voided(demo_services: Services) -> None:
     voided = record_visit(demo_services)
     receipt = demo_services.paper.issue_receipt(voided)
-    demo_services.visits.void("W0101", "visit", voided, "录错住户")
+    demo_services.visits.void("visit", voided, "录错住户")
     assert demo_services.paper.verify(receipt.payload).status == "voided"
 
     corrected = record_visit(demo_services)
@@ -127,7 +127,7 @@ def test_issuing_refuses_missing_and_voided_visits(demo_services: Services) -> N
         demo_services.paper.issue_receipt("018c0000-0000-7000-8000-000000000000")
     assert missing.value.key == "error.visit_not_found"
     visit_id = record_visit(demo_services)
-    demo_services.visits.void("W0101", "visit", visit_id, "重复")
+    demo_services.visits.void("visit", visit_id, "重复")
     with pytest.raises(InvalidInput):
         demo_services.paper.issue_receipt(visit_id)
 
@@ -138,7 +138,7 @@ def test_a_receipt_from_a_revoked_laptop(tmp_path: Path, clock: FixedClock) -> N
     build_demo(office, DemoOptions(households=80, seed=4))
     lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
     lap.sync.request(tmp_path / "lap.json")
-    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "roster.gsb", "OFFICE")
+    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "roster.gsb")
     [applied] = lap.sync.import_files([tmp_path / "roster.gsb"])
     assert applied.status == "applied"
     clock.advance(days=1)
@@ -166,7 +166,7 @@ def test_a_receipt_from_a_revoked_laptop(tmp_path: Path, clock: FixedClock) -> N
     own = office.paper.issue_receipt(record_visit(office))
     assert rc.verify_offline(own.payload, key.device_id, key.sign_public_key) == "valid"
     device_id = lap.store.require_device().device_id
-    office.sync.revoke(device_id, "OFFICE")
+    office.sync.revoke(device_id)
     verdict = office.paper.verify(receipt.payload)
     assert verdict.status == "revoked"
     assert verdict.summary is not None

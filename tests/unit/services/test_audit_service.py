@@ -51,32 +51,33 @@ def test_exports_csv_with_bom_and_xlsx(services: Services, tmp_path: Path) -> No
     services.audit.sign_in("W0101")
     found = services.audit.entries()
     out = tmp_path / "audit.csv"
-    assert services.audit.export(out, found, "OFFICE", action_label=lambda a: "登录") == 1
+    assert services.audit.export(out, found, action_label=lambda a: "登录") == 1
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][0] == "seq" and rows[1][3] == "登录" and rows[1][2] == "W0101"
     xlsx = tmp_path / "audit.xlsx"
-    services.audit.export(xlsx, services.audit.entries(A.SIGN_IN), "OFFICE")
+    services.audit.export(xlsx, services.audit.entries(A.SIGN_IN))
     sheet = load_workbook(xlsx).active
     assert sheet is not None and sheet.cell(2, 4).value == A.SIGN_IN
     # the exports are audited themselves
     assert _actions(services)[:2] == [A.AUDIT_EXPORTED, A.AUDIT_EXPORTED]
     with pytest.raises(InvalidInput):
-        services.audit.export(tmp_path / "audit.pdf", found, "OFFICE")
+        services.audit.export(tmp_path / "audit.pdf", found)
     with pytest.raises(ReadOnlyLocation):
-        services.audit.export(tmp_path / "missing" / "audit.csv", found, "OFFICE")
+        services.audit.export(tmp_path / "missing" / "audit.csv", found)
     assert not list(tmp_path.glob("**/*.part"))
 
 
 def test_a_void_is_audited_in_its_transaction(demo_services: Services) -> None:
     visit_id = demo_services.store.db.execute("SELECT id FROM live_visit LIMIT 1").fetchone()[0]
-    demo_services.visits.void("W0101", "visit", visit_id, "录错了住户")
+    demo_services.act_as("A0001", "admin")  # the audit line names the signed-in worker
+    demo_services.visits.void("visit", visit_id, "录错了住户")
     [entry] = demo_services.audit.entries(A.VOIDED)
-    assert entry.target == visit_id and entry.actor == "W0101"
+    assert entry.target == visit_id and entry.actor == "A0001"
     assert "录错" not in str(entry.detail)  # the reason is free text: not in the log
     with pytest.raises(InvalidInput):  # refused: no audit line either
-        demo_services.visits.void("W0101", "visit", visit_id, "再作废一次")
+        demo_services.visits.void("visit", visit_id, "再作废一次")
     assert len(demo_services.audit.entries(A.VOIDED)) == 1
 
 
@@ -86,10 +87,11 @@ def test_phone_reveal_returns_numbers_and_audits_which_household(
     household_id = demo_services.read.household_ids()[0]
     detail = demo_services.read.household(household_id)
     assert detail is not None
-    phones = demo_services.households.reveal_phone("W0101", household_id)
+    demo_services.act_as("A0001", "admin")
+    phones = demo_services.households.reveal_phone(household_id)
     assert phones == {r.id: r.phones for r in detail.residents}
     [entry] = demo_services.audit.entries(A.PHONE_REVEALED)
-    assert entry.target == household_id and entry.actor == "W0101"
+    assert entry.target == household_id and entry.actor == "A0001"
     masked = demo_services.read.masked_phones([household_id])[household_id]
     assert masked and all("****" in m for m in masked)
 
@@ -103,18 +105,18 @@ def test_enrolment_revocation_import_export_and_paper_are_audited(
     build_demo(office, DemoOptions(households=60, seed=2))
     lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
     lap.sync.request(tmp_path / "req.json")
-    office.sync.enroll(tmp_path / "req.json", 1, tmp_path / "roster.gsb", "OFFICE")
-    [result] = lap.sync.import_files([tmp_path / "roster.gsb"], actor="W0101")
+    office.sync.enroll(tmp_path / "req.json", 1, tmp_path / "roster.gsb")
+    [result] = lap.sync.import_files([tmp_path / "roster.gsb"])
     assert result.status == "applied"
     household = lap.read.household_ids()[0]
     clock.advance(hours=1)
     from gridapp.services.visits import VisitInput
 
     visit = lap.visits.record(VisitInput(household, "W0101", "met"))
-    lap.paper.receipt_documents([visit.visit_id], actor="W0101")
-    lap.sync.export(tmp_path / "b.gsb", actor="W0101")
-    office.sync.import_files([tmp_path / "b.gsb"], actor="OFFICE")
-    office.sync.revoke(lap.store.require_device().device_id, "OFFICE")
+    lap.paper.receipt_documents([visit.visit_id])
+    lap.sync.export(tmp_path / "b.gsb")
+    office.sync.import_files([tmp_path / "b.gsb"])
+    office.sync.revoke(lap.store.require_device().device_id)
     assert set(_actions(office)) >= {
         A.DEVICE_ENROLLED,
         A.ROSTER_EXPORTED,

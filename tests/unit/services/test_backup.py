@@ -26,7 +26,7 @@ from tests.conftest import make_services
 @pytest.fixture
 def disk(tmp_path: Path, clock: FixedClock) -> Services:
     services = make_services(tmp_path / "data" / "gridapp.db", clock)
-    services.households.add_compound("OFFICE", "建业新村")
+    services.households.add_compound("建业新村")
     return services
 
 
@@ -35,7 +35,7 @@ def _compounds(services: Services) -> int:
 
 
 def test_a_backup_is_signed_listed_and_restorable(disk: Services, clock: FixedClock) -> None:
-    info = disk.backup.now("OFFICE")
+    info = disk.backup.now()
     path = Path(info.path)
     assert path.name.startswith("gridapp-manual-20231204-0900")
     manifest = json.loads(path.with_name(path.name + ".manifest.json").read_text())
@@ -44,9 +44,9 @@ def test_a_backup_is_signed_listed_and_restorable(disk: Services, clock: FixedCl
     assert manifest["schema"] and manifest["signature"]
     assert [b.path for b in disk.backup.list()] == [info.path]
     clock.advance(minutes=5)
-    disk.households.add_compound("OFFICE", "南码头小区")
+    disk.households.add_compound("南码头小区")
     assert _compounds(disk) == 2
-    aside = disk.backup.restore(path, "OFFICE")
+    aside = disk.backup.restore(path)
     assert _compounds(disk) == 1  # the store is open on the restored copy
     assert aside.exists() and aside.name.startswith("gridapp-replaced-")
     assert disk.store.integrity_ok()
@@ -59,7 +59,7 @@ def test_a_backup_is_signed_listed_and_restorable(disk: Services, clock: FixedCl
 def _refused(disk: Services, path: Path, reason: str) -> None:
     before = _compounds(disk)
     with pytest.raises(BackupRefused) as caught:
-        disk.backup.restore(path, "OFFICE")
+        disk.backup.restore(path)
     assert caught.value.reason == reason
     assert _compounds(disk) == before  # nothing changed
     assert disk.store.integrity_ok()
@@ -76,8 +76,8 @@ def _copy(info_path: str, to: Path) -> Path:
 
 
 def test_tampered_truncated_or_unsigned_backups_are_refused(disk: Services, tmp_path: Path) -> None:
-    info = disk.backup.now("OFFICE")
-    disk.households.add_compound("OFFICE", "南码头小区")
+    info = disk.backup.now()
+    disk.households.add_compound("南码头小区")
     flipped = _copy(info.path, tmp_path / "flipped.db")
     data = bytearray(flipped.read_bytes())
     data[5000] ^= 0xFF
@@ -106,12 +106,12 @@ def test_a_backup_from_another_laptop_is_refused(
     disk: Services, tmp_path: Path, clock: FixedClock
 ) -> None:
     other = make_services(tmp_path / "other" / "gridapp.db", clock)
-    info = other.backup.now("OFFICE")
+    info = other.backup.now()
     _refused(disk, Path(info.path), "foreign")
 
 
 def test_a_backup_from_a_newer_app_is_refused(disk: Services, tmp_path: Path) -> None:
-    info = disk.backup.now("OFFICE")
+    info = disk.backup.now()
     copy = _copy(info.path, tmp_path / "newer.db")
     # Re-sign honestly (same laptop) a manifest that names a schema this app lacks.
     sidecar = copy.with_name(copy.name + ".manifest.json")
@@ -129,9 +129,9 @@ def test_a_backup_from_a_newer_app_is_refused(disk: Services, tmp_path: Path) ->
 
 def test_rotation_keeps_the_newest_of_each_kind(disk: Services, clock: FixedClock) -> None:
     for _ in range(storage_backup.KEEP["pre-import"] + 3):
-        disk.backup.now("OFFICE", "pre-import")
+        disk.backup.before_import()
         clock.advance(minutes=1)
-    disk.backup.now("OFFICE", "manual")
+    disk.backup.now()
     kinds = [b.kind for b in disk.backup.list()]
     assert kinds.count("pre-import") == storage_backup.KEEP["pre-import"]
     assert kinds.count("manual") == 1
@@ -153,7 +153,7 @@ def test_what_a_killed_backup_left_is_stepped_over_then_cleared(
     stale = folder / f"gridapp-pre-import-{stamp}.db.part"
     stale.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)  # half a header, garbage
     (folder / (stale.name + "-wal")).write_bytes(b"\x00" * 100)
-    made = disk.backup.now("OFFICE", "pre-import")
+    made = disk.backup.before_import()
     assert made is not None and Path(made.path).name != stale.name[: -len(".part")]
     assert storage_backup.check(Path(made.path), disk.backup.expected_identity(), known_schemas())
     old = stale.stat().st_mtime - storage_backup.STALE_PART_S - 1
@@ -177,7 +177,7 @@ def test_in_memory_databases_are_not_backed_up(services: Services) -> None:
     assert services.backup.ensure_daily() is None
     assert services.backup.before_import() is None
     with pytest.raises(GridappError):
-        services.backup.now("OFFICE")
+        services.backup.now()
 
 
 def test_a_backup_before_a_schema_migration(tmp_path: Path, clock: FixedClock) -> None:
@@ -209,9 +209,9 @@ def _migrations_in(path: Path) -> set[str]:
 def test_restore_without_an_open_database_and_the_newest_good_copy(
     disk: Services, tmp_path: Path, clock: FixedClock
 ) -> None:
-    first = disk.backup.now("OFFICE")
+    first = disk.backup.now()
     clock.advance(minutes=1)
-    second = disk.backup.now("OFFICE")
+    second = disk.backup.now()
     # the newest is damaged: the one before it is offered
     data = bytearray(Path(second.path).read_bytes())
     data[-100] ^= 0xFF
@@ -240,8 +240,9 @@ def test_an_encrypted_database_backs_up_encrypted_and_restores_with_its_key(
     live = tmp_path / "data" / "gridapp.db"
     services = Services(Store.open(live, clock, key))
     services.device.initialise("office", "test office")
-    services.households.add_compound("OFFICE", "建业新村")
-    made = services.backup.now("OFFICE")  # the key comes from the store
+    services.act_as("A0001", "admin")  # an encrypted database acts only as someone
+    services.households.add_compound("建业新村")
+    made = services.backup.now()  # the key comes from the store
     services.store.close()
     assert "建业新村".encode() not in Path(made.path).read_bytes()
     live.write_bytes(b"wrecked" * 100)

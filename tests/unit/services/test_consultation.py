@@ -68,7 +68,7 @@ def test_the_latest_live_consultation_decides(
     clock.advance(hours=2)
     second = s.visits.record(VisitInput(household, "W0101", "met", answers=_answers("oppose")))
     assert _stance(s, household) == "oppose"
-    s.visits.void("W0101", "visit", second.visit_id, "录错了户")
+    s.visits.void("visit", second.visit_id, "录错了户")
     assert _stance(s, household) == "agree"
     clock.advance(hours=1)
     s.visits.correct(

@@ -60,7 +60,7 @@ def test_a_hand_built_week(tiny: Services, clock: FixedClock) -> None:
     wed = MON + timedelta(days=2)
     _visit(tiny, 3, "vacant", wed)
     wrong = _visit(tiny, 4, "met", wed)
-    tiny.visits.void("W0101", "visit", wrong, "录错了住户")
+    tiny.visits.void("visit", wrong, "录错了住户")
     first = _visit(tiny, 5, "moved", wed)
     tiny.visits.correct(
         first, VisitInput(tiny.read.household_ids()[5], "W0101", "met", started_at=wed)

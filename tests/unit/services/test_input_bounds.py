@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from gridapp.clock import CHINA_TZ, FixedClock
-from gridapp.errors import GridappError, InvalidInput, NotFound
+from gridapp.errors import GridappError, InvalidInput
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
 
@@ -62,30 +62,29 @@ def test_a_visit_out_of_bounds_is_refused(
     assert _counts(demo_services) == before
 
 
-def test_a_void_names_a_worker_that_exists(demo_services: Services, household: str) -> None:
+def test_a_void_names_the_signed_in_worker(demo_services: Services, household: str) -> None:
     visit = demo_services.visits.record(VisitInput(household, "W0101", "not_home")).visit_id
     before = _counts(demo_services)
-    with pytest.raises(NotFound):
-        demo_services.visits.void("OFFICE", "visit", visit, "录错", worker="NOPE")
+    demo_services.act_as("B0001", "office")  # no option names who voids: the session does
     with pytest.raises(InvalidInput, match=r"error.limit.void_reason"):
-        demo_services.visits.void("OFFICE", "visit", visit, "错" * 2001)
+        demo_services.visits.void("visit", visit, "错" * 2001)
     assert _counts(demo_services) == before
-    demo_services.visits.void("OFFICE", "visit", visit, "录错", worker="w0102")
+    demo_services.visits.void("visit", visit, "录错")
     worker = demo_services.store.db.execute(
         "SELECT w.code FROM void v JOIN worker w ON w.id = v.worker_id WHERE v.record_id = ?",
         [visit],
     ).fetchone()
-    assert worker == ("W0102",)
+    assert worker == ("B0001",)
 
 
 def test_set_up_within_the_wires_bounds(demo_services: Services) -> None:
     before = _counts(demo_services)
     campaigns = demo_services.campaigns
     refusals: list[tuple[object, ...]] = [
-        (campaigns.add_team, "OFFICE", 10**30, "组"),
-        (campaigns.add_team, "OFFICE", 99, "组" * 81),
-        (campaigns.rename_team, "OFFICE", 1, "组" * 81),
-        (campaigns.add_worker, "OFFICE", "W9999", "名" * 40_960, 1),
+        (campaigns.add_team, 10**30, "组"),
+        (campaigns.add_team, 99, "组" * 81),
+        (campaigns.rename_team, 1, "组" * 81),
+        (campaigns.add_worker, "W9999", "名" * 40_960, 1),
     ]
     for call, *args in refusals:
         with pytest.raises(InvalidInput):

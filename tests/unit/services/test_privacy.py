@@ -29,6 +29,7 @@ def office(tmp_path: Path, clock: FixedClock) -> Iterator[Services]:
     """The demo (240 households) in a file, so its bytes can be read."""
     s = make_services(tmp_path / "gridapp.db", clock)
     build_demo(s, DemoOptions(households=240, seed=11))
+    s.act_as("A0001", "admin")  # closes and purges as the signed-in administrator
     yield s
     s.store.close()
 
@@ -57,7 +58,7 @@ def test_closing_a_campaign_is_a_logged_office_write_with_an_audit_line(
     office: Services,
 ) -> None:
     campaign = office.read.campaigns()[0]
-    result = office.privacy.close_campaign("ADMIN1")
+    result = office.privacy.close_campaign()
 
     assert result["campaign_id"] == campaign["id"]
     assert result["households"] == 240
@@ -65,12 +66,12 @@ def test_closing_a_campaign_is_a_logged_office_write_with_an_audit_line(
     assert _one(office, "SELECT status FROM campaign") == "closed"
     (entry,) = audit.entries(office.store.db, action="campaign_close")
     assert (entry.actor, entry.target, entry.detail) == (
-        "ADMIN1",
+        "A0001",
         campaign["id"],
         {"households": 240},
     )
     with pytest.raises(InvalidInput) as again:
-        office.privacy.close_campaign("ADMIN1")
+        office.privacy.close_campaign()
     assert again.value.key == "error.privacy.already_closed"
 
 
@@ -78,17 +79,17 @@ def test_purge_waits_for_closing_and_for_the_retention_date(
     office: Services, clock: FixedClock
 ) -> None:
     with pytest.raises(InvalidInput) as open_campaign:
-        office.privacy.purge("ADMIN1")
+        office.privacy.purge()
     assert open_campaign.value.key == "error.privacy.not_closed"
-    office.privacy.close_campaign("ADMIN1")
+    office.privacy.close_campaign()
     with pytest.raises(InvalidInput) as early:
-        office.privacy.purge("ADMIN1")
+        office.privacy.purge()
     assert early.value.key == "error.privacy.too_early"
     assert early.value.params["until"] == "2024-06-07"
     assert _one(office, "SELECT count(*) FROM phone") > 0  # refused: nothing changed
     # A dry run is allowed any time and changes nothing.
     seq = changelog.last_seq(office.store.db, office.store.require_device().device_id)
-    dry = office.privacy.purge("ADMIN1", dry_run=True)
+    dry = office.privacy.purge(dry_run=True)
     assert dry.dry_run and dry.early
     assert dry.counts.households == 240 and dry.counts.phones > 0
     assert dry.counts.phones == _one(office, "SELECT count(*) FROM phone")
@@ -96,14 +97,14 @@ def test_purge_waits_for_closing_and_for_the_retention_date(
     assert changelog.last_seq(office.store.db, office.store.require_device().device_id) == seq
     # After the date it runs; before it only with now=True (the lead checks the role).
     clock.set(AFTER_RETENTION)
-    report = office.privacy.purge("ADMIN1")
+    report = office.privacy.purge()
     assert not report.early and report.counts.phones == dry.counts.phones
     assert report.counts.residents == dry.counts.residents
 
 
 def test_the_early_purge_of_an_administrator(office: Services) -> None:
-    office.privacy.close_campaign("ADMIN1")
-    report = office.privacy.purge("ADMIN1", now=True)
+    office.privacy.close_campaign()
+    report = office.privacy.purge(now=True)
     assert report.early and report.counts.phones > 0
     assert _one(office, "SELECT count(*) FROM phone") == 0
 
@@ -120,9 +121,9 @@ def test_purge_removes_personal_data_everywhere_and_keeps_the_statistics(
     before = asdict(office.read.counts())
     device = office.store.require_device().device_id
     seq = changelog.last_seq(office.store.db, device)
-    office.privacy.close_campaign("ADMIN1")
+    office.privacy.close_campaign()
 
-    report = office.privacy.purge("ADMIN1", now=True)
+    report = office.privacy.purge(now=True)
 
     counts = report.counts
     assert counts.households == 240 and counts.residents > 0 and counts.phones > 0
@@ -136,7 +137,7 @@ def test_purge_removes_personal_data_everywhere_and_keeps_the_statistics(
     assert office.search.find_ids(name) == [] and office.search.find_ids(phone) == []
     assert office.search.find_ids(office.read.household_rows([household])[0].code)[0] == household
     (entry,) = audit.entries(office.store.db, action="purge")
-    assert entry.actor == "ADMIN1"
+    assert entry.actor == "A0001"
     assert entry.detail == {
         "households": 240,
         "residents": counts.residents,
@@ -156,20 +157,19 @@ def test_purge_removes_personal_data_everywhere_and_keeps_the_statistics(
     data = _file_bytes(tmp_path)
     assert name.encode() not in data and phone.encode() not in data
     # Run again: nothing more to remove.
-    assert not office.privacy.purge("ADMIN1", now=True).counts.changed
+    assert not office.privacy.purge(now=True).counts.changed
 
 
 def test_households_another_open_campaign_needs_are_kept(office: Services) -> None:
     compound_id = office.read.compounds()[0].id
     kept = set(office.read.household_ids(compound_id=compound_id))
-    office.privacy.close_campaign("ADMIN1")
+    office.privacy.close_campaign()
     office.campaigns.create_campaign(
-        "ADMIN1",
         {"name": "加装电梯意见征询", "starts_on": "2024-03-01", "ends_on": "2024-03-31"},
         [compound_id],
         [],
     )
-    report = office.privacy.purge("ADMIN1", now=True)
+    report = office.privacy.purge(now=True)
 
     assert report.counts.households == 240 - len(kept)
     names = {r[0]: r[1] for r in office.store.db.execute("SELECT household_id, name FROM resident")}
@@ -180,6 +180,6 @@ def test_households_another_open_campaign_needs_are_kept(office: Services) -> No
 def test_only_the_office_purges_on_command(clock: FixedClock) -> None:
     laptop = make_services(None, clock, role="field")
     with pytest.raises(InvalidInput) as refused:
-        laptop.privacy.close_campaign("W0101")
+        laptop.privacy.close_campaign()
     assert refused.value.key == "error.sync.office_only"
     laptop.store.close()

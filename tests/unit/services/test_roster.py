@@ -39,7 +39,8 @@ def test_a_clean_roster_imports_whole(services: Services, tmp_path: Path, form: 
     else:
         path = write_csv(tmp_path / "r.csv", encoding=form)
     calls: list[tuple[int, float | None]] = []
-    result = services.roster.import_file("OFFICE", path, progress=lambda n, f: calls.append((n, f)))
+    services.act_as("B0001", "office")
+    result = services.roster.import_file(path, progress=lambda n, f: calls.append((n, f)))
     assert (result.rows, result.households, result.residents, result.phones) == (6, 6, 6, 5)
     assert result.new_compounds == ["建业新村", "光鸿苑"]
     assert result.new_buildings == 3
@@ -72,13 +73,13 @@ def test_a_clean_roster_imports_whole(services: Services, tmp_path: Path, form: 
         for b in services.store.db.query("SELECT * FROM building")
     }
     assert buildings == {("12", 12, 2, "highrise"), ("3", 1, 1, "walkup"), ("5", 18, 1, "highrise")}
-    # the change log holds every record, written as the office
+    # the change log holds every record, written as the signed-in office worker
     actors = {r[0] for r in services.store.db.execute("SELECT DISTINCT actor FROM change_log")}
-    assert "OFFICE" in actors
+    assert "B0001" in actors
 
 
 def test_the_finder_finds_imported_households(services: Services, tmp_path: Path) -> None:
-    services.roster.import_file("OFFICE", write_csv(tmp_path / "r.csv"))
+    services.roster.import_file(write_csv(tmp_path / "r.csv"))
     assert search_index.dirty_count(services.store.db) == 0
     for query in ("张三丰", "zsf", "12-2-301", "5678", "建业12-301", "JYXC-12-2-301"):
         assert [h.code for h in services.search.find(query)][:1] == ["JYXC-12-2-301"], query
@@ -97,7 +98,7 @@ def test_a_bad_roster_writes_nothing_and_names_every_problem(
     path = write_csv(tmp_path / "r.csv", rows, encoding="gbk")
     before = _state(services)
     with pytest.raises(RosterInvalid) as caught:
-        services.roster.import_file("OFFICE", path)
+        services.roster.import_file(path)
     assert _state(services) == before
     found = [(p.line, p.column, p.key) for p in caught.value.problems]
     assert found == [
@@ -136,10 +137,10 @@ def test_duplicates_in_the_file_and_the_database_are_shown_not_merged(
     assert preview.duplicates == 2 and preview.valid == 1 and preview.new_compounds == []
     assert preview.new_buildings == 1
     with pytest.raises(RosterInvalid):
-        services.roster.import_file("OFFICE", path)
+        services.roster.import_file(path)
     assert _state(services) == before
     result = services.roster.import_file(
-        "OFFICE", path, skip_invalid=True, error_workbook=tmp_path / "out" / "问题.xlsx"
+        path, skip_invalid=True, error_workbook=tmp_path / "out" / "问题.xlsx"
     )
     assert (result.households, result.skipped) == (1, 2)
     # the new building joins the demo's compound, with its code prefix
@@ -158,7 +159,7 @@ def test_skipped_rows_go_to_a_workbook_with_their_problems(
         GOOD[2],
     ]
     path = write_csv(tmp_path / "花名册.csv", rows)
-    result = services.roster.import_file("OFFICE", path, skip_invalid=True)
+    result = services.roster.import_file(path, skip_invalid=True)
     assert result.error_workbook == tmp_path / "花名册_问题行.xlsx"
     assert (result.households, result.skipped) == (2, 1)
     sheet = load_workbook(result.error_workbook).active
@@ -178,7 +179,6 @@ def test_a_workbook_that_cannot_be_written_imports_nothing(
     before = _state(services)
     with pytest.raises(ReadOnlyLocation):
         services.roster.import_file(
-            "OFFICE",
             write_csv(tmp_path / "r.csv", rows),
             skip_invalid=True,
             error_workbook=blocker / "errors.xlsx",
@@ -201,7 +201,7 @@ def test_preview_shows_the_mapping_and_a_sample(services: Services, tmp_path: Pa
 
 def test_only_a_header(services: Services, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
-        services.roster.import_file("OFFICE", write_csv(tmp_path / "r.csv", []))
+        services.roster.import_file(write_csv(tmp_path / "r.csv", []))
     assert caught.value.key == "error.roster.no_rows"
 
 
@@ -212,7 +212,7 @@ def test_compounds_with_the_same_initials_get_distinct_codes(
         ("建业新村", "1", "", "101", "", "", "", "", ""),
         ("金园新村", "1", "", "101", "", "", "", "", ""),
     ]
-    services.roster.import_file("OFFICE", write_csv(tmp_path / "r.csv", rows))
+    services.roster.import_file(write_csv(tmp_path / "r.csv", rows))
     assert set(_households(services)) == {"JYXC-1-101", "JYXC2-1-101"}
 
 
@@ -220,13 +220,13 @@ def test_the_libreoffice_workbook(services: Services, tmp_path: Path) -> None:
     path = DATA / "libreoffice_roster.xlsx"
     before = _state(services)
     with pytest.raises(RosterInvalid) as caught:
-        services.roster.import_file("OFFICE", path)
+        services.roster.import_file(path)
     assert [(p.line, p.column, p.key) for p in caught.value.problems] == [
         (6, "手机号", "error.roster.phone_lost_digits")
     ]
     assert _state(services) == before
     result = services.roster.import_file(
-        "OFFICE", path, skip_invalid=True, error_workbook=tmp_path / "e.xlsx"
+        path, skip_invalid=True, error_workbook=tmp_path / "e.xlsx"
     )
     assert (result.households, result.skipped) == (4, 1)
     homes = _households(services)

@@ -31,6 +31,8 @@ def test_a_whole_visit_is_one_transaction_with_one_stamp(
     before = changelog.last_seq(
         demo_services.store.db, demo_services.store.require_device().device_id
     )
+    # Office staff transcribe W0101's paper form (代录): the entries name who typed it.
+    demo_services.act_as("B0001", "office")
     result = demo_services.visits.record(
         VisitInput(
             household,
@@ -49,7 +51,7 @@ def test_a_whole_visit_is_one_transaction_with_one_stamp(
         )
     )
     assert {e.entity for e in entries} == {"visit", "answer", "explanation", "suggestion"}
-    assert len({e.hlc for e in entries}) == 1 and {e.actor for e in entries} == {"w0101"}
+    assert len({e.hlc for e in entries}) == 1 and {e.actor for e in entries} == {"B0001"}
     answers = demo_services.store.db.execute(
         "SELECT question, value FROM answer WHERE visit_id = ?", [result.visit_id]
     ).fetchall()
@@ -94,14 +96,14 @@ def test_bad_visits_are_refused_and_write_nothing(
 def test_void_needs_a_reason_and_happens_once(demo_services: Services, household: str) -> None:
     visit = demo_services.visits.record(VisitInput(household, "W0101", "refused")).visit_id
     with pytest.raises(InvalidInput):
-        demo_services.visits.void("W0101", "visit", visit, " ")
-    demo_services.visits.void("W0101", "visit", visit, "录错")
+        demo_services.visits.void("visit", visit, " ")
+    demo_services.visits.void("visit", visit, "录错")
     with pytest.raises(InvalidInput):
-        demo_services.visits.void("W0101", "visit", visit, "再次")
+        demo_services.visits.void("visit", visit, "再次")
     with pytest.raises(InvalidInput):
-        demo_services.visits.void("W0101", "household", household, "不能作废住户")
+        demo_services.visits.void("household", household, "不能作废住户")
     with pytest.raises(NotFound):
-        demo_services.visits.void("W0101", "visit", "missing", "x")
+        demo_services.visits.void("visit", "missing", "x")
 
 
 def test_a_correction_must_be_for_the_same_household(

@@ -30,15 +30,15 @@ def _busy(services: Services, clock: FixedClock) -> None:
     assert detail is not None
     clock.advance(hours=1)
     services.households.update_household(
-        "OFFICE01", household, {"status": "rented", "tags": ["独居老人"], "area": 66.5}
+        household, {"status": "rented", "tags": ["独居老人"], "area": 66.5}
     )
     resident = services.households.add_resident(
-        "OFFICE01", household, NewResident("单晓明", "tenant", False, 1990, ("13912345678",))
+        household, NewResident("单晓明", "tenant", False, 1990, ("13912345678",))
     )
     phone_id = services.store.db.execute(
         "SELECT id FROM phone WHERE resident_id = ?", [resident]
     ).fetchone()[0]
-    services.households.change_phone("OFFICE01", phone_id, "139 8765 4321")
+    services.households.change_phone(phone_id, "139 8765 4321")
     result = services.visits.record(
         VisitInput(household, "W0101", "met", answers={"stance": "agree"})
     )
@@ -48,14 +48,14 @@ def _busy(services: Services, clock: FixedClock) -> None:
     )
     other = read.household_ids()[1]
     wrong = services.visits.record(VisitInput(other, "W0102", "not_home"))
-    services.visits.void("W0102", "visit", wrong.visit_id, "录错住户")
+    services.visits.void("visit", wrong.visit_id, "录错住户")
     answer = services.visits.add_online_answer("W0103", "wechat", "几时开会？", "月底。", other)
-    services.visits.void("W0103", "online_answer", answer, "重复录入")
-    team = services.campaigns.add_team("OFFICE01", 17, "第17组")
-    services.campaigns.add_worker("OFFICE01", "W1701", "曾小芳", team.id)
+    services.visits.void("online_answer", answer, "重复录入")
+    team = services.campaigns.add_team(17, "第17组")
+    services.campaigns.add_worker("W1701", "曾小芳", team.id)
     campaign = read.campaigns()[0]
     building = read.buildings()[0]
-    services.campaigns.assign_buildings("OFFICE01", campaign["id"], team.id, [building.id])
+    services.campaigns.assign_buildings(campaign["id"], team.id, [building.id])
 
 
 def test_replaying_the_log_rebuilds_identical_tables(
@@ -99,7 +99,7 @@ def test_seq_is_gapless_per_device(demo_services: Services, clock: FixedClock) -
 
 
 def test_an_update_logs_only_changed_fields_with_the_values_replaced(services: Services) -> None:
-    compound = services.households.add_compound("OFFICE01", "建业新村", fee_per_m2=0.45)
+    compound = services.households.add_compound("建业新村", fee_per_m2=0.45)
     with services.store.unit_of_work("OFFICE01") as db:
         db.table("compound").update(compound.id, {"fee_per_m2": 0.8, "name": "建业新村"})
     entry = list(changelog.entries(services.store.db))[-1]
@@ -110,7 +110,7 @@ def test_an_update_logs_only_changed_fields_with_the_values_replaced(services: S
 
 
 def test_an_update_that_changes_nothing_logs_nothing(services: Services) -> None:
-    compound = services.households.add_compound("OFFICE01", "光鸿苑")
+    compound = services.households.add_compound("光鸿苑")
     before = changelog.last_seq(services.store.db, services.store.require_device().device_id)
     with services.store.unit_of_work("OFFICE01") as db:
         db.table("compound").update(compound.id, {"name": "光鸿苑"})
@@ -142,7 +142,7 @@ def test_a_write_outside_a_unit_of_work_is_refused(services: Services) -> None:
 
 
 def test_deletes_log_the_whole_old_record(services: Services) -> None:
-    compound = services.households.add_compound("OFFICE01", "临沂二村")
+    compound = services.households.add_compound("临沂二村")
     with services.store.unit_of_work("OFFICE01") as db:
         db.table("compound").delete(compound.id)
     entry = list(changelog.entries(services.store.db))[-1]
@@ -170,9 +170,9 @@ def test_a_failed_action_leaves_neither_data_nor_log(services: Services) -> None
 def test_hlc_never_goes_backwards_when_the_clock_does(
     services: Services, clock: FixedClock
 ) -> None:
-    services.households.add_compound("OFFICE01", "A")
+    services.households.add_compound("A")
     clock.advance(hours=-5)
-    services.households.add_compound("OFFICE01", "B")
+    services.households.add_compound("B")
     stamps = [e.hlc for e in changelog.entries(services.store.db)]
     # device record, then A, then B: one stamp per unit of work, strictly increasing
     assert len(stamps) == 3
@@ -180,7 +180,7 @@ def test_hlc_never_goes_backwards_when_the_clock_does(
 
 
 def test_entries_carry_json_values_of_the_record(services: Services) -> None:
-    services.households.add_compound("OFFICE01", "东方城市花园二期", fee_per_m2=0.78)
+    services.households.add_compound("东方城市花园二期", fee_per_m2=0.78)
     row = services.store.db.execute(
         "SELECT fields FROM change_log WHERE entity = 'compound'"
     ).fetchone()

@@ -107,6 +107,7 @@ def test_plain_to_encrypted_keeps_every_row_and_leaves_nothing_plain(
     reopened = Services(Store.open(path, clock, key))
     assert _everything(reopened.store.db) == before
     assert reopened.store.integrity_ok()
+    reopened.act_as("A0001", "admin")  # an encrypted database is read by someone
     assert reopened.search.find(name[:2], limit=5)  # the search index came along
     reopened.store.close()
     with pytest.raises(InvalidInput):
@@ -137,7 +138,7 @@ def test_setting_up_accounts_leaves_no_plain_backup_beside_the_encrypted_file(
     data = tmp_path / "data"
     services = _demo(data / "gridapp.db", clock, None)
     name, phone = _a_resident(services)
-    made = services.backup.now("OFFICE")  # a daily backup taken while still plain
+    made = services.backup.now()  # a daily backup taken while still plain
     services.store.close()
     assert _holds(Path(made.path), name.encode("utf-8"))
 

@@ -39,7 +39,6 @@ def test_a_purge_covers_the_campaign_less_what_an_open_campaign_needs(
     assert len(everything) == 240
     compound = demo_services.read.compounds()[0].id
     demo_services.campaigns.create_campaign(
-        "OFFICE",
         {"name": "加装电梯意见征询", "starts_on": "2024-03-01", "ends_on": "2024-03-31"},
         [compound],
         [],

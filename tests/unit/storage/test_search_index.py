@@ -32,7 +32,6 @@ class Town:
 
 def _building(services: Services, compound_id: str, number: int, units: int) -> str:
     return services.households.add_building(
-        "OFFICE01",
         {
             "compound_id": compound_id,
             "number": str(number),
@@ -45,9 +44,9 @@ def _building(services: Services, compound_id: str, number: int, units: int) -> 
 
 
 def add_town(services: Services, clock: FixedClock) -> Town:
-    jy = services.households.add_compound("OFFICE01", "建业新村").id
+    jy = services.households.add_compound("建业新村").id
     clock.advance(minutes=1)  # creation order is walking order
-    ly = services.households.add_compound("OFFICE01", "临沂二村").id
+    ly = services.households.add_compound("临沂二村").id
     jy12, jy3 = _building(services, jy, 12, 2), _building(services, jy, 3, 2)
     ly12 = _building(services, ly, 12, 1)
 
@@ -58,7 +57,6 @@ def add_town(services: Services, clock: FixedClock) -> Town:
         return NewHousehold(b, floor, room, code, unit=unit, residents=(head,))
 
     ids = services.households.add_households(
-        "OFFICE01",
         [
             home(jy12, "1", 3, "301", "JYXC-12-1-301", "张三丰", "13812341234"),
             home(jy12, "2", 3, "301", "JYXC-12-2-301", "曾小芳", "13900005678"),
@@ -148,7 +146,7 @@ def test_household_code_case_insensitive_and_exact_first(services: Services, tow
     assert find(services, "JYXC-12-1-301") == [town.zhang]
     assert find(services, "jyxc-12-1-301") == [town.zhang]
     # LYEC-12-3 is inside LYEC-12-301 only; an exact code beats walking order
-    services.households.update_household("OFFICE01", town.wang, {"room": "3"})
+    services.households.update_household(town.wang, {"room": "3"})
     with services.store.unit_of_work("OFFICE01") as db:
         db.table("household").update(town.wang, {"code": "LYEC-12-3"})
     assert find(services, "lyec-12-3") == [town.wang, town.qiu]
@@ -196,9 +194,9 @@ def test_phones_residents_and_deletions_are_followed(services: Services, town: T
         "SELECT p.id FROM phone p JOIN resident r ON r.id = p.resident_id WHERE r.household_id = ?",
         [town.zhang],
     ).fetchone()[0]
-    services.households.change_phone("OFFICE01", phone, "13700004321")
+    services.households.change_phone(phone, "13700004321")
     assert find(services, "4321") == [town.zhang] and find(services, "1234") == []
-    services.households.add_resident("OFFICE01", town.qiu, NewResident("覃美", phones=("1888",)))
+    services.households.add_resident(town.qiu, NewResident("覃美", phones=("1888",)))
     assert find(services, "qinmei") == [town.qiu] == find(services, "tanmei")
     with services.store.unit_of_work("t") as db:
         for table, key in (("phone", "resident_id"), ("resident", "id")):
@@ -237,7 +235,7 @@ def test_nothing_is_computed_per_query(
     for query in ("zsf", "张三", "曾", "12-301", "1234", "jyxc-12-1-301", "qiujianguo"):
         find(services, query)
     assert calls == []
-    services.households.add_resident("OFFICE01", town.qiu, NewResident("欧阳锋"))
+    services.households.add_resident(town.qiu, NewResident("欧阳锋"))
     assert calls  # the counter works: writing does compute
     assert find(services, "oyf") == [town.qiu]
 
@@ -281,7 +279,7 @@ def test_gaps_that_run_out_renumber_in_order(
         for n in range(3):
             code = f"X-{floor}-{n}"
             [added[code]] = services.households.add_households(
-                "OFFICE01", [NewHousehold(building, floor, f"{floor}0{n}", code, unit="1")]
+                [NewHousehold(building, floor, f"{floor}0{n}", code, unit="1")]
             )
     db = services.store.db
     db.conn.set_trace_callback(None)

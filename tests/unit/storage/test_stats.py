@@ -63,7 +63,7 @@ def test_void_and_supersede_never_count_and_a_correction_counts_once(
     assert (c.visits, c.households_visited, c.consultations) == (1, 1, 1)
     assert c.suggestions == 0  # it hung off the superseded visit
     other = tiny.visits.record(VisitInput(_household(tiny, 1), "W0102", "met", answers=ANSWERS))
-    tiny.visits.void("W0102", "visit", other.visit_id, "录错")
+    tiny.visits.void("visit", other.visit_id, "录错")
     c = tiny.read.counts()
     assert (c.visits, c.households_visited, c.consultations) == (1, 1, 1)
 
@@ -73,14 +73,14 @@ def test_a_voided_correction_brings_the_original_back(tiny: Services, clock: Fix
     first = tiny.visits.record(VisitInput(h, "W0101", "met", answers=ANSWERS))
     fix = tiny.visits.correct(first.visit_id, VisitInput(h, "W0101", "refused"))
     assert tiny.read.counts().consultations == 0
-    tiny.visits.void("W0101", "visit", fix.visit_id, "更正有误")
+    tiny.visits.void("visit", fix.visit_id, "更正有误")
     assert tiny.read.counts().consultations == 1
 
 
 def test_online_answers_and_suggestions(tiny: Services) -> None:
     tiny.visits.add_online_answer("W0101", "wechat", "何时开会？", "月底。")
     voided = tiny.visits.add_online_answer("W0101", "phone", "重复", "重复")
-    tiny.visits.void("W0101", "online_answer", voided, "重复录入")
+    tiny.visits.void("online_answer", voided, "重复录入")
     tiny.visits.record(
         VisitInput(
             _household(tiny, 0),

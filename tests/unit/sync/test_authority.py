@@ -135,7 +135,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for team in (1, 2):
         lap = make_services(root / f"lap{team}" / "gridapp.db", clock, role="field")
         lap.sync.request(root / f"req{team}.json")
-        office.sync.enroll(root / f"req{team}.json", team, root / f"roster{team}.gsb", "OFFICE")
+        office.sync.enroll(root / f"req{team}.json", team, root / f"roster{team}.gsb")
         assert lap.sync.import_files([root / f"roster{team}.gsb"])[0].status == "applied"
         laps.append(lap)
     lap1, lap2 = laps

@@ -84,7 +84,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     build_demo(office, DemoOptions(households=60, seed=1))
     lap = make_services(root / "lap" / "gridapp.db", clock, role="field")
     lap.sync.request(root / "req.json")
-    office.sync.enroll(root / "req.json", 1, root / "roster.gsb", "OFFICE")
+    office.sync.enroll(root / "req.json", 1, root / "roster.gsb")
     assert lap.sync.import_files([root / "roster.gsb"])[0].status == "applied"
     clock.advance(days=30)  # the demo's visits are in Dec 2023
     hid = lap.read.household_ids()[0]

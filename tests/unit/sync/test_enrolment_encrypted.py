@@ -33,6 +33,7 @@ def office(clock: FixedClock) -> Iterator[Services]:
 def _laptop(path: Path, clock: FixedClock, key: bytes | None) -> Services:
     services = Services(Store.open(path, clock, key))
     services.device.initialise("field", "第1组笔记本")
+    services.act_as("W0101", "field")  # an encrypted laptop acts as its signed-in worker
     return services
 
 

@@ -140,7 +140,7 @@ class World:
         """A new laptop on `team`; its first roster bundle is <folder>.gsb."""
         lap, request = self.services(folder, "field"), self.tmp / f"{folder}.json"
         lap.sync.request(request)
-        self.office.sync.enroll(request, team, self.tmp / f"{folder}.gsb", "OFFICE")
+        self.office.sync.enroll(request, team, self.tmp / f"{folder}.gsb")
         return lap
 
     @cached_property
@@ -226,7 +226,7 @@ def zip_bomb_manifest(w: World) -> Path:
 
 def revoked(w: World) -> Path:
     assert w.office.sync.import_files([w.bundle])[0].status == "applied"
-    w.office.sync.revoke(keys(w.lap).device_id, "OFFICE")
+    w.office.sync.revoke(keys(w.lap).device_id)
     visit(w.lap)
     w.lap.sync.export(w.tmp / "b2.gsb")
     return w.tmp / "b2.gsb"

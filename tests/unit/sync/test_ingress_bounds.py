@@ -60,7 +60,7 @@ def two(tmp_path: Path, clock: FixedClock) -> Iterator[Two]:
     build_demo(office, DemoOptions(households=60, seed=1))
     lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
     lap.sync.request(tmp_path / "req.json")
-    office.sync.enroll(tmp_path / "req.json", 1, tmp_path / "roster.gsb", "OFFICE")
+    office.sync.enroll(tmp_path / "req.json", 1, tmp_path / "roster.gsb")
     assert lap.sync.import_files([tmp_path / "roster.gsb"])[0].status == "applied"
     new_lap = make_services(tmp_path / "new" / "gridapp.db", clock, role="field")
     new_lap.sync.request(tmp_path / "new-req.json")
@@ -78,7 +78,7 @@ def test_a_deeply_nested_enrolment_request_is_refused(two: Two) -> None:
     path.write_bytes(b'{"format": ' + b"[" * 8000 + b"]" * 8000 + b"}")
     assert 15_000 < path.stat().st_size <= 16 * 1024
     with pytest.raises(InvalidInput) as caught:
-        two.office.sync.enroll(path, 1, two.root / "x.gsb", "OFFICE")
+        two.office.sync.enroll(path, 1, two.root / "x.gsb")
     assert caught.value.params["detail"] == "json"
     assert not (two.root / "x.gsb").exists()
 
@@ -89,7 +89,7 @@ def test_an_enrolment_request_with_odd_values_is_refused(two: Two) -> None:
         path = two.root / f"odd-{key}.json"
         path.write_text(json.dumps({**body, key: value}), encoding="utf-8")
         with pytest.raises(InvalidInput) as caught:
-            two.office.sync.enroll(path, 1, two.root / "x.gsb", "OFFICE")
+            two.office.sync.enroll(path, 1, two.root / "x.gsb")
         assert caught.value.params["detail"] == "fields"
 
 
@@ -97,7 +97,7 @@ def first_roster(two: Two, *, manifest: dict[str, Any] | None = None, row: bytes
     """The new laptop's first roster bundle, as the office would write it, but with
     `manifest` changes and one more raw payload line."""
     real = two.root / "real-roster.gsb"
-    two.office.sync.enroll(two.root / "new-req.json", 1, real, "OFFICE")
+    two.office.sync.enroll(two.root / "new-req.json", 1, real)
     with BundleReader(real) as reader:
         _, parsed = reader.verify([keys(two.office).public])
         lines = list(reader.records(parsed, keys(two.new_lap)))

@@ -79,7 +79,7 @@ def world(tmp_path: Path, clock: FixedClock) -> Iterator[World]:
     )
     laptop = make_services(tmp_path / "laptop" / "gridapp.db", clock, role="field")
     laptop.sync.request(tmp_path / "request.json")
-    office.sync.enroll(tmp_path / "request.json", team, tmp_path / "first.gsb", "OFFICE")
+    office.sync.enroll(tmp_path / "request.json", team, tmp_path / "first.gsb")
     (result,) = laptop.sync.import_files([tmp_path / "first.gsb"])
     assert result.status == "applied"
     household, name, phone, phone_id = laptop.store.db.execute(
@@ -101,11 +101,11 @@ def test_the_roster_purges_the_laptop_without_a_change_to_send(world: World) -> 
     laptop = world.laptop
     me = laptop.store.require_device().device_id
     world.visit(notes=f"{world.name}说楼上漏水")
-    laptop.households.change_phone(world.worker, world.phone_id, "13912345678")
+    laptop.households.change_phone(world.phone_id, "13912345678")
     laptop.drafts.save("d1", "visit", world.household, {"notes": world.name}, "2023-12-04")
     seq = changelog.last_seq(laptop.store.db, me)
     counts = laptop.read.counts()
-    world.office.privacy.close_campaign("ADMIN1")
+    world.office.privacy.close_campaign()
 
     assert _import(laptop, world.roster("closed")) == "applied"
 
@@ -146,12 +146,12 @@ def test_the_roster_purges_the_laptop_without_a_change_to_send(world: World) -> 
 
 def test_a_late_bundle_cannot_bring_purged_data_back(world: World) -> None:
     world.visit(notes=f"{world.name}说楼上漏水")
-    world.laptop.households.change_phone(world.worker, world.phone_id, "13912345678")
+    world.laptop.households.change_phone(world.phone_id, "13912345678")
     late = world.export("late")  # still on a USB stick while the office purges
     office = world.office
     visits = office.read.counts().visits
-    office.privacy.close_campaign("ADMIN1")
-    office.privacy.purge("ADMIN1", now=True)
+    office.privacy.close_campaign()
+    office.privacy.purge(now=True)
 
     assert _import(office, late) == "applied"
 
@@ -172,7 +172,7 @@ def test_entries_purged_on_the_laptop_still_match_the_office_copy(world: World) 
     the same entries again, redacted. They are the same changes, not a clone."""
     world.visit(notes=f"{world.name}说楼上漏水")
     first = world.export("first")
-    world.office.privacy.close_campaign("ADMIN1")
+    world.office.privacy.close_campaign()
     roster = world.roster("before-ack")  # acknowledges nothing yet
     assert _import(world.office, first) == "applied"
     assert _import(world.laptop, roster) == "applied"

@@ -28,7 +28,7 @@ def test_a_resent_suggestion_after_the_office_advanced_it(
     build_demo(office, DemoOptions(households=80, seed=4))
     lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
     lap.sync.request(tmp_path / "lap.json")
-    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "first.gsb", "OFFICE")
+    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "first.gsb")
     [first] = lap.sync.import_files([tmp_path / "first.gsb"])
     assert first.status == "applied"
 
@@ -41,9 +41,9 @@ def test_a_resent_suggestion_after_the_office_advanced_it(
     row = next(r for r in office.suggestions.rows() if r.text == TEXT)
 
     clock.advance(hours=3)
-    office.suggestions.advance("OFFICE01", row.id, "forwarded", handler="物业公司工程部")
+    office.suggestions.advance(row.id, "forwarded", handler="物业公司工程部")
     clock.advance(days=1)
-    office.suggestions.advance("OFFICE01", row.id, "answered", response="已报修，周五前修复")
+    office.suggestions.advance(row.id, "answered", response="已报修，周五前修复")
     steps = _status_entries(office)
     assert [e.fields["status"] for e in steps if e.fields] == ["forwarded", "answered"]
     office_device = office.store.require_device().device_id
@@ -82,7 +82,7 @@ def test_a_resent_suggestion_after_the_office_advanced_it(
     # …without the laptop echoing them back as its own changes
     assert not [e for e in _status_entries(lap) if e.device_id != office_device]
     clock.advance(days=1)
-    office.suggestions.advance("OFFICE01", row.id, "closed")
+    office.suggestions.advance(row.id, "closed")
     lap.visits.record(VisitInput(household, "W0101", "met", started_at=clock.now()))
     b3 = tmp_path / "b3.gsb"
     lap.sync.export(b3)

@@ -1,0 +1,89 @@
+"""Permissions in the core: every service call that writes or reveals checks here who
+acts and whether they may (trust/roles.py is the one table). The CLI and the desktop
+only decide what to show; a screen that forgets a gate is no hole.
+
+- `acting(store, action)`: the signed-in actor, if their role allows `action`;
+- `@requires(action)` on a service method: the same check before the method runs (the
+  permission test, tests/unit/services/test_permissions.py, reads these marks);
+- `household_in_scope(...)`: a field worker sees and writes only their team's
+  households (phone reveals included).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, cast
+
+from gridapp.actor import PLAIN, Actor
+from gridapp.errors import AccessDenied
+from gridapp.storage import scope_queries
+from gridapp.storage.store import Store
+from gridapp.trust.roles import AccountRole, Action, can
+
+F = TypeVar("F", bound=Callable[..., Any])
+REQUIRES = "__gridapp_requires__"
+
+
+class HasStore(Protocol):
+    store: Store
+
+
+def actor_of(store: Store) -> Actor:
+    """Who acts on this store: the bound actor; on a plain database with nobody signed
+    in, the local administrator of the demo and test mode."""
+    if store.actor is not None:
+        return store.actor
+    if store.key is not None:
+        raise AccessDenied("error.trust.no_session")
+    return PLAIN
+
+
+def acting(store: Store, action: Action) -> Actor:
+    actor = actor_of(store)
+    if not can(actor.role, action):
+        raise AccessDenied(
+            "error.trust.not_permitted", code=actor.code, role=actor.role, action=action
+        )
+    return actor
+
+
+def requires(action: Action) -> Callable[[F], F]:
+    def mark(method: F) -> F:
+        @functools.wraps(method)
+        def guarded(self: HasStore, *args: Any, **kwargs: Any) -> Any:
+            acting(self.store, action)
+            return method(self, *args, **kwargs)
+
+        setattr(guarded, REQUIRES, action)
+        return cast(F, guarded)
+
+    return mark
+
+
+def is_field(actor: Actor) -> bool:
+    return actor.role == AccountRole.FIELD
+
+
+def household_in_scope(store: Store, actor: Actor, household_id: str) -> None:
+    """A field worker acts only on households of buildings assigned to their team."""
+    if is_field(actor) and not scope_queries.household_in_team(
+        store.db, household_id, actor.team_id
+    ):
+        raise AccessDenied("error.trust.other_team", code=actor.code)
+
+
+def team_filter(store: Store) -> str | None:
+    """The team a listing is limited to: the field worker's own; None for the office."""
+    actor = actor_of(store)
+    return actor.team_id or "" if is_field(actor) else None
+
+
+def visible(store: Store, ids: list[str]) -> list[str]:
+    """The households of `ids` the actor may see, in the order given: all for office
+    staff; a field worker's own team's only."""
+    actor = actor_of(store)
+    if not is_field(actor):
+        return ids
+    allowed = scope_queries.in_team(store.db, ids, actor.team_id or "")
+    return [i for i in ids if i in allowed]

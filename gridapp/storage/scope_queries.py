@@ -1,0 +1,43 @@
+"""What a signed-in worker's team covers (services/guard.py)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def household_in_team(db: Database, household_id: str, team_id: str | None) -> bool:
+    if not team_id:
+        return False
+    return (
+        db.execute(
+            "SELECT 1 FROM household h JOIN assignment a ON a.building_id = h.building_id"
+            " WHERE h.id = ? AND a.team_id = ? LIMIT 1",
+            [household_id, team_id],
+        ).fetchone()
+        is not None
+    )
+
+
+def worker(db: Database, code: str) -> tuple[str, str | None] | None:
+    """(worker id, team id) of an active worker by code."""
+    row = db.execute(
+        "SELECT id, team_id FROM worker WHERE code = ? AND active = 1", [code]
+    ).fetchone()
+    return None if row is None else (str(row[0]), row[1])
+
+
+def in_team(db: Database, ids: list[str], team_id: str) -> set[str]:
+    """Those of `ids` whose building is assigned to `team_id`."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT h.id FROM household h WHERE h.id IN ({marks}) AND h.building_id IN"
+                " (SELECT building_id FROM assignment WHERE team_id = ?)",
+                [*chunk, team_id],
+            )
+        )
+    return found
