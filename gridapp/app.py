@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from gridapp.audit_actions import GUI_ACTOR
+from gridapp.audit_actions import SYSTEM_ACTOR
 from gridapp.clock import display_time
 from gridapp.errors import AccessDenied, GridappError, InvalidInput, UnreadableFile
 from gridapp.i18n import LANGUAGES, Catalog
@@ -140,16 +140,19 @@ def open_or_recover(
     ask: Callable[[str], bool],
     tell: Callable[[str], None],
     key: bytes | None = None,
+    actor: str = SYSTEM_ACTOR,
 ) -> Services:
     """Open the database, first finishing a restore staged by the backup screen; a
-    damaged database offers the newest backup that passes every check."""
+    damaged database offers the newest backup that passes every check. `actor`: the
+    worker who signed in (the audit line of a restore names them); the app itself
+    before any sign-in."""
     from gridapp.services.backup import PENDING_FILE, newest_good, restore_closed
     from gridapp.storage import backup
 
     staged = pending_restore(data_dir)
     if staged is not None:
         try:
-            aside = restore_closed(data_dir, staged, GUI_ACTOR, key=key)
+            aside = restore_closed(data_dir, staged, actor, key=key)
             tell(catalog.tr("ui.startup.restored", aside=str(aside)))
         except GridappError as exc:
             (data_dir / PENDING_FILE).unlink(missing_ok=True)
@@ -166,7 +169,7 @@ def open_or_recover(
         created = (backup.read_manifest(good) or {}).get("created_at", "")
         if not ask(catalog.tr("ui.startup.corrupt", path=path, time=display_time(created))):
             raise
-        aside = restore_closed(data_dir, good, GUI_ACTOR, key=key)
+        aside = restore_closed(data_dir, good, actor, key=key)
         tell(catalog.tr("ui.startup.restored", aside=str(aside)))
         return open_services(data_dir, demo, catalog, key)
 
@@ -241,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not go_on:
             return 0
         key = session.key if session else None
-        services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key)
+        who = session.code if session is not None else SYSTEM_ACTOR
+        services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key, who)
         tighten_data_folder(data_dir)  # files an older version left readable by others
         if session is not None:
             # From here every call acts as the signed-in worker, and as no one else.

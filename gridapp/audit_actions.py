@@ -62,7 +62,6 @@ ALL: tuple[str, ...] = (
     PURGED,
 )
 
-#: Who acted when nobody is signed in: the command line, start-up, the system.
-CLI_ACTOR = "cli"
-GUI_ACTOR = "gui"
+#: The app itself, when it acts on its own (daily and pre-import backups, finishing a
+#: staged restore at start-up) or on a plain demo database where nobody signs in.
 SYSTEM_ACTOR = "system"

@@ -63,9 +63,9 @@ class Context:
     def actor(self) -> str:
         """Who the audit log names: the signed-in worker, or the command line itself on a
         plain database (no accounts to tell apart)."""
-        from gridapp.audit_actions import CLI_ACTOR
+        from gridapp.actor import PLAIN
 
-        return self.session.code if self.session is not None else CLI_ACTOR
+        return self.session.code if self.session is not None else PLAIN.code
 
     def sign_in(self) -> Session:
         """The signed-in session, signing in now if needed."""
