@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from sqlite_utils import Database
 
 OUTSIDE_UNIT_OF_WORK = "gridapp: write outside a unit of work"
@@ -190,8 +191,13 @@ def apply_entry(db: Database, entry: ChangeEntry) -> None:
         records.delete(db, entry.entity, entry.record_id)
 
 
+_ENCODE = msgspec.json.Encoder().encode
+
+
 def _dump(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, characters as they are (what json.dumps with ensure_ascii=False and
+    tight separators writes, ~10x faster: a merge logs every entry it applies)."""
+    return None if value is None else _ENCODE(value).decode("utf-8")
 
 
 def record_entry(db: Database, entry: ChangeEntry) -> None:

@@ -30,6 +30,8 @@ def _row(record: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         # Shallow on purpose: records hold plain values; asdict's deep copy is slow.
         return {name: getattr(record, name) for name in _field_names(type(record))}
+    if type(record) is dict:
+        return record  # read only: rows become tuples of their values
     if isinstance(record, Mapping):
         return dict(record)
     raise TypeError(f"not a record: {record!r}")

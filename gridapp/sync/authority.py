@@ -172,9 +172,9 @@ class Authority:
 
     def _references(self, entity: str, fields: Mapping[str, Any]) -> None:
         """Every id the record points to exists at the office or in this bundle."""
-        for name, column in TABLES[entity].items():
-            target, value = column.ref, fields.get(name)
-            if not target or value is None or target == "device":
+        for name, target in _REFS[entity]:
+            value = fields.get(name)
+            if value is None:
                 continue
             if value in self.created.get(target, ()):
                 continue
@@ -236,6 +236,13 @@ class Authority:
             for start, end in self._held.get(building_id, ())
         )
 
+
+#: Per entity, the columns that point at another record (a device id is checked as the
+#: signer instead).
+_REFS: Final = {
+    entity: tuple((n, c.ref) for n, c in columns.items() if c.ref and c.ref != "device")
+    for entity, columns in TABLES.items()
+}
 
 _PARENT: Final = {"household": "building_id", "resident": "household_id", "phone": "resident_id"}
 

@@ -25,7 +25,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from gridapp import safe_json
-from gridapp.clock import CHINA_TZ, parse_iso
+from gridapp.clock import CHINA_TZ
 from gridapp.privacy import PURGED_MARK
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.sync.wire_tables import HLC_PATTERN, TABLES, Column, Uuid
@@ -94,9 +94,11 @@ class Window:
 
     def time(self, text: str) -> bool:
         try:
-            moment = parse_iso(text)
+            moment = datetime.fromisoformat(text)
         except (ValueError, OverflowError):
             return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=CHINA_TZ)  # as parse_iso reads it
         return self.earliest <= moment <= self.latest
 
     def day(self, text: str) -> bool:
@@ -105,14 +107,6 @@ class Window:
         except ValueError:
             return False
         return self.earliest.date() <= day <= self.latest.date() + timedelta(days=3660)
-
-
-def _fields(record: msgspec.Struct) -> dict[str, Any]:
-    return {
-        name: value
-        for name in record.__struct_fields__
-        if (value := getattr(record, name)) is not UNSET
-    }
 
 
 def _check_value(table: str, name: str, check: str, value: Any, window: Window) -> None:
@@ -177,8 +171,9 @@ def decode_row(
         raise Refused(_validation_detail(exc), table, _path_field(exc)) from exc
     except (msgspec.DecodeError, RecursionError) as exc:
         raise Refused("json", table) from exc
-    row = _fields(record)
-    mark = row.pop("purged_mark", None)
+    # Only the fields present (UNSET ones are left out), under their wire names: in C.
+    row: dict[str, Any] = msgspec.to_builtins(record)
+    mark = row.pop(PURGED_MARK, None)
     if mark is not None:
         if not base:
             raise Refused("field", table, PURGED_MARK)
@@ -256,7 +251,10 @@ def decode_change(line: bytes, window: Window) -> ChangeEntry:
 
 
 def _present(raw: msgspec.Raw) -> bool:
-    return bytes(raw).strip() != b"null"
+    return raw != _NULL and bytes(raw).strip() != b"null"
+
+
+_NULL = msgspec.Raw(b"null")
 
 
 # -- roster bundles (office → laptop) --------------------------------------------------
