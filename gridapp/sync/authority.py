@@ -26,6 +26,8 @@ from gridapp.sync.wire_tables import TABLES
 VISIT_SIDE: Final = frozenset(
     {"visit", "answer", "explanation", "suggestion", "online_answer", "callback", "receipt", "void"}
 )
+#: Records other entries of the laptop follow up (answers to a visit, a void of it).
+OWNABLE: Final = frozenset({"visit", "online_answer", "suggestion", "callback"})
 #: Household master data a laptop may correct for its team's households.
 MASTER: Final = frozenset({"household", "resident", "phone"})
 #: Fields of master data a laptop may change (the rest is the office's roster).
@@ -44,6 +46,7 @@ class Denied(Exception):
     def __init__(self, rule: str, field: str = "") -> None:
         super().__init__(f"{rule} {field}".strip())
         self.rule, self.field = rule, field
+        self.entry: ChangeEntry | None = None  # set when found after the entry passed
 
 
 class Authority:
@@ -55,10 +58,11 @@ class Authority:
         self.buildings = q.team_buildings(db, team_id) if team_id else set()
         self.workers = q.team_workers(db, team_id) if team_id else set()
         self._held: dict[str, list[tuple[str, str | None]]] | None = None
-        self.created: dict[str, set[str]] = {}  # by this bundle, per entity
+        self.created: dict[str, set[str]] = {}  # by this bundle since the last flush
         self.new_parent: dict[tuple[str, str], Any] = {}  # (entity, id) → parent id
         self._exists: dict[str, set[str]] = {}
         self._parent: dict[tuple[str, str], Any] = {}
+        self._fresh: dict[str, dict[str, ChangeEntry]] = {}  # new ids of OWNABLE entities
 
     # -- the entry -----------------------------------------------------------------
 
@@ -79,6 +83,29 @@ class Authority:
         if entry.op == "insert":
             self.created.setdefault(entity, set()).add(entry.record_id)
 
+    def before_flush(self) -> None:
+        """A record id the office already has, sent again as new: a re-send of the
+        laptop's own record (a no-op), never a way to make another laptop's record count
+        as this one's (answers to it, a void of it). One query per entity and batch;
+        raises `Denied` with the entry, as `check` would have (the bundle is refused
+        whole either way)."""
+        fresh, self._fresh = self._fresh, {}
+        for entity, entries in fresh.items():
+            for record_id in records.existing_ids(self.db, entity, list(entries)):
+                try:
+                    self._own(entity, record_id, check_created=False)
+                except Denied as exc:
+                    exc.entry = entries[record_id]
+                    raise
+
+    def flushed(self) -> None:
+        """The entries checked so far are merged and logged (same transaction): the
+        office's tables answer for them now, so what this bundle created need not be
+        remembered (memory stays flat whatever the bundle's size)."""
+        self.created.clear()
+        self.new_parent.clear()
+        self._parent = {k: v for k, v in self._parent.items() if v is not None}
+
     def _visit_side(self, entry: ChangeEntry) -> None:
         if entry.op != "insert":
             # Never applied (the merge quarantines edits and deletes of these), but an
@@ -86,6 +113,9 @@ class Authority:
             self._own(entry.entity, entry.record_id)
             return
         fields = entry.fields or {}
+        if entry.entity in OWNABLE and entry.record_id not in self.created.get(entry.entity, ()):
+            # Checked in bulk before the batch merges (`before_flush`).
+            self._fresh.setdefault(entry.entity, {})[entry.record_id] = entry
         self._references(entry.entity, fields)
         check = _VISIT_SIDE_RULES[entry.entity]
         check(self, entry, fields)
@@ -157,9 +187,11 @@ class Authority:
         if worker_id not in self.workers:
             raise Denied("other_worker", "worker_id")
 
-    def _own(self, entity: str, record_id: str, field: str = "id") -> None:
+    def _own(
+        self, entity: str, record_id: str, field: str = "id", check_created: bool = True
+    ) -> None:
         """The record was created by this laptop (in this bundle or an earlier one)."""
-        if record_id in self.created.get(entity, ()):
+        if check_created and record_id in self.created.get(entity, ()):
             return
         if entity == "visit":
             device = self._parent_of("visit", "device_id", record_id)

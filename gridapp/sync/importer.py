@@ -258,23 +258,16 @@ def _apply_sync(
             try:
                 authority.check(entry)
             except Denied as exc:
-                raise BundleRefused(
-                    f"authority.{exc.rule}",
-                    file=name,
-                    seq=entry.seq,
-                    entity=entry.entity,
-                    record=entry.record_id,
-                    field=exc.field,
-                ) from exc
+                raise _denied(exc, entry, name) from exc
             offset = wall - now_ms
             if abs(offset) > SKEW_LIMIT.total_seconds() * 1000:
                 skew = max(skew, abs(offset), key=abs)  # flagged for the dashboard
             batch.append(entry)
             if len(batch) >= BATCH:
-                _flush(db, batch, received)
+                _flush(db, batch, received, authority, name)
             expected += 1
             applied += 1
-        _flush(db, batch, received)
+        _flush(db, batch, received, authority, name)
         if expected - 1 < manifest["seq_to"]:
             raise BundleRefused("payload", file=name, detail="missing entries")
         peer.update(
@@ -304,12 +297,32 @@ def _audit(db: Any, at: str, actor: str, manifest: Manifest, sender: str, applie
     )
 
 
-def _flush(db: Any, batch: list[ChangeEntry], received: str) -> None:
-    """Merge and log a run of consecutive entries (bulk where the rules allow)."""
+def _flush(
+    db: Any, batch: list[ChangeEntry], received: str, authority: Authority, name: str
+) -> None:
+    """Merge and log a run of consecutive entries (bulk where the rules allow), once
+    the authority's batch-wide checks passed."""
+    try:
+        authority.before_flush()
+    except Denied as exc:
+        assert exc.entry is not None
+        raise _denied(exc, exc.entry, name) from exc
     entries = purge.redact_late(db, batch)
     merge.apply_batch(db, entries, received)
     changelog.record_entries(db, entries)
     batch.clear()
+    authority.flushed()
+
+
+def _denied(exc: Denied, entry: ChangeEntry, name: str) -> BundleRefused:
+    return BundleRefused(
+        f"authority.{exc.rule}",
+        file=name,
+        seq=entry.seq,
+        entity=entry.entity,
+        record=entry.record_id,
+        field=exc.field,
+    )
 
 
 def _entry(line: bytes, window: wire.Window, name: str, index: int) -> tuple[ChangeEntry, int]:

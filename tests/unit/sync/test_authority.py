@@ -350,6 +350,25 @@ case(
     lambda w: [w.change("visit", w.visit(supersedes_id=w.ids["visit2"]))],
 )
 case(
+    "reuse_other_laptop_visit_id_then_answer_it",
+    "authority.not_own_record",
+    lambda w: [
+        w.change("visit", w.visit(id=w.ids["visit2"])),
+        {
+            **w.change(
+                "answer",
+                {
+                    "id": str(uuid.uuid4()),
+                    "visit_id": w.ids["visit2"],
+                    "question": "stance",
+                    "value": '"oppose"',
+                },
+            ),
+            "seq": w.last["seq"] + 2,
+        },
+    ],
+)
+case(
     "edit_other_laptop_visit",
     "authority.not_own_record",
     lambda w: [w.change("visit", {"outcome": "refused"}, "update", w.ids["visit2"], {})],
