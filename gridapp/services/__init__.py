@@ -12,12 +12,12 @@ from gridapp.services.campaigns import CampaignService
 from gridapp.services.device import DeviceService
 from gridapp.services.drafts import DraftService
 from gridapp.services.field import FieldService
+from gridapp.services.guard import refresh_actor
 from gridapp.services.households import HouseholdService
 from gridapp.services.privacy import PrivacyService
 from gridapp.services.reading import ReadingService
 from gridapp.services.search import SearchService
 from gridapp.services.visits import VisitService
-from gridapp.storage import scope_queries
 from gridapp.storage.store import Store
 
 if TYPE_CHECKING:
@@ -51,9 +51,8 @@ class Services:
     def act_as(self, code: str, role: str) -> Actor:
         """Bind the signed-in account: from now on every call acts as it (its worker
         record gives the team a field worker is bounded to). Called by sign-in only."""
-        found = scope_queries.worker(self.store.db, code.strip().upper())
-        worker_id, team_id = found if found is not None else (None, None)
-        self.store.actor = Actor(code.strip().upper(), role, worker_id, team_id)
+        self.store.actor = Actor(code.strip().upper(), role)
+        refresh_actor(self.store)
         return self.store.actor
 
     def sign_out(self) -> None:

@@ -79,6 +79,17 @@ def team_filter(store: Store) -> str | None:
     return actor.team_id or "" if is_field(actor) else None
 
 
+def refresh_actor(store: Store) -> None:
+    """Re-read the signed-in worker's record (a laptop's first roster bundle brings it,
+    and with it the team that bounds what they see)."""
+    actor = store.actor
+    if actor is None:
+        return
+    found = scope_queries.worker(store.db, actor.code)
+    worker_id, team_id = found if found is not None else (None, None)
+    store.actor = Actor(actor.code, actor.role, worker_id, team_id)
+
+
 def visible(store: Store, ids: list[str]) -> list[str]:
     """The households of `ids` the actor may see, in the order given: all for office
     staff; a field worker's own team's only."""

@@ -18,7 +18,7 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.files import file_errors, not_a_file
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import acting, refresh_actor, requires
 from gridapp.storage import changelog, records, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync import enrollment, export, importer
@@ -119,6 +119,8 @@ class SyncService:
             results.append(result)
             if on_result:
                 on_result(result)
+        if device.role == "field":
+            refresh_actor(self.store)  # the first roster brings the worker and the team
         return results
 
     @requires(Action.CAMPAIGN_SETUP)

@@ -24,6 +24,13 @@ log = logging.getLogger("gridapp.storage")
 DB_FILENAME = "gridapp.db"
 
 
+class _Acting:
+    """The one place a signed-in actor is held, shared by a store and its siblings."""
+
+    def __init__(self) -> None:
+        self.actor: Actor | None = None
+
+
 @dataclass(frozen=True)
 class LocalDevice:
     device_id: str
@@ -55,9 +62,10 @@ class Store:
         #: Run inside every writing transaction just before it commits (derived data such
         #: as the search index stays in step with whatever wrote, in the same commit).
         self.commit_hooks: list[Callable[[Database], None]] = []
-        #: The signed-in worker every service call acts as (services/guard.py); None
-        #: until a sign-in binds one (a plain database then acts as `actor.PLAIN`).
-        self.actor: Actor | None = None
+        #: Who every service call acts as (services/guard.py), shared with the sibling
+        #: connections made from this one: None until a sign-in binds a worker (a plain
+        #: database then acts as `actor.PLAIN`).
+        self._acting = _Acting()
 
     def new_id(self, moment: datetime | None = None) -> str:
         return uuid7(moment or self.clock.now(), self.id_random)
@@ -84,14 +92,22 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @property
+    def actor(self) -> Actor | None:
+        return self._acting.actor
+
+    @actor.setter
+    def actor(self, actor: Actor | None) -> None:
+        self._acting.actor = actor
+
     def sibling(self) -> Store:
         """Another connection to the same database, for another thread: same clock,
-        same key, and the same signed-in actor (a background read or write acts as the
-        worker who asked for it)."""
+        same key, and the same signed-in actor, now and after any change (a background
+        read or write acts as the worker who asked for it)."""
         if self.path is None:
             raise InvalidInput("error.backup.in_memory")
         other = Store.open(self.path, self.clock, self.key)
-        other.actor = self.actor
+        other._acting = self._acting
         return other
 
     # -- this device -------------------------------------------------------------

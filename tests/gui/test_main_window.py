@@ -222,3 +222,30 @@ def test_the_search_box_finds_by_pinyin_initials_as_you_type(
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert window.detail.current_id() == target.id
     assert window.tabs.currentWidget() is window.splitter
+
+
+def test_a_new_laptop_is_ready_as_soon_as_its_roster_arrives(
+    qtbot: QtBot, demo_services: Services, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Signed in as W0101 on a laptop that has nothing yet: after the first roster
+    bundle (the sync screen refreshes the window), the worker box names W0101, the
+    households are listed, and a visit saves: no restart."""
+    from gridapp.services.visits import VisitInput
+    from tests.conftest import make_services
+
+    lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
+    lap.act_as("W0101", "field")
+    window = MainWindow(lap, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.field.worker.count() == 0  # nobody on this laptop yet
+    lap.sync.request(tmp_path / "req.json")
+    demo_services.sync.allow_plain_laptops = True  # a plain test laptop
+    demo_services.sync.enroll(tmp_path / "req.json", 1, tmp_path / "roster.gsb")
+    assert lap.sync.import_files([tmp_path / "roster.gsb"])[0].status == "applied"
+    window.refresh()  # what the sync screen does after an import
+    assert window.field.worker.count() == 1
+    assert window.field.worker_code() == "W0101" and not window.field.worker.isEnabled()
+    assert window.households.rowCount() > 0
+    household = window.households.household_id(0)
+    lap.visits.record(VisitInput(household, window.field.worker_code(), "not_home"))

@@ -236,3 +236,20 @@ def test_a_sibling_connection_acts_as_the_same_worker(tmp_path: Any) -> None:
         services.store.close()
     with pytest.raises(InvalidInput):
         make_services(None, FixedClock(START)).store.sibling()
+
+
+def test_siblings_follow_the_actor_as_it_changes(tmp_path: Any) -> None:
+    """A read-pool connection made before a laptop's first roster sees the team the
+    roster brought, with no restart."""
+    from tests.conftest import START
+
+    services = make_services(tmp_path / "g.db", FixedClock(START))
+    other = services.store.sibling()
+    try:
+        services.act_as("W0101", "field")
+        assert other.actor == services.store.actor
+        services.sign_out()
+        assert other.actor is None
+    finally:
+        other.close()
+        services.store.close()
