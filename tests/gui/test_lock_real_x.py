@@ -142,8 +142,12 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
 
     # Nobody touches it: the idle lock, which says how long it waited.
     wait_for("the idle lock", lambda: LOCKED in x.title(window), timeout=IDLE_SECONDS + 30)
-    idle = re.search(r"locked after (\d+) s without input", _log(data_dir))
-    assert idle is not None and int(idle.group(1)) >= IDLE_SECONDS
+    # The log line is written as the lock shows: wait for it rather than race it.
+    idle = wait_for(
+        "the idle lock's log line",
+        lambda: re.search(r"locked after (\d+) s without input", _log(data_dir)),
+    )
+    assert int(idle.group(1)) >= IDLE_SECONDS
     x.type(PINS["B0001"])
     x.key("Return")
     wait_for("the second unlock", lambda: LOCKED not in x.title(window))
@@ -162,6 +166,13 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
     services.act_as(admin.code, admin.role)
     try:
         actions = [e.action for e in services.audit.entries(actor="B0001")]
+        # Every entry of that session names B0001: the only others are the app's own
+        # automatic backups and the typed-in codes of sign-in attempts.
+        others = {
+            (e.actor, e.action)
+            for e in services.audit.entries()
+            if e.actor != "B0001" and e.action not in (audit_actions.SIGN_IN_FAILED,)
+        }
         # What B0001 did is credited to B0001: the answer's worker and its log entry.
         saved = services.store.db.execute(
             "SELECT w.code, c.actor FROM online_answer o JOIN worker w ON w.id = o.worker_id"
@@ -172,3 +183,4 @@ def test_sign_in_lock_unlock_idle_and_quit_with_real_keys(
     assert actions.count(audit_actions.SIGN_IN) == 3
     assert actions.count(audit_actions.SIGN_IN_FAILED) == 1
     assert saved == [("B0001", "B0001")]
+    assert others <= {("system", audit_actions.BACKUP_MADE)}, others
