@@ -109,9 +109,16 @@ def change_pin_action(
 
 
 def open_services(
-    data_dir: Path, demo: bool, catalog: Catalog, key: bytes | None = None
+    data_dir: Path,
+    demo: bool,
+    catalog: Catalog,
+    key: bytes | None = None,
+    session: Session | None = None,
 ) -> Services:
     services = Services(Store.open_in(data_dir, key=key))
+    if session is not None:
+        # From the first read on, every call acts as the signed-in worker.
+        services.act_as(session.code, session.role)
     if demo and services.read.is_empty():
         from gridapp.demo import DemoOptions, build_demo  # only on first run: keep start-up lean
 
@@ -140,12 +147,13 @@ def open_or_recover(
     ask: Callable[[str], bool],
     tell: Callable[[str], None],
     key: bytes | None = None,
-    actor: str = SYSTEM_ACTOR,
+    session: Session | None = None,
 ) -> Services:
     """Open the database, first finishing a restore staged by the backup screen; a
     damaged database offers the newest backup that passes every check. `actor`: the
     worker who signed in (the audit line of a restore names them); the app itself
     before any sign-in."""
+    actor = session.code if session is not None else SYSTEM_ACTOR
     from gridapp.services.backup import PENDING_FILE, newest_good, restore_closed
     from gridapp.storage import backup
 
@@ -158,7 +166,7 @@ def open_or_recover(
             (data_dir / PENDING_FILE).unlink(missing_ok=True)
             tell(catalog.error(exc))
     try:
-        return open_services(data_dir, demo, catalog, key)
+        return open_services(data_dir, demo, catalog, key, session)
     except (UnreadableFile, AccessDenied) as exc:
         if not unopenable(exc):
             raise
@@ -171,7 +179,7 @@ def open_or_recover(
             raise
         aside = restore_closed(data_dir, good, actor, key=key)
         tell(catalog.tr("ui.startup.restored", aside=str(aside)))
-        return open_services(data_dir, demo, catalog, key)
+        return open_services(data_dir, demo, catalog, key, session)
 
 
 def _daily_backup(data_dir: Path, key: bytes | None) -> threading.Thread:
@@ -244,12 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not go_on:
             return 0
         key = session.key if session else None
-        who = session.code if session is not None else SYSTEM_ACTOR
-        services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key, who)
+        services = open_or_recover(data_dir, args.demo, catalog, ask, tell, key, session)
         tighten_data_folder(data_dir)  # files an older version left readable by others
         if session is not None:
-            # From here every call acts as the signed-in worker, and as no one else.
-            services.act_as(session.code, session.role)
             services.audit.sign_in(session.code, failed_before=session.failed_before)
             sessions.accounts.on_change = lambda actor, action, code: services.audit.record(
                 action, code

@@ -157,3 +157,17 @@ def test_database_faults_during_work_become_a_message(qtbot: QtBot) -> None:
         assert dialog is not None and not isinstance(dialog, CrashDialog)
         assert words in dialog.text()  # type: ignore[attr-defined]
         dialog.close()
+
+
+def test_the_demo_starts_on_an_empty_folder_signed_in_as_its_administrator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gridapp --demo` on an empty folder: encrypted demo, signed in as A0001 from the
+    first read on (every call acts as someone), the window ready."""
+    from gridapp.services import session as session_module
+    from gridapp.trust.crypto import FAST
+
+    monkeypatch.setattr(session_module, "KDF_PARAMS", FAST)
+    data = tmp_path / "demo"
+    assert main(["--data-dir", str(data), "--demo", "--exit-when-ready"]) == 0
+    assert (data / "keyring.json").exists()
