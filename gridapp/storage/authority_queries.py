@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from gridapp.storage import records
 from gridapp.storage.schema import SYNCED_TABLES
 
 _TABLES = frozenset(SYNCED_TABLES)
@@ -51,11 +52,8 @@ def parents(db: Database, table: str, column: str, ids: Iterable[str]) -> dict[s
     resident's household, a visit's device)."""
     if table not in _TABLES or column not in _PARENT_COLUMNS:
         raise ValueError(f"not a parent link: {table}.{column}")
-    wanted = list(ids)
     found: dict[str, Any] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in records.chunks(list(ids)):
         found.update(
             db.execute(f"SELECT id, {column} FROM {table} WHERE id IN ({marks})", chunk).fetchall()
         )

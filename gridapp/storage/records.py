@@ -8,7 +8,7 @@ demo spend most of its time introspecting (bench: ~4× fewer statements).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -109,11 +109,16 @@ def get(db: Database, table: str, record_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def chunks(ids: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """`ids` in runs SQLite's parameter limit takes, each with its `?, ?…` marks."""
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def existing_ids(db: Database, table: str, ids: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in chunks(ids):
         found.update(
             row[0]
             for row in db.execute(

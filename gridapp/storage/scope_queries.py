@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from gridapp.storage.records import chunks
+
 
 def household_in_team(db: Database, household_id: str, team_id: str | None) -> bool:
     if not team_id:
@@ -29,9 +31,7 @@ def worker(db: Database, code: str) -> tuple[str, str | None] | None:
 def in_team(db: Database, ids: list[str], team_id: str) -> set[str]:
     """Those of `ids` whose building is assigned to `team_id`."""
     found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in chunks(ids):
         found.update(
             row[0]
             for row in db.execute(

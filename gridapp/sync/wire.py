@@ -165,12 +165,7 @@ def decode_row(
     decoder = _DECODERS.get(table)
     if decoder is None:
         raise Refused("entity", table)
-    try:
-        record = decoder.decode(raw)
-    except msgspec.ValidationError as exc:
-        raise Refused(_validation_detail(exc), table, _path_field(exc)) from exc
-    except (msgspec.DecodeError, RecursionError) as exc:
-        raise Refused("json", table) from exc
+    record = _decode(decoder, raw, table)
     # Only the fields present (UNSET ones are left out), under their wire names: in C.
     row: dict[str, Any] = msgspec.to_builtins(record)
     mark = row.pop(PURGED_MARK, None)
@@ -206,14 +201,19 @@ def _path_field(exc: msgspec.ValidationError) -> str:
     return "".join(ch for ch in name[:40] if ch.isprintable())
 
 
+def _decode(decoder: msgspec.json.Decoder[Any], line: bytes | str, kind: str) -> Any:
+    """`line` by `decoder`; what does not fit is a `Refused` naming the field."""
+    try:
+        return decoder.decode(line)
+    except msgspec.ValidationError as exc:
+        raise Refused(_validation_detail(exc), kind, _path_field(exc)) from exc
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise Refused("json", kind) from exc
+
+
 def decode_change(line: bytes, window: Window) -> ChangeEntry:
     """One payload line of a sync bundle as a validated change entry."""
-    try:
-        wire = _CHANGE.decode(line)
-    except msgspec.ValidationError as exc:
-        raise Refused(_validation_detail(exc), "change", _path_field(exc)) from exc
-    except (msgspec.DecodeError, RecursionError) as exc:
-        raise Refused("json", "change") from exc
+    wire: WireChange = _decode(_CHANGE, line, "change")
     entity = wire.entity
     if entity not in TABLES:
         raise Refused("entity", "change", "entity")
@@ -283,12 +283,7 @@ def decode_roster_record(
     line: bytes, window: Window
 ) -> WireAck | WirePurge | tuple[str, dict[str, Any]]:
     """One payload line of a roster bundle: an ack, a purge order or a (table, row)."""
-    try:
-        record = _ROSTER.decode(line)
-    except msgspec.ValidationError as exc:
-        raise Refused(_validation_detail(exc), "record", _path_field(exc)) from exc
-    except (msgspec.DecodeError, RecursionError) as exc:
-        raise Refused("json", "record") from exc
+    record: RosterRecord = _decode(_ROSTER, line, "record")
     if isinstance(record, WireRow):
         if record.table not in TABLES:
             raise Refused("entity", "record", "table")
