@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from gridapp import audit_actions
 from gridapp.clock import iso, parse_iso
-from gridapp.errors import InvalidInput
+from gridapp.errors import AccessDenied, InvalidInput
 from gridapp.files import write_atomic
 from gridapp.services.guard import acting, requires
 from gridapp.storage import audit
@@ -64,6 +64,19 @@ def note(
     return audit.append(db, iso(store.clock.now()), actor, action, target, **detail)
 
 
+#: What `AuditService.record` may write (the rest is written by the action itself).
+RECORDABLE = frozenset(
+    {
+        audit_actions.ACCOUNT_ADDED,
+        audit_actions.ACCOUNT_REMOVED,
+        audit_actions.PIN_RESET,
+        audit_actions.PIN_CHANGED,
+        audit_actions.ACCOUNT_RECOVERED,
+        audit_actions.PHONE_REVEALED,
+    }
+)
+
+
 class AuditService:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -71,12 +84,23 @@ class AuditService:
     @requires(Action.VIEW)
     def record(self, action: str, target: str = "", **detail: Any) -> int:
         """One entry in a transaction of its own (or the caller's, when one is open):
-        for actions that write nothing else, such as a sign-in or a phone shown."""
+        for actions that write nothing else: an account changed in the keyring, a phone
+        shown. Only those: every other action audits itself inside its service."""
+        if action not in RECORDABLE:
+            raise InvalidInput("error.audit.unknown_action", action=action[:40])
+        return self._record(action, target, **detail)
+
+    def _record(self, action: str, target: str = "", **detail: Any) -> int:
         actor = acting(self.store, Action.VIEW).code
         with self.store.unit_of_work(actor) as db:
             return note(self.store, db, actor, action, target, **detail)
 
     def sign_in(self, code: str, ok: bool = True, **detail: Any) -> int:
+        # A successful sign-in is recorded for the worker it bound, never for a name
+        # passed in; a failed one names the code typed (that is the event).
+        bound = self.store.actor
+        if ok and bound is not None and code.strip().upper() != bound.code:
+            raise AccessDenied("error.trust.not_yourself", code=bound.code, other=code)
         """For the sign-in screen, before or as a session begins: `code` is the worker
         code typed (the subject of the entry), never a name (what is typed may be
         anything: a code that is not one is logged as "?")."""
@@ -137,7 +161,7 @@ class AuditService:
         else:
             data = _xlsx(headers, rows)
         write_atomic(out, data)
-        self.record(audit_actions.AUDIT_EXPORTED, "", format=suffix[1:], rows=len(rows))
+        self._record(audit_actions.AUDIT_EXPORTED, "", format=suffix[1:], rows=len(rows))
         return len(rows)
 
 

@@ -9,7 +9,14 @@ from typing import Any
 from gridapp.actor import PLAIN
 from gridapp.clock import iso
 from gridapp.model import BuildingSummary, HouseholdRow
-from gridapp.services.guard import actor_of, is_field, requires, visible
+from gridapp.services.guard import (
+    actor_of,
+    is_field,
+    requires,
+    team_asked,
+    visible,
+    visit_in_scope,
+)
 from gridapp.storage import content_queries, field_queries, queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -28,11 +35,13 @@ class FieldService:
 
     @requires(Action.VIEW)
     def buildings(self, team: int | None) -> list[BuildingSummary]:
+        team = team_asked(self.store, team)
         return queries.building_summaries(self.store.db, team_number=team)
 
     @requires(Action.VIEW)
     def callbacks_due(self, team: int | None, days_ahead: int = 1) -> list[dict[str, Any]]:
         """Due today and tomorrow morning, and every overdue one; `overdue` marks those."""
+        team = team_asked(self.store, team)
         now = self.store.clock.now()
         until = iso((now + timedelta(days=days_ahead)).replace(hour=12, minute=0, second=0))
         rows = field_queries.callbacks_due(self.store.db, team, until)
@@ -42,11 +51,13 @@ class FieldService:
 
     @requires(Action.VIEW)
     def unreached(self, team: int | None, limit: int = 500) -> list[HouseholdRow]:
+        team = team_asked(self.store, team)
         ids = visible(self.store, field_queries.unreached(self.store.db, team, limit))
         return queries.household_rows(self.store.db, ids)
 
     @requires(Action.VIEW)
     def visit_for_correction(self, visit_id: str) -> dict[str, Any] | None:
+        visit_in_scope(self.store, visit_id)
         visit = field_queries.visit_for_correction(self.store.db, visit_id)
         if visit is not None:
             visit["answers"] = {k: json.loads(v) for k, v in visit["answers"].items()}
@@ -54,7 +65,7 @@ class FieldService:
 
     @requires(Action.VIEW)
     def workers(self, team: int | None) -> list[dict[str, Any]]:
-        return content_queries.workers(self.store.db, team)
+        return content_queries.workers(self.store.db, team_asked(self.store, team))
 
     @requires(Action.VIEW)
     def credited_workers(self) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast
 
 from gridapp.actor import PLAIN, Actor
-from gridapp.errors import AccessDenied
+from gridapp.errors import AccessDenied, InvalidInput
 from gridapp.storage import scope_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import AccountRole, Action, can
@@ -98,3 +98,31 @@ def visible(store: Store, ids: list[str]) -> list[str]:
         return ids
     allowed = scope_queries.in_team(store.db, ids, actor.team_id or "")
     return [i for i in ids if i in allowed]
+
+
+def team_asked(store: Store, asked: int | None) -> int | None:
+    """The team a listing is for: a field worker's own, whatever was asked."""
+    actor = actor_of(store)
+    if not is_field(actor):
+        return asked
+    return scope_queries.team_number(store.db, actor.team_id) if actor.team_id else -1
+
+
+def visit_in_scope(store: Store, visit_id: str) -> None:
+    """A field worker reads and prints only their team's visits."""
+    actor = actor_of(store)
+    if is_field(actor):
+        household = scope_queries.visit_household(store.db, visit_id)
+        if household is not None:
+            household_in_scope(store, actor, household)
+
+
+def made_here_on_a_laptop(store: Store, entity: str, record_id: str) -> None:
+    """On a laptop, corrections, voids and receipts are only of what this laptop
+    recorded: the office accepts nothing else from it (docs/sync-bundles.md), so a
+    teammate's visit from the roster is theirs to correct, on their laptop."""
+    device = store.require_device()
+    if device.role == "field" and not scope_queries.made_here(
+        store.db, entity, record_id, device.device_id
+    ):
+        raise InvalidInput("error.visit.other_laptop", id=record_id)

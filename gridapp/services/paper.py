@@ -27,7 +27,7 @@ from gridapp.paper.documents import (
     mask_name,
 )
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import acting, made_here_on_a_laptop, requires, visit_in_scope
 from gridapp.storage import content_queries, queries
 from gridapp.storage import paper_queries as pq
 from gridapp.storage.store import Store
@@ -48,9 +48,12 @@ class PaperService:
         """Sign and record a receipt for a live visit; the same visit again returns
         the receipt already issued, so a reprint carries the same short code."""
         actor = acting(self.store, Action.PRINT_RECEIPTS).code
+        visit_in_scope(self.store, visit_id)
         keys = DeviceKeys.of(self.store.require_device())
         with self.store.unit_of_work(actor) as db:
             existing = pq.receipt_for_visit(db, visit_id)
+            if existing is None and pq.visit_content(db, visit_id) is not None:
+                made_here_on_a_laptop(self.store, "visit", visit_id)
             if existing is not None:
                 return _receipt(existing)
             content = pq.visit_content(db, visit_id)
@@ -143,6 +146,7 @@ class PaperService:
         """What the printed receipt shows; the phone is masked here, so no full number
         ever reaches the PDF writer. Audited: an address is leaving on paper."""
         actor = acting(self.store, Action.PRINT_RECEIPTS).code
+        visit_in_scope(self.store, receipt.visit_id)
         db = self.store.db
         row = pq.visit_summary(db, receipt.visit_id)
         if row is None:

@@ -15,7 +15,7 @@ from gridapp.model import (
     HouseholdRow,
     mask_phone,
 )
-from gridapp.services.guard import requires, visible
+from gridapp.services.guard import requires, visible, visit_in_scope
 from gridapp.storage import content_queries, queries, stats
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -125,6 +125,7 @@ class ReadingService:
     @requires(Action.VIEW)
     def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
         """A visit's answers read with the questionnaire version they were given under."""
+        visit_in_scope(self.store, visit_id)
         from gridapp.forms.definition import load_definition  # load when used
         from gridapp.forms.engine import answer_rows
 

@@ -143,19 +143,19 @@ class SyncService:
             raise InvalidInput("error.sync.unknown_device", id=device_id)
         return importer.force_held(self.store, device_id)
 
-    @requires(Action.VIEW)
+    @requires(Action.MANAGE_DEVICES)
     def peers(self) -> list[dict[str, Any]]:
         return sync_store.peers(self.store.db)
 
-    @requires(Action.VIEW)
+    @requires(Action.MANAGE_DEVICES)
     def held(self) -> list[dict[str, Any]]:
         return sync_store.held(self.store.db)
 
-    @requires(Action.VIEW)
+    @requires(Action.IMPORT_BUNDLES)
     def quarantined(self) -> list[dict[str, Any]]:
         return sync_store.quarantined(self.store.db)
 
-    @requires(Action.VIEW)
+    @requires(Action.RESOLVE_CONFLICTS)
     def conflicts(self, include_resolved: bool = False) -> list[dict[str, Any]]:
         rows = sync_store.conflicts(self.store.db, include_resolved)
         for row in rows:

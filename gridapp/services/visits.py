@@ -19,7 +19,13 @@ from gridapp.errors import AccessDenied, InvalidInput, NotFound
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, household_in_scope, is_field, requires
+from gridapp.services.guard import (
+    acting,
+    household_in_scope,
+    is_field,
+    made_here_on_a_laptop,
+    requires,
+)
 from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -83,6 +89,7 @@ class VisitService:
                 old = records.get(db, "visit", supersedes_id)
                 if old is None:
                     raise NotFound("error.visit_not_found", id=supersedes_id)
+                made_here_on_a_laptop(self.store, "visit", supersedes_id)
                 if old["household_id"] != visit.household_id:
                     raise InvalidInput("error.correction_household", id=supersedes_id)
             campaign = queries.active_campaign(db)
@@ -191,6 +198,7 @@ class VisitService:
             record = records.get(db, entity, record_id)
             if record is None:
                 raise NotFound("error.record_not_found", entity=entity, id=record_id)
+            made_here_on_a_laptop(self.store, entity, record_id)
             if record.get("household_id"):
                 household_in_scope(self.store, actor, record["household_id"])
             elif is_field(actor) and record.get("worker_id") != actor.worker_id:

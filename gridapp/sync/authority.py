@@ -53,8 +53,13 @@ class Authority:
     """The checks for one bundle from one laptop; remembers what the bundle itself
     created, so a visit and its answers in the same bundle check against each other."""
 
-    def __init__(self, db: Database, device_id: str, team_id: str | None) -> None:
+    def __init__(
+        self, db: Database, device_id: str, team_id: str | None, last_hlc: str = ""
+    ) -> None:
         self.db, self.device_id, self.team_id = db, device_id, team_id
+        #: A laptop's clock stamps never go back along its log: "when the entry was
+        #: made" can be dated no earlier than the last entry the office applied.
+        self.last_hlc = last_hlc
         self.buildings = q.team_buildings(db, team_id) if team_id else set()
         self.workers = q.team_workers(db, team_id) if team_id else set()
         self._held: dict[str, list[tuple[str, str | None]]] | None = None
@@ -67,6 +72,9 @@ class Authority:
     # -- the entry -----------------------------------------------------------------
 
     def check(self, entry: ChangeEntry) -> None:
+        if entry.hlc < self.last_hlc:
+            raise Denied("clock_backwards", "hlc")
+        self.last_hlc = entry.hlc
         entity = entry.entity
         if entity == "device":
             if entry.op == "insert" and entry.record_id == self.device_id:
@@ -130,7 +138,7 @@ class Authority:
             self._references(entity, fields)
         current = self._current_household(entity, entry.record_id)
         if current is not None:
-            self._household_in_scope(current, entry.hlc)
+            self._household_in_scope(current, None)
         elif entry.op != "insert":
             return  # unknown to the office: the merge quarantines it (missing_record)
         if entry.op == "delete":
@@ -138,7 +146,7 @@ class Authority:
         parent_column = _PARENT[entity]
         if parent_column in fields:
             household = self._household_of(entity, fields[parent_column])
-            self._household_in_scope(household, entry.hlc)
+            self._household_in_scope(household, None)
         if entry.op == "insert":
             self.new_parent[(entity, entry.record_id)] = fields[parent_column]
 
@@ -150,11 +158,18 @@ class Authority:
         if f.get("team_id") not in (None, self.team_id):
             raise Denied("other_team", "team_id")
         self._worker(f["worker_id"])
+        self.new_parent[("visit", entry.record_id)] = f["household_id"]
         if f.get("recorded_by") is not None:
             self._worker(f["recorded_by"])
         self._household_in_scope(self._building(f["household_id"]), entry.hlc)
         if f.get("supersedes_id") is not None:
             self._own("visit", f["supersedes_id"], "supersedes_id")
+            # A correction stays at its household (as the laptop's own service insists).
+            old = self.new_parent.get(("visit", f["supersedes_id"])) or self._parent_of(
+                "visit", "household_id", f["supersedes_id"]
+            )
+            if old is not None and old != f["household_id"]:
+                raise Denied("field", "supersedes_id")
 
     def _on_own_visit(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
         self._own("visit", f["visit_id"], "visit_id")
@@ -162,6 +177,8 @@ class Authority:
     def _suggestion(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
         if f.get("status", "new") != "new" or f.get("response", ""):
             raise Denied("office_owned", "status")  # follow-up is the office's
+        if f.get("visit_id") is None and f.get("household_id") is None:
+            raise Denied("reference", "household_id")  # a laptop's suggestion has a home
         self._optional_scope(entry, f)
 
     def _optional_scope(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
@@ -250,10 +267,12 @@ class Authority:
             parent = self._parent_of(entity, _PARENT[entity], record_id)
         return None if parent is None else self._household_of(entity, str(parent))
 
-    def _household_in_scope(self, building_id: str | None, hlc: str) -> None:
+    def _household_in_scope(self, building_id: str | None, hlc: str | None) -> None:
+        """The team holds the building now, or (visit-side records, `hlc` given) held it
+        when the entry was made. Master data follows the current assignment only."""
         if building_id is None:
             raise Denied("reference", "household_id")
-        if building_id in self.buildings or self._held_at(building_id, hlc):
+        if building_id in self.buildings or (hlc is not None and self._held_at(building_id, hlc)):
             return
         raise Denied("other_team_household", "household_id")
 

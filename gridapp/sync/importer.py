@@ -239,7 +239,10 @@ def _apply_sync(
         now_ms = epoch_ms(now)
         window = wire.Window(now)
         team = sync_store.device(db, device_id)
-        authority = Authority(db, device_id, team["team_id"] if team else None)
+        last = sync_store.logged_entry(db, device_id, peer["applied_seq"])
+        authority = Authority(
+            db, device_id, team["team_id"] if team else None, last.hlc if last else ""
+        )
         for index, line in enumerate(reader.lines(manifest, me), start=1):
             entry, wall = _entry(line, window, name, index)
             if entry.device_id != device_id:

@@ -253,3 +253,44 @@ def test_siblings_follow_the_actor_as_it_changes(tmp_path: Any) -> None:
     finally:
         other.close()
         services.store.close()
+
+
+def test_a_field_account_on_the_office_pc_reads_only_its_team(office: Services) -> None:
+    """Conflicts and quarantine are the office's; callbacks, visits and receipts of other
+    teams are not the field worker's, whatever team number is asked for."""
+    other_visit = office.store.db.execute(
+        "SELECT v.id FROM visit v JOIN assignment a ON a.building_id ="
+        " (SELECT building_id FROM household WHERE id = v.household_id)"
+        " JOIN team t ON t.id = a.team_id WHERE t.number = 2 LIMIT 1"
+    ).fetchone()[0]
+    everyone = {row["household_id"] for row in office.field.callbacks_due(None, days_ahead=999)}
+    office.act_as("W0101", "field")
+    for call in (office.sync.conflicts, office.sync.quarantined, office.sync.peers):
+        with pytest.raises(AccessDenied):
+            call()
+    team1 = {
+        r[0]
+        for r in office.store.db.execute(
+            "SELECT h.id FROM household h JOIN assignment a ON a.building_id = h.building_id"
+            " JOIN team t ON t.id = a.team_id WHERE t.number = 1"
+        )
+    }
+    assert everyone - team1  # as the office, other teams' callbacks are listed
+    for asked in (None, 2):
+        due = office.field.callbacks_due(asked, days_ahead=999)
+        assert {row["household_id"] for row in due} <= team1
+    assert {w["team"] for w in office.field.workers(2)} <= {1}
+    for read in (office.field.visit_for_correction, office.read.visit_answers):
+        with pytest.raises(AccessDenied):
+            read(other_visit)
+    with pytest.raises(AccessDenied):
+        office.paper.issue_receipt(other_visit)
+
+
+def test_the_audit_log_takes_no_made_up_entry(office: Services) -> None:
+    office.act_as("W0101", "field")
+    with pytest.raises(InvalidInput):
+        office.audit.record("totally.made.up")
+    with pytest.raises(AccessDenied):
+        office.audit.sign_in("A0001")  # a sign-in is the bound worker's, or a failure
+    office.audit.sign_in("A0001", ok=False)  # a failed attempt names the code typed

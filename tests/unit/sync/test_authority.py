@@ -163,7 +163,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     lap2.visits.record(VisitInput(h2, code2, "not_home"))
     lap2.sync.export(root / "honest.gsb")
     # Laptop 1's honest work, not yet sent.
-    h1 = lap1.read.household_ids()[0]
+    h1, h1b = lap1.read.household_ids()[:2]
     lap1.visits.record(VisitInput(h1, "W0101", "met", answers={"stance": "agree"}))
     lap1.sync.export(root / "lap1.gsb")
     office_keys, k1, k2 = keys(office), keys(lap1), keys(lap2)
@@ -179,6 +179,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "visit2": first2.visit_id,
         "suggestion2": suggestion2,
         "household1": h1,
+        "household1b": h1b,
         "team1": db.execute("SELECT id FROM team WHERE number = 1").fetchone()[0],
     }
     for s in (office, lap1, lap2):
@@ -443,6 +444,41 @@ case(
     "authority.office_owned",
     lambda w: [
         w.change("assignment", {"team_id": w.ids["team1"]}, "update", str(uuid.uuid4()), {})
+    ],
+)
+
+
+case(
+    "backdated_entry",
+    "authority.clock_backwards",
+    lambda w: [{**w.change("visit", w.visit()), "hlc": "000000000000001:00000"}],
+)
+case(
+    "correction_moves_household",
+    "authority.field",
+    lambda w: [
+        w.change(
+            "visit",
+            w.visit(
+                supersedes_id=next(r for r in w.records if r["entity"] == "visit")["record_id"],
+                household_id=w.ids["household1b"],
+            ),
+        )
+    ],
+)
+case(
+    "suggestion_without_a_home",
+    "authority.reference",
+    lambda w: [
+        w.change(
+            "suggestion",
+            {
+                "id": str(uuid.uuid4()),
+                "category": "fee",
+                "text": "x",
+                "created_at": w.visit()["started_at"],
+            },
+        )
     ],
 )
 
