@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gridapp.errors import DiskFull, ReadOnlyLocation
-from gridapp.private import open_private
+from gridapp.private import write_private
 
 
 def kind_key(mode: int) -> str | None:
@@ -56,18 +56,8 @@ def file_errors(where: Path | str) -> Iterator[None]:
 
 
 def write_atomic(out: Path, data: bytes) -> None:
-    """`out.part`, fsync, rename: the old file or the whole new one, never half."""
-    part = out.with_name(out.name + ".part")
+    """The old file or the whole new one, never half; private (0600): what the app
+    writes may name residents, and whoever saved it can share it on purpose. The
+    machine's faults (full disk, read-only stick) are errors the user can act on."""
     with file_errors(out):
-        try:
-            # Private (0600): what the app writes may name residents; whoever saved it
-            # can share it on purpose.
-            with os.fdopen(open_private(part), "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(part, out)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                part.unlink()
-            raise
+        write_private(out, data)

@@ -73,12 +73,6 @@ def household_in_scope(store: Store, actor: Actor, household_id: str) -> None:
         raise AccessDenied("error.trust.other_team", code=actor.code)
 
 
-def team_filter(store: Store) -> str | None:
-    """The team a listing is limited to: the field worker's own; None for the office."""
-    actor = actor_of(store)
-    return actor.team_id or "" if is_field(actor) else None
-
-
 def refresh_actor(store: Store) -> None:
     """Re-read the signed-in worker's record (a laptop's first roster bundle brings it,
     and with it the team that bounds what they see)."""
