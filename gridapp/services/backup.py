@@ -20,7 +20,7 @@ from gridapp.clock import Clock, SystemClock, parse_iso
 from gridapp.errors import EnvironmentFault, GridappError, InvalidInput
 from gridapp.private import write_private
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import backup, schema
 from gridapp.storage.backup import BackupInfo, BackupRefused
 from gridapp.storage.database import database_errors, open_database, translate_sqlite_errors
@@ -57,7 +57,7 @@ class BackupService:
     @requires(Action.BACKUP)
     def now(self) -> BackupInfo:
         """Back up now, as the signed-in worker asked."""
-        return self._make(acting(self.store, Action.BACKUP).code, "manual")
+        return self._make(actor_of(self.store).code, "manual")
 
     def _make(self, actor: str, kind: str) -> BackupInfo:
         """Older copies of the kind beyond what is kept are removed. `actor` is the
@@ -124,7 +124,7 @@ class BackupService:
     def restore(self, path: Path) -> Path:
         """Check, keep the current database aside, swap the copy in, reopen, audit.
         Returns where the replaced database was kept. Refused → nothing changed."""
-        actor = acting(self.store, Action.RESTORE).code
+        actor = actor_of(self.store).code
         live = self.store.path
         if live is None:
             raise InvalidInput("error.backup.in_memory")

@@ -19,7 +19,7 @@ from gridapp import limits
 from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Team, Worker
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import content_queries, queries, records, setup_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -75,7 +75,7 @@ class CampaignSetup:
     ) -> None:
         """Change the campaign's fields, and, when given, its compounds (a compound whose
         buildings are assigned cannot leave) and its policy set (in the order given)."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         unknown = set(changes) - CAMPAIGN_FIELDS
         if unknown:
             raise InvalidInput("error.unknown_field", field=", ".join(sorted(unknown)))
@@ -118,7 +118,7 @@ class CampaignSetup:
     @requires(Action.CAMPAIGN_SETUP)
     def set_campaign_policies(self, campaign_id: str, item_ids: list[str]) -> None:
         """The campaign's policy set, in the order given."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         with self.store.unit_of_work(actor) as db:
             current = {
                 row["policy_item_id"]: row
@@ -172,7 +172,7 @@ class CampaignSetup:
     # -- teams ---------------------------------------------------------------------
     @requires(Action.CAMPAIGN_SETUP)
     def add_team(self, number: int, name: str) -> Team:
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         name = name.strip()
         if not 1 <= number <= limits.TEAM_NUMBER:
             raise InvalidInput("error.setup.bad_team_number", number=number)
@@ -188,7 +188,7 @@ class CampaignSetup:
 
     @requires(Action.CAMPAIGN_SETUP)
     def rename_team(self, team: TeamRef, name: str) -> None:
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         name = name.strip()
         if not name:
             raise InvalidInput("error.setup.team_name_missing")
@@ -206,7 +206,7 @@ class CampaignSetup:
         team: TeamRef | None,
         role: str = WorkerRole.FIELD,
     ) -> Worker:
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         if role not in {r.value for r in WorkerRole}:
             raise InvalidInput("error.bad_role", role=role)
         code, name = code.strip().upper(), name.strip()
@@ -230,7 +230,7 @@ class CampaignSetup:
     @requires(Action.CAMPAIGN_SETUP)
     def move_workers(self, codes: Sequence[str], team: TeamRef) -> None:
         """Move workers to a team, all or none (a retired one refuses the lot)."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         with self.store.unit_of_work(actor) as db:
             team_id = _team(db, team)["id"]
             for code in codes:
@@ -241,7 +241,7 @@ class CampaignSetup:
     @requires(Action.CAMPAIGN_SETUP)
     def retire_worker(self, code: str) -> None:
         """The worker stays (visits point at them) but records nothing new."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         with self.store.unit_of_work(actor) as db:
             worker = _active_worker(db, code)
             records.update(db, "worker", worker["id"], {"active": 0})
@@ -252,7 +252,7 @@ class CampaignSetup:
         """Give buildings (or every building of grids or compounds) to a team in one
         go; a building another team holds moves. Every building must lie in one of the
         campaign's compounds."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         assigned = moved = unchanged = 0
         with self.store.unit_of_work(actor) as db:
             team_id = _team(db, team)["id"]
@@ -282,7 +282,7 @@ class CampaignSetup:
     @requires(Action.CAMPAIGN_SETUP)
     def unassign(self, campaign_id: str, scope: Scope) -> int:
         """Take buildings from whichever team holds them; returns how many were held."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         with self.store.unit_of_work(actor) as db:
             building_ids = _scope_buildings(db, campaign_id, scope)
             held = setup_queries.assignments(db, campaign_id, building_ids)

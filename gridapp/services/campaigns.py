@@ -11,7 +11,7 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.model import Campaign, PolicyItem, Questionnaire
 from gridapp.services.campaign_setup import CampaignSetup
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import content_queries, records
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -25,7 +25,7 @@ class CampaignService(CampaignSetup):
     def publish_questionnaire(self, definition: Mapping[str, Any]) -> Questionnaire:
         """Check a definition whole (DefinitionInvalid lists every problem) and publish it
         as a new, never-changing version."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         from gridapp.forms.definition import load_definition, text_of  # load when used
 
         form = load_definition(definition)
@@ -50,7 +50,7 @@ class CampaignService(CampaignSetup):
     def use_questionnaire(self, campaign_id: str, questionnaire_id: str) -> None:
         """The campaign asks this questionnaire from now on; answers already given keep
         the version they were given under."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         with self.store.unit_of_work(actor) as db:
             if not records.exists(db, "questionnaire", questionnaire_id):
                 raise InvalidInput("error.form.not_found", id=questionnaire_id)
@@ -60,7 +60,7 @@ class CampaignService(CampaignSetup):
     def update_policy_item(self, item_id: str, changes: Mapping[str, Any]) -> None:
         """Edit a policy item; a changed title or body is a new version, so an explanation
         remembers which text the resident heard."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         allowed = {"title", "body", "category", "active", "code"}
         if set(changes) - allowed:
             raise InvalidInput(
@@ -81,7 +81,7 @@ class CampaignService(CampaignSetup):
 
     @requires(Action.CAMPAIGN_SETUP)
     def add_policy_item(self, item: Mapping[str, Any]) -> PolicyItem:
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         record = PolicyItem(id=self._id(), **item)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "policy_item", record)
@@ -94,7 +94,7 @@ class CampaignService(CampaignSetup):
         compound_ids: Iterable[str],
         policy_item_ids: Iterable[str],
     ) -> Campaign:
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         record = Campaign(id=self._id(), **campaign)
         if record.ends_on < record.starts_on:
             raise InvalidInput("error.campaign_dates", starts=record.starts_on, ends=record.ends_on)

@@ -13,7 +13,7 @@ from gridapp.codes import HouseholdStatus
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Building, Compound, Grid, Household, Phone, Resident
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, household_in_scope, requires
+from gridapp.services.guard import actor_of, household_in_scope, requires
 from gridapp.storage import queries, records
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -50,7 +50,7 @@ class HouseholdService:
 
     @requires(Action.ROSTER_IMPORT)
     def add_compound(self, name: str, **details: Any) -> Compound:
-        actor = acting(self.store, Action.ROSTER_IMPORT).code
+        actor = actor_of(self.store).code
         now = self.store.clock.now()
         compound = Compound(id=self.store.new_id(now), name=name, created_at=iso(now), **details)
         with self.store.unit_of_work(actor) as db:
@@ -59,7 +59,7 @@ class HouseholdService:
 
     @requires(Action.ROSTER_IMPORT)
     def add_grid(self, compound_id: str, name: str, code: str = "") -> Grid:
-        actor = acting(self.store, Action.ROSTER_IMPORT).code
+        actor = actor_of(self.store).code
         grid = Grid(self.store.new_id(self.store.clock.now()), compound_id, name, code)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "grid", grid)
@@ -67,7 +67,7 @@ class HouseholdService:
 
     @requires(Action.ROSTER_IMPORT)
     def add_building(self, building: Mapping[str, Any]) -> Building:
-        actor = acting(self.store, Action.ROSTER_IMPORT).code
+        actor = actor_of(self.store).code
         record = Building(id=self.store.new_id(self.store.clock.now()), **building)
         with self.store.unit_of_work(actor) as db:
             records.insert(db, "building", record)
@@ -76,7 +76,7 @@ class HouseholdService:
     @requires(Action.ROSTER_IMPORT)
     def add_households(self, households: Iterable[NewHousehold]) -> list[str]:
         """Add households with their residents and phones in one unit of work."""
-        actor = acting(self.store, Action.ROSTER_IMPORT).code
+        actor = actor_of(self.store).code
         now = self.store.clock.now()
         created = iso(now)
         rows: list[Household] = []
@@ -123,7 +123,7 @@ class HouseholdService:
 
     @requires(Action.RECORD_VISITS)
     def update_household(self, household_id: str, changes: Mapping[str, Any]) -> None:
-        who = acting(self.store, Action.RECORD_VISITS)
+        who = actor_of(self.store)
         actor = who.code
         unknown = set(changes) - EDITABLE_HOUSEHOLD_FIELDS
         if unknown:
@@ -145,7 +145,7 @@ class HouseholdService:
 
     @requires(Action.RECORD_VISITS)
     def add_resident(self, household_id: str, person: NewResident) -> str:
-        who = acting(self.store, Action.RECORD_VISITS)
+        who = actor_of(self.store)
         actor = who.code
         now = self.store.clock.now()
         rid = self.store.new_id(now)
@@ -174,7 +174,7 @@ class HouseholdService:
         """A household's full numbers, resident by resident; the reveal is audited
         (which household, how many numbers: never the numbers). A field worker sees
         only their own team's."""
-        who = acting(self.store, Action.VIEW)
+        who = actor_of(self.store)
         actor = who.code
         with self.store.unit_of_work(actor) as db:
             detail = queries.household_detail(db, household_id)
@@ -190,7 +190,7 @@ class HouseholdService:
     def reveal_phones(self, household_ids: Sequence[str]) -> dict[str, list[str]]:
         """Full numbers of many households (`household list --reveal`): one audit
         entry per household shown, all in one transaction."""
-        who = acting(self.store, Action.VIEW)
+        who = actor_of(self.store)
         actor = who.code
         for household_id in household_ids:
             household_in_scope(self.store, who, household_id)
@@ -202,7 +202,7 @@ class HouseholdService:
 
     @requires(Action.RECORD_VISITS)
     def change_phone(self, phone_id: str, number: str) -> None:
-        who = acting(self.store, Action.RECORD_VISITS)
+        who = actor_of(self.store)
         actor = who.code
         digits = "".join(ch for ch in number if ch.isdigit())
         if len(digits) < 7:

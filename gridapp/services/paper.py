@@ -27,7 +27,7 @@ from gridapp.paper.documents import (
     mask_name,
 )
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, made_here_on_a_laptop, requires, visit_in_scope
+from gridapp.services.guard import actor_of, made_here_on_a_laptop, requires, visit_in_scope
 from gridapp.storage import content_queries, queries
 from gridapp.storage import paper_queries as pq
 from gridapp.storage.store import Store
@@ -47,7 +47,7 @@ class PaperService:
     def issue_receipt(self, visit_id: str) -> Receipt:
         """Sign and record a receipt for a live visit; the same visit again returns
         the receipt already issued, so a reprint carries the same short code."""
-        actor = acting(self.store, Action.PRINT_RECEIPTS).code
+        actor = actor_of(self.store).code
         visit_in_scope(self.store, visit_id)
         keys = DeviceKeys.of(self.store.require_device())
         with self.store.unit_of_work(actor) as db:
@@ -145,7 +145,7 @@ class PaperService:
     def receipt_document(self, receipt: Receipt, lang: str = "zh_CN") -> ReceiptDoc:
         """What the printed receipt shows; the phone is masked here, so no full number
         ever reaches the PDF writer. Audited: an address is leaving on paper."""
-        actor = acting(self.store, Action.PRINT_RECEIPTS).code
+        actor = actor_of(self.store).code
         visit_in_scope(self.store, receipt.visit_id)
         db = self.store.db
         row = pq.visit_summary(db, receipt.visit_id)
@@ -200,7 +200,7 @@ class PaperService:
         mask_names: bool = False,
     ) -> SheetDoc:
         """A building's or a team's households in walking order, a group per building."""
-        actor = acting(self.store, Action.REPORTS).code
+        actor = actor_of(self.store).code
         db = self.store.db
         if (building_id is None) == (team_number is None):
             raise InvalidInput("error.sheets_scope")

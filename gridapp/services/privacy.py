@@ -19,7 +19,7 @@ from gridapp.audit_actions import CAMPAIGN_CLOSED, PURGED
 from gridapp.clock import epoch_ms, iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.privacy import RETENTION_DAYS, PurgeCounts, retention_date
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import audit, purge, records
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -59,7 +59,7 @@ class PrivacyService:
     @requires(Action.CAMPAIGN_SETUP)
     def close_campaign(self, campaign_id: str | None = None) -> dict[str, Any]:
         """Close the campaign; its laptops purge with their next roster bundle."""
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         campaign = self._campaign(campaign_id)
         if campaign["status"] == "closed":
             raise InvalidInput("error.privacy.already_closed", name=campaign["name"])
@@ -99,7 +99,7 @@ class PrivacyService:
         now: bool = False,
     ) -> PurgeReport:
         """Purge the office's copy of a closed campaign's personal data."""
-        actor = acting(self.store, Action.PURGE).code
+        actor = actor_of(self.store).code
         campaign = self._campaign(campaign_id)
         if campaign["status"] != "closed":
             raise InvalidInput("error.privacy.not_closed", name=campaign["name"])

@@ -23,7 +23,7 @@ from gridapp.reports import FORMATS, SHEETS
 from gridapp.reports.data import BuildingLine, DayLine, ReportData, TeamLine
 from gridapp.services.audit import note
 from gridapp.services.consultation import CompoundForecast, ConsultationService, StanceCounts
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import report_queries as rq
 from gridapp.storage import stats
 from gridapp.storage.store import Store
@@ -142,7 +142,7 @@ class ReportService:
     ) -> ReportResult:
         """The report in the format its extension names, written atomically; the export
         is audited (format, day, rows: never a path, which may name a person)."""
-        actor = acting(self.store, Action.REPORTS).code
+        actor = actor_of(self.store).code
         fmt = report_format(out)
         if sheet not in SHEETS:
             raise InvalidInput("error.report.sheet", sheet=sheet, sheets=", ".join(SHEETS))

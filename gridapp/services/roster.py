@@ -19,7 +19,7 @@ from gridapp.roster.fields import ColumnMap, Field, resolve
 from gridapp.roster.report import default_error_path, write_error_workbook
 from gridapp.roster.source import RawRow, RosterFile, open_roster, sheet_names
 from gridapp.roster.writer import Places, RosterWriter
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import roster_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -187,7 +187,7 @@ class RosterService:
         written to `error_workbook` (default: beside the file), in the same
         transaction, so a workbook that cannot be written imports nothing either.
         """
-        actor = acting(self.store, Action.ROSTER_IMPORT).code
+        actor = actor_of(self.store).code
         roster, cmap = self.open(path, sheet, mapping)
         catalog = Catalog(lang)
         problems: list[RowProblem] = []

@@ -27,7 +27,7 @@ from gridapp.clock import iso, parse_iso
 from gridapp.codes import SuggestionCategory, SuggestionStatus
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import format_address
-from gridapp.services.guard import acting, requires
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import queries, records, setup_queries, suggestion_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -151,7 +151,7 @@ class SuggestionService:
         """Record the next step, by the signed-in office staff member (on a plain demo
         or test database, where nobody signs in, by the first office worker); returns
         the step's id."""
-        actor = acting(self.store, Action.SUGGESTIONS)
+        actor = actor_of(self.store)
         handler, response = handler.strip(), response.strip()
         if to not in {s.value for s in SuggestionStatus} or to == SuggestionStatus.NEW:
             raise InvalidInput("error.bad_code", kind="suggestion_status", value=to)

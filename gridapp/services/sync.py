@@ -18,7 +18,7 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.files import file_errors, not_a_file
 from gridapp.services.audit import note
-from gridapp.services.guard import acting, refresh_actor, requires
+from gridapp.services.guard import acting, actor_of, refresh_actor, requires
 from gridapp.storage import changelog, records, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync import enrollment, export, importer
@@ -56,7 +56,7 @@ class SyncService:
         self, request_path: Path, team_number: int, out: Path
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Approve a laptop for a team and write its first roster bundle."""
-        actor = acting(self.store, Action.MANAGE_DEVICES).code
+        actor = actor_of(self.store).code
         self._office()
         request = self.read_request(request_path)
         team_id = sync_store.team_id_by_number(self.store.db, team_number)
@@ -72,7 +72,7 @@ class SyncService:
 
     @requires(Action.MANAGE_DEVICES)
     def revoke(self, device_id: str) -> None:
-        actor = acting(self.store, Action.MANAGE_DEVICES).code
+        actor = actor_of(self.store).code
         self._office()
         with self.store.unit_of_work(actor) as db:
             enrollment.revoke(self.store, device_id, actor)
@@ -86,7 +86,7 @@ class SyncService:
     ) -> ExportResult:
         """A full or read-only stick is refused with a clear error and no half file;
         nothing is marked as sent: only the office's ack ever is."""
-        actor = acting(self.store, Action.EXPORT_BUNDLE).code
+        actor = actor_of(self.store).code
         with file_errors(out):
             result = export.export_changes(self.store, out, progress)
         self._audit(actor, BUNDLE_EXPORTED, "", first=result.seq_from, last=result.seq_to)
@@ -125,7 +125,7 @@ class SyncService:
 
     @requires(Action.CAMPAIGN_SETUP)
     def roster(self, team_number: int, out: Path) -> dict[str, Any]:
-        actor = acting(self.store, Action.CAMPAIGN_SETUP).code
+        actor = actor_of(self.store).code
         with file_errors(out):
             manifest = export.write_roster(self.store, team_number, out)
         self._audit(actor, ROSTER_EXPORTED, manifest["bundle_id"], team=team_number)
@@ -168,7 +168,7 @@ class SyncService:
     def resolve(self, conflict_id: str, value: Any) -> None:
         """Staff decide: the record takes the value, the decision is logged and travels
         back to laptops in the next roster bundle."""
-        actor = acting(self.store, Action.RESOLVE_CONFLICTS).code
+        actor = actor_of(self.store).code
         self._office()
         with self.store.unit_of_work(actor) as db:
             conflict = records.get(db, "conflict", conflict_id)

@@ -20,7 +20,7 @@ from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.services.audit import note
 from gridapp.services.guard import (
-    acting,
+    actor_of,
     household_in_scope,
     is_field,
     made_here_on_a_laptop,
@@ -67,7 +67,7 @@ class VisitService:
         """Record one whole visit in one transaction: nothing half-saved. The signed-in
         worker records their own visit; office staff may transcribe a paper form for
         the worker named on it (代录: `recorded_by` says who typed it)."""
-        actor = acting(self.store, Action.RECORD_VISITS)
+        actor = actor_of(self.store)
         _check_codes(visit)
         now = self.store.clock.now()
         started = visit.started_at or now
@@ -186,7 +186,7 @@ class VisitService:
 
     @requires(Action.RECORD_VISITS)
     def void(self, entity: str, record_id: str, reason: str) -> str:
-        actor = acting(self.store, Action.RECORD_VISITS)
+        actor = actor_of(self.store)
         if entity not in VOIDABLE:
             raise InvalidInput("error.not_voidable", entity=entity)
         if not reason.strip():
@@ -239,7 +239,7 @@ class VisitService:
             raise InvalidInput("error.online_answer_empty")
         limits.check_text("online_question", question.strip())
         limits.check_text("online_answer", answer.strip())
-        actor = acting(self.store, Action.RECORD_VISITS)
+        actor = actor_of(self.store)
         now = self.store.clock.now()
         if at is not None:
             limits.check_event_time(at, now)
