@@ -57,9 +57,9 @@ def run(row: Row, data_dir: Path) -> None:
     from gridapp.i18n import Catalog
     from gridapp.services import Services
     from gridapp.storage.store import Store
-    from gridapp.ui.household_detail import HouseholdDetailView
-    from gridapp.ui.search_box import SearchBox
-    from gridapp.ui.visit_dialog import VisitDialog
+    from gridapp.ui.field.visit_dialog import VisitDialog
+    from gridapp.ui.households.detail import HouseholdDetailView
+    from gridapp.ui.households.search_box import SearchBox
 
     services = Services(Store.open_in(data_dir))
     db = services.store.db

@@ -29,10 +29,10 @@ from gridapp.settings import load_settings, load_ui_state
 from gridapp.storage.database import unopenable
 from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.trust.roles import Session
-from gridapp.ui.crash import ErrorPresenter
-from gridapp.ui.fonts import install_cjk_font
-from gridapp.ui.main_window import MainWindow, ShellContext
-from gridapp.ui.tasks import ThreadReadPool
+from gridapp.ui.shell.crash import ErrorPresenter
+from gridapp.ui.shell.fonts import install_cjk_font
+from gridapp.ui.shell.jobs import ThreadReadPool
+from gridapp.ui.shell.main_window import MainWindow, ShellContext
 
 log = logging.getLogger("gridapp.app")
 _STARTED = time.perf_counter()
@@ -73,7 +73,7 @@ def sign_in_at_start(
             return True, sessions.set_up_demo()
         if not can_ask:
             raise InvalidInput("ui.first_run.needs_screen", path=str(sessions.data_dir))
-        from gridapp.ui.first_run import FirstRunDialog
+        from gridapp.ui.shell.first_run import FirstRunDialog
 
         first = FirstRunDialog(sessions, catalog)
         if first.exec() != QDialog.DialogCode.Accepted or first.session is None:
@@ -85,7 +85,7 @@ def sign_in_at_start(
         session = sessions.sign_in_demo()
         if session is not None:
             return True, session
-    from gridapp.ui.sign_in import SignInDialog
+    from gridapp.ui.shell.sign_in import SignInDialog
 
     hint = ""
     if sessions.accounts.is_demo():
@@ -100,7 +100,7 @@ def sign_in_at_start(
 def change_pin_action(
     window: MainWindow, sessions: SessionService, session: Session, catalog: Catalog
 ) -> QAction:
-    from gridapp.ui.sign_in import ChangePinDialog
+    from gridapp.ui.shell.sign_in import ChangePinDialog
 
     action = QAction(catalog.tr("ui.pin.menu"), window)
     action.setObjectName("changePin")
@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("gridapp")
     app.setApplicationDisplayName(catalog.tr("ui.window_title"))
     install_cjk_font(app)
-    from gridapp.ui.collector import UiThreadCollector
+    from gridapp.ui.shell.collector import UiThreadCollector
 
     # Cycles (closed views and their lambdas) are collected on this thread, between
     # events: never inside a paint or on a read-pool thread.
@@ -266,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, catalog.tr("ui.error.title"), message)
         return 1
 
-    from gridapp.ui.paper_screens import sweep_stale_print_folders
+    from gridapp.ui.paper.screens import sweep_stale_print_folders
 
     sweep_stale_print_folders()  # receipts and sheets a crash left in the temp folder
     # Background reads act as the signed-in worker too (a field worker's lists stay
@@ -280,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.office.sessions, window.office.session = sessions, session
     idle_lock = None
     if session is not None:
-        from gridapp.ui.lock import IdleLock, idle_minutes
+        from gridapp.ui.shell.lock import IdleLock, idle_minutes
 
         minutes = idle_minutes(settings.idle_lock_minutes)
         idle_lock = IdleLock(window, sessions, session, catalog, minutes)

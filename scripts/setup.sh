@@ -11,7 +11,7 @@ APT_PACKAGES=(
   # a real window under Xvfb (no display on the machine)
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render0
   libxcb-render-util0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
-  # tests type real keys into the app on that screen (tests/gui/test_lock_real_x.py)
+  # tests type real keys into the app on that screen (tests/gui/shell/test_lock_real_x.py)
   xdotool
   # tests look at every PDF the way a user would: pdffonts, pdftotext, pdftoppm
   poppler-utils

@@ -55,7 +55,7 @@ def demo_services(clock: FixedClock) -> Iterator[Services]:
 @pytest.fixture(autouse=True)
 def _collect_cycles_between_tests(request: pytest.FixtureRequest) -> Iterator[None]:
     """Qt objects caught in reference cycles die when Python's collector runs: in GUI
-    tests, run it between tests, as the app runs it between events (ui/collector.py),
+    tests, run it between tests, as the app runs it between events (ui/shell/collector.py),
     not at a random allocation inside the next test's painting."""
     import gc
 

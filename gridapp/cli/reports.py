@@ -58,8 +58,8 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _forecast(args: argparse.Namespace, ctx: Context) -> int:
-    from gridapp.office import forecast_words as words
-    from gridapp.office.forecast import forecast_dict
+    from gridapp.forecast import words
+    from gridapp.forecast.vote import forecast_dict
 
     consultation = ctx.services().consultation
     if args.compound:

@@ -22,8 +22,8 @@ from reportlab.platypus import (
 )
 
 from gridapp.clock import display_time
+from gridapp.forecast import words
 from gridapp.i18n import Catalog
-from gridapp.office import forecast_words as words
 from gridapp.paper.fonts import FONT, register_font
 from gridapp.paper.output import atomic_file
 from gridapp.reports.charts import daily_chart, outcome_chart, team_chart

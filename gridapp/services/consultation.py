@@ -1,5 +1,5 @@
 """Consultation results (stance by building and by compound) and the owners'-vote
-forecast per compound (gridapp/office/forecast.py; the rules in docs/forecast.md).
+forecast per compound (gridapp/forecast/vote.py; the rules in docs/forecast.md).
 
 The stance question is configurable (`question`, default `stance`): a campaign whose
 questionnaire names it otherwise (say `fee_view`) passes that name. Its answers are
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gridapp.errors import InvalidInput, NotFound
-from gridapp.office.forecast import Forecast, Owner, exact_area, forecast
+from gridapp.forecast.vote import Forecast, Owner, exact_area, forecast
 from gridapp.services.guard import requires
 from gridapp.storage import consultation_queries as cq
 from gridapp.storage import content_queries, queries

@@ -16,7 +16,7 @@ from gridapp.cli import main
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.storage.store import Store
-from gridapp.ui.visit_dialog import VisitDialog
+from gridapp.ui.field.visit_dialog import VisitDialog
 
 pytestmark = pytest.mark.gui
 
@@ -31,7 +31,7 @@ CHILD = textwrap.dedent("""
     from gridapp.i18n import Catalog
     from gridapp.services import Services
     from gridapp.storage.store import Store
-    from gridapp.ui.visit_dialog import VisitDialog
+    from gridapp.ui.field.visit_dialog import VisitDialog
     services = Services(Store.open_in(Path(sys.argv[1])))
     household = services.read.household_ids()[3]
     dialog = VisitDialog(services, Catalog(), household, "W0101")

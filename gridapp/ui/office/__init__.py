@@ -1,0 +1,1 @@
+"""The office's watching screens: dashboard, suggestions, forecast, conflicts."""

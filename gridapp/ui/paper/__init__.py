@@ -1,0 +1,1 @@
+"""Paper: receipts, visit sheets, reports and the printer."""

@@ -1,0 +1,329 @@
+"""Paper from the desktop: a receipt right after a visit, visit sheets for a building,
+receipt verification at the office. PDFs render off the GUI thread; the preview is Qt's,
+and printing goes through the system's print queue (gridapp/ui/paper/printing.py).
+
+The PDFs carry residents' names and addresses, so none outlives its use: a preview's
+file goes when the preview closes, the whole `gridapp-print-*` folder at exit, and a
+folder left by a crash is swept at the next start (`sweep_stale_print_folders`)."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QToolBar,
+    QWidget,
+)
+
+from gridapp.clock import display_time
+from gridapp.errors import GridappError, InvalidInput
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+
+_VERDICT_COLOURS = {"valid": "#067647"}
+log = logging.getLogger("gridapp.ui")
+PRINT_PREFIX = "gridapp-print-"
+_OWNER = "owner.pid"  # which process uses the folder: a live one's is never swept
+#: A folder with no owner file (made by an older version) is swept once this old.
+_UNOWNED_AGE_S = 24 * 3600
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
+
+
+def new_print_folder(root: Path | None = None) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=PRINT_PREFIX, dir=root))
+    (folder / _OWNER).write_text(str(os.getpid()), encoding="ascii")
+    return folder
+
+
+def remove_print_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_stale_print_folders(root: Path | None = None) -> int:
+    """Delete print folders whose process is gone (a crash, a power cut); returns how
+    many. A folder without an owner file (an older version made it) goes once a day old."""
+    import time
+
+    base = root or Path(tempfile.gettempdir())
+    swept = 0
+    for folder in base.glob(f"{PRINT_PREFIX}*"):
+        if not folder.is_dir():
+            continue
+        try:
+            pid = int((folder / _OWNER).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = 0
+        try:
+            young = time.time() - folder.stat().st_mtime < _UNOWNED_AGE_S
+        except OSError:
+            continue
+        if (pid and _alive(pid)) or (not pid and young):
+            continue
+        remove_print_folder(folder)
+        swept += 1
+    if swept:
+        log.info("removed %d print folder(s) left by an earlier run", swept)
+    return swept
+
+
+class _Relay(QObject):
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Render(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Path], relay: _Relay) -> None:
+        super().__init__()
+        self.work, self.relay = work, relay
+
+    def run(self) -> None:
+        try:
+            path = self.work(lambda n, total: self.relay.progress.emit(n, total))
+        except Exception as exc:  # handed to the GUI thread, which shows it
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(path)
+
+
+class PaperActions:
+    """Render (in the background, with progress), then preview and print."""
+
+    def __init__(
+        self,
+        services: Services,
+        catalog: Catalog,
+        parent: QWidget,
+        on_error: Callable[[GridappError], object],
+    ) -> None:
+        self.services, self.catalog, self.parent, self.on_error = (
+            services,
+            catalog,
+            parent,
+            on_error,
+        )
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(1)
+        sweep_stale_print_folders()
+        self.folder = new_print_folder()
+        self._keep: list[Any] = []
+        self.closed = False
+        # At exit, however the app ends: Qt's quit, or the interpreter's (a test, a crash
+        # that still unwinds). A hard kill leaves it for the next start's sweep.
+        atexit.register(remove_print_folder, self.folder)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.cleanup)
+
+    def cleanup(self) -> None:
+        """Close any preview still open, then delete every PDF rendered here (the
+        folder goes too)."""
+        self.closed = True
+        self.pool.waitForDone()
+        for kept in self._keep:
+            if isinstance(kept, QDialog) and kept.isVisible():
+                kept.reject()
+        remove_print_folder(self.folder)
+
+    def receipt(self, visit_id: str, layout: str = "a5") -> None:
+        from gridapp.paper.receipt_pdf import render_receipts
+
+        try:
+            doc = self.services.paper.receipt_document(
+                self.services.paper.issue_receipt(visit_id), self.catalog.lang
+            )
+        except GridappError as exc:
+            self.on_error(exc)
+            return
+        out = self.folder / f"receipt-{doc.short_code}-{layout}.pdf"
+        self._render(
+            lambda progress: (render_receipts([doc], out, layout, self.catalog, progress), out)[1]
+        )
+
+    def receipts(self, visit_ids: list[str], layout: str = "a5") -> Path | None:
+        """Many receipts into one PDF (a batch after a day's round), rendered in the
+        background with a progress bar, then previewed for printing."""
+        from gridapp.paper.receipt_pdf import render_receipts
+
+        if not visit_ids:
+            self.on_error(InvalidInput("error.paper.no_visits"))
+            return None
+        try:
+            docs = self.services.paper.receipt_documents(visit_ids, lang=self.catalog.lang)
+        except GridappError as exc:
+            self.on_error(exc)
+            return None
+        out = self.folder / f"receipts-{len(docs)}-{layout}.pdf"
+
+        def work(progress: Callable[[int, int], None]) -> Path:
+            render_receipts(docs, out, layout, self.catalog, progress)
+            return out
+
+        self._render(work)
+        return out
+
+    def todays_receipts(self) -> Path | None:
+        return self.receipts(self.services.paper.todays_visits())
+
+    def sheet(self, building_id: str, mask_names: bool = True) -> None:
+        from gridapp.paper.sheet_pdf import render_sheets
+
+        try:
+            doc = self.services.paper.sheet(building_id=building_id, mask_names=mask_names)
+        except GridappError as exc:
+            self.on_error(exc)
+            return
+        out = self.folder / f"sheet-{building_id}.pdf"
+
+        def work(progress: Callable[[int, int], None]) -> Path:
+            render_sheets(doc, out, self.catalog, progress)
+            return out
+
+        self._render(work)
+
+    def _render(self, work: Callable[[Callable[[int, int], None]], Path]) -> None:
+        relay = _Relay()
+        dialog = QProgressDialog(self.catalog.tr("ui.paper.rendering"), "", 0, 0, self.parent)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(600)  # quick jobs never flash a dialog
+
+        def progressed(n: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(n)
+
+        def done(path: Path) -> None:
+            dialog.close()
+            if not self.closed:  # quitting: a late render is not shown, only deleted
+                self.preview(path)
+
+        def failed(exc: Exception) -> None:
+            dialog.close()
+            self._failed(exc)
+
+        relay.progress.connect(progressed)
+        relay.done.connect(done)
+        relay.failed.connect(failed)
+        self._keep = [relay, dialog]
+        self.pool.start(_Render(work, relay))
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, GridappError):
+            self.on_error(exc)
+        else:
+            raise exc
+
+    def preview(self, path: Path) -> QDialog:
+        from gridapp.ui.paper.printing import preview_pdf  # QtPrintSupport/QtPdf: load when used
+
+        dialog = preview_pdf(path, self.parent)
+        toolbar = dialog.findChild(QToolBar)
+        if toolbar is not None:  # "save as PDF" beside Qt's own print button
+            toolbar.addAction(self.catalog.tr("ui.paper.save_pdf"), lambda: self.save_as(path))
+        dialog.finished.connect(lambda _result: self._discard(path))
+        dialog.open()
+        self._keep.append(dialog)
+        return dialog
+
+    def _discard(self, path: Path) -> None:
+        """A closed preview's PDF: printed or saved elsewhere by now, or not wanted."""
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not delete %s: %s", path.name, exc)
+
+    def save_as(self, path: Path, target: Path | None = None) -> Path | None:
+        if target is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self.parent, self.catalog.tr("ui.paper.save_pdf"), path.name, "PDF (*.pdf)"
+            )
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            shutil.copyfile(path, target)
+        except OSError as exc:
+            self.on_error(InvalidInput("error.read_only", path=str(target)))
+            log.warning("save as PDF failed: %s", exc)
+            return None
+        return target
+
+    def wait(self) -> None:
+        self.pool.waitForDone()
+
+
+class VerifyDialog(QDialog):
+    """At the office: scan (a USB scanner types) or type a receipt's QR payload or short
+    code; the verdict says valid, forged, altered, voided, revoked or unknown."""
+
+    def __init__(self, services: Services, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verifyDialog")
+        self.services, self.catalog = services, catalog
+        tr = catalog.tr
+        self.setWindowTitle(tr("ui.paper.verify_title"))
+        self.input = QLineEdit(self)
+        self.input.setObjectName("verifyInput")
+        self.input.setPlaceholderText(tr("ui.paper.verify_hint"))
+        self.input.returnPressed.connect(self.check)
+        button = QPushButton(tr("ui.paper.verify_button"), self)
+        button.clicked.connect(self.check)
+        self.verdict = QLabel(self)
+        self.verdict.setObjectName("verdict")
+        font = self.verdict.font()
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(tr("ui.paper.verify_input"), self.input)
+        form.addRow("", button)
+        form.addRow(self.verdict)
+        form.addRow(self.summary)
+        self.resize(640, 280)
+
+    def check(self) -> str:
+        verdict = self.services.paper.verify(self.input.text())
+        tr = self.catalog.tr
+        self.verdict.setText(tr(f"ui.paper.verdict.{verdict.status}"))
+        self.verdict.setStyleSheet(f"color: {_VERDICT_COLOURS.get(verdict.status, '#b42318')};")
+        s = verdict.summary or {}
+        self.summary.setText(
+            tr(
+                "ui.paper.summary",
+                address=s.get("address", "—"),
+                at=display_time(s.get("started_at")),
+                worker=s.get("worker", "—"),
+                outcome=self.catalog.code("outcome", s.get("outcome")),
+            )
+            if s
+            else ""
+        )
+        self.input.selectAll()
+        return verdict.status

@@ -1,0 +1,1 @@
+"""Setting a campaign up: rosters, teams and buildings, policy items, questionnaires, closing."""

@@ -1,0 +1,1 @@
+"""Sync bundles on screen: export, import, enrolment, roster bundles."""

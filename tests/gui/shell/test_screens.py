@@ -1,0 +1,81 @@
+"""The office's area of the main window: tabs built on first show, the 办公 menu's
+dialogs, and a refresh of everything shown after data changes behind the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+from gridapp.settings import Settings, UiState
+from gridapp.ui.shell.main_window import MainWindow, ShellContext
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_services: Services, tmp_path: Path) -> MainWindow:
+    w = MainWindow(demo_services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_office_tabs_are_named_and_build_only_when_shown(window: MainWindow) -> None:
+    office = window.office
+    assert office is not None
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert {"进度总览", "意见建议", "表决预测", "活动设置"} <= set(titles)
+    assert all(page.inner is None for page in office.pages)  # nothing paid for at start-up
+    for page in office.pages:
+        window.tabs.setCurrentWidget(page)
+        assert page.inner is not None, page.key
+        assert page.inner.isVisible()
+    assert office.menu is not None and office.menu.title().startswith("办公")
+
+
+@pytest.mark.parametrize(
+    ("key", "cls"),
+    [
+        ("ui.office.roster_import", "RosterWizard"),
+        ("ui.office.report", "ReportDialog"),
+        ("ui.office.backup", "QDialog"),
+        ("ui.office.audit", "QDialog"),
+    ],
+)
+def test_each_office_action_opens_its_dialog(
+    window: MainWindow, qtbot: QtBot, key: str, cls: str
+) -> None:
+    office = window.office
+    assert office is not None
+    office.actions[key].trigger()
+    dialog = office.dialog
+    assert isinstance(dialog, QDialog) and type(dialog).__name__ == cls
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.windowTitle()
+    dialog.reject()
+
+
+def test_a_roster_import_refreshes_what_the_window_shows(window: MainWindow, qtbot: QtBot) -> None:
+    office = window.office
+    assert office is not None
+    office.actions["ui.office.roster_import"].trigger()
+    wizard = office.dialog
+    with qtbot.waitSignal(window.counts_shown, timeout=5000):
+        wizard.imported.emit(None)  # type: ignore[union-attr]
+
+
+def test_a_field_laptop_has_no_office_area(qtbot: QtBot, tmp_path: Path, clock: object) -> None:
+    from tests.conftest import make_services
+
+    services = make_services(None, clock, role="field")  # type: ignore[arg-type]
+    w = MainWindow(services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    qtbot.addWidget(w)
+    assert w.office is None
+    assert "办公(&O)" not in [a.text() for a in w.menuBar().actions()]
+    services.store.close()
