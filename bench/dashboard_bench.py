@@ -56,9 +56,9 @@ def run(
     from gridapp.services.reading import ReadingService
     from gridapp.storage import stats
     from gridapp.storage.store import Store
+    from gridapp.ui.common.jobs import ThreadReadPool
     from gridapp.ui.office.dashboard import DashboardView
     from gridapp.ui.shell.fonts import install_cjk_font
-    from gridapp.ui.shell.jobs import ThreadReadPool
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)

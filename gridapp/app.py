@@ -29,9 +29,9 @@ from gridapp.settings import load_settings, load_ui_state
 from gridapp.storage.database import unopenable
 from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.trust.roles import Session
+from gridapp.ui.common.jobs import ThreadReadPool
 from gridapp.ui.shell.crash import ErrorPresenter
 from gridapp.ui.shell.fonts import install_cjk_font
-from gridapp.ui.shell.jobs import ThreadReadPool
 from gridapp.ui.shell.main_window import MainWindow, ShellContext
 
 log = logging.getLogger("gridapp.app")

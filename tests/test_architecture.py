@@ -56,3 +56,69 @@ def test_no_file_grows_past_the_split_line() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450
     ]
     assert not too_long
+
+
+#: What each room of gridapp/ui may import of the other rooms. The shell builds the
+#: window and every screen, so it alone may reach everywhere; a field screen never
+#: imports an office or administration screen.
+ROOMS_MAY_IMPORT: dict[str, set[str]] = {
+    "common": set(),
+    "households": {"common"},
+    "paper": {"common"},
+    "sync": {"common"},
+    "admin": {"common"},
+    "field": {"common", "households", "paper"},
+    "office": {"common", "households", "paper"},
+    "setup": {"common", "field"},  # the questionnaire preview is the field's form
+}
+UI = PACKAGE / "ui"
+
+
+def test_every_room_of_the_ui_is_known() -> None:
+    rooms = {p.name for p in UI.iterdir() if (p / "__init__.py").exists()}
+    assert rooms == set(ROOMS_MAY_IMPORT) | {"shell"}
+    assert sorted(p.name for p in UI.glob("*.py")) == ["__init__.py"]  # no loose screens
+
+
+def test_rooms_import_only_what_they_may() -> None:
+    offenders = []
+    for room, allowed in ROOMS_MAY_IMPORT.items():
+        for path in (UI / room).rglob("*.py"):
+            for name in _imports(path):
+                parts = name.split(".")
+                if parts[:2] == ["gridapp", "ui"] and len(parts) > 2:
+                    other = parts[2]
+                    if other != room and other not in allowed:
+                        offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not offenders
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _mirrored(test_dir: Path) -> Path | None:
+    """The package folder a test folder mirrors: tests/unit/X → gridapp/X,
+    tests/gui/X → gridapp/ui/X (tests/e2e and tests/fixtures mirror nothing)."""
+    rel = test_dir.relative_to(TESTS)
+    if rel.parts[:1] == ("unit",):
+        return PACKAGE.joinpath(*rel.parts[1:])
+    if rel.parts[:1] == ("gui",):
+        return UI.joinpath(*rel.parts[1:])
+    return None
+
+
+def test_tests_mirror_the_package() -> None:
+    """tests/unit/sync/test_importer_hostile.py tests gridapp/sync/importer.py: each
+    test module is named after the module it tests, with an optional topic after it."""
+    strays = []
+    for path in sorted(TESTS.glob("*/**/test_*.py")):
+        package = _mirrored(path.parent)
+        if package is None:
+            continue
+        if path == TESTS / "gui" / "test_app.py":  # the GUI entry point, gridapp/app.py
+            continue
+        modules = {p.stem for p in package.glob("*.py")} - {"__init__"}
+        name = path.stem.removeprefix("test_")
+        if not any(name == m or name.startswith(m + "_") for m in modules):
+            strays.append(str(path.relative_to(TESTS)))
+    assert not strays

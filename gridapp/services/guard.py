@@ -4,7 +4,7 @@ only decide what to show; a screen that forgets a gate is no hole.
 
 - `acting(store, action)`: the signed-in actor, if their role allows `action`;
 - `@requires(action)` on a service method: the same check before the method runs (the
-  permission test, tests/unit/services/test_permissions.py, reads these marks);
+  permission test, tests/unit/services/test_guard_permissions.py, reads these marks);
 - `household_in_scope(...)`: a field worker sees and writes only their team's
   households (phone reveals included).
 """

@@ -34,8 +34,8 @@ from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
 from gridapp.ui.field.form_widget import FormWidget
+from gridapp.ui.field.resident_view import ResidentView
 from gridapp.ui.field.visit_parts import RadioRow, SuggestionRow, checked, radio_row
-from gridapp.ui.setup.policy_library import ResidentView
 
 AUTOSAVE_MS = 300
 DRAFT_KIND = "visit"

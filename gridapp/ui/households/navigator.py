@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
 from gridapp.i18n import Catalog
 from gridapp.model import BuildingSummary
 from gridapp.services.reading import ReadingService
-from gridapp.ui.shell.jobs import ReadPool
+from gridapp.ui.common.jobs import ReadPool
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2

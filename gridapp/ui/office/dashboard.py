@@ -37,8 +37,8 @@ from gridapp.services.dashboard import (
     OpenConflict,
 )
 from gridapp.services.reading import ReadingService
+from gridapp.ui.common.jobs import ReadPool, SyncReadPool
 from gridapp.ui.office.dashboard_tables import Cell, Row, RowsTable, Tile, number, percent
-from gridapp.ui.shell.jobs import ReadPool, SyncReadPool
 
 if TYPE_CHECKING:
     from gridapp.ui.office.dashboard_charts import DashboardCharts

@@ -32,7 +32,7 @@ from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.services.suggestions import FORWARDED_DUE, NEW_DUE, SuggestionFilter, SuggestionRow
-from gridapp.ui.field.suggestion_step import StepDialog
+from gridapp.ui.office.suggestion_step import StepDialog
 
 OVERDUE_TEXT = QColor("#b42318")
 OVERDUE_BACKGROUND = QColor("#fee4e2")

@@ -28,6 +28,7 @@ from gridapp.model import Counts
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState, save_settings
 from gridapp.trust.roles import Session
+from gridapp.ui.common.jobs import ReadPool, SyncReadPool
 from gridapp.ui.field.actions import FieldActions
 from gridapp.ui.field.today import TodayView
 from gridapp.ui.households.detail import HouseholdDetailView
@@ -37,7 +38,6 @@ from gridapp.ui.households.table_model import HouseholdTableModel
 from gridapp.ui.office.conflicts import ConflictsView
 from gridapp.ui.setup.content_menu import ContentMenu
 from gridapp.ui.shell.crash import ErrorPresenter
-from gridapp.ui.shell.jobs import ReadPool, SyncReadPool
 from gridapp.ui.shell.screens import OfficeScreens
 from gridapp.ui.shell.window_state import restore_window, save_window
 from gridapp.ui.sync.screens import (

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QMenuBar, QTabWidget, QVBoxLayout,
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.ui.shell.jobs import ReadPool
+from gridapp.ui.common.jobs import ReadPool
 
 if TYPE_CHECKING:
     from gridapp.services.session import SessionService

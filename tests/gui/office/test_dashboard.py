@@ -18,8 +18,8 @@ from gridapp.services import Services
 from gridapp.services.reading import ReadingService
 from gridapp.services.visits import VisitInput
 from gridapp.storage.store import Store
+from gridapp.ui.common.jobs import ThreadReadPool
 from gridapp.ui.office.dashboard import DashboardView
-from gridapp.ui.shell.jobs import ThreadReadPool
 from tests.conftest import make_services
 
 pytestmark = pytest.mark.gui

@@ -15,7 +15,7 @@ from gridapp.clock import CHINA_TZ, FixedClock
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
-from gridapp.ui.field.suggestion_step import StepDialog
+from gridapp.ui.office.suggestion_step import StepDialog
 from gridapp.ui.office.suggestions import OVERDUE_BACKGROUND, OVERDUE_TEXT, SuggestionsView
 from tests.gui.helpers import type_chinese
 

@@ -8,7 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.ui.setup.policy_library import PolicyLibrary, ResidentView
+from gridapp.ui.field.resident_view import ResidentView
+from gridapp.ui.setup.policy_library import PolicyLibrary
 
 pytestmark = pytest.mark.gui
 

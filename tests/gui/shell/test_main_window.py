@@ -176,7 +176,7 @@ def test_progress_and_counts_come_from_background_reads_on_a_file_database(
     from gridapp.demo import DemoOptions, build_demo
     from gridapp.services.reading import ReadingService
     from gridapp.storage.store import Store
-    from gridapp.ui.shell.jobs import ThreadReadPool
+    from gridapp.ui.common.jobs import ThreadReadPool
     from tests.conftest import make_services
 
     services = make_services(tmp_path / "gridapp.db", clock)

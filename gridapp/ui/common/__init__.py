@@ -1,0 +1,1 @@
+"""What every room shares: background jobs and reads off the GUI thread."""
