@@ -44,6 +44,10 @@ class UnreadableFile(EnvironmentFault):
 
 
 class ReadOnlyLocation(EnvironmentFault):
+    """A place that takes no writes. Its own key words the unknown case (read-only,
+    missing or not permitted); gridapp.files gives the known ones theirs
+    (`error.write.read_only`, `error.write.no_permission`, `error.write.device`)."""
+
     key = "error.read_only"
 
 

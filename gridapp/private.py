@@ -4,7 +4,8 @@ On a shared office PC every other account could otherwise read the residents' ph
 in a world-readable database or backup (a umask of 022 gives 0644 files in 0755
 folders). Modes are set explicitly after creating (chmod/fchmod), so they hold whatever
 the umask; on systems without POSIX modes (Windows) the folder's inherited ACLs apply
-and these functions only create.
+and these functions only create. Whole files are written through gridapp.files
+(atomic, private, with the machine's faults worded for the user).
 
 A folder that already exists keeps its mode (a `--data-dir` may name a folder shared on
 purpose, or /tmp); what gridapp writes inside it is still private, and
@@ -15,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -75,31 +74,6 @@ def create_private(path: Path) -> bool:
         return False
     os.close(fd)
     return True
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with `data`: a temporary file of our own (0600) in the
-    same folder, fsync, rename. A crash leaves the old file or the new, never half."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        if POSIX:
-            os.fchmod(fd, PRIVATE_FILE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def copy_private(source: Path, target: Path) -> None:
-    """Copy `source` to `target`, the copy 0600 (shutil.copyfile would use the umask)."""
-    with source.open("rb") as src, os.fdopen(open_private(target), "wb") as out:
-        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def tighten(path: Path, mode: int = PRIVATE_FILE) -> None:

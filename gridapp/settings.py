@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from gridapp.files import file_errors, write_atomic
 from gridapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from gridapp.private import private_dir, write_private
+from gridapp.private import private_dir
 
 log = logging.getLogger("gridapp.settings")
 
@@ -71,8 +72,10 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _write(path: Path, data: dict[str, Any]) -> None:
     # Private (0600 in a 0700 folder) and atomic: a crash leaves the old file or the new.
-    private_dir(path.parent)
-    write_private(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+    # The machine's faults raise as EnvironmentFault (gridapp.files), worded for the user.
+    with file_errors(path):
+        private_dir(path.parent)
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _known(cls: type[Any], raw: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from gridapp.files import atomic_path, file_errors
 from gridapp.forms.definition import FormDefinition
 from gridapp.forms.xlsform import SURVEY_COLUMNS, TRANSLATED
 
@@ -43,10 +44,10 @@ def write_xlsform(definition: FormDefinition, out: Path) -> None:
     settings.append(
         [definition.id, definition.version, title.get("zh_CN", ""), title.get("en", ""), "zh"]
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    workbook.save(tmp)
-    tmp.replace(out)
+    with file_errors(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out) as part:
+        workbook.save(part)
 
 
 def _flatten(items: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:

@@ -1,42 +1,12 @@
-"""What every PDF writer shares: the atomic file and the QR image."""
+"""What every PDF writer shares: the QR image (the file itself is written through
+gridapp.files.atomic_output, like every other file)."""
 
 from __future__ import annotations
-
-import contextlib
-import os
-from collections.abc import Iterator
-from pathlib import Path
-from typing import BinaryIO
 
 import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.utils import ImageReader
-
-from gridapp.errors import ReadOnlyLocation
-
-
-@contextlib.contextmanager
-def atomic_file(out: Path) -> Iterator[BinaryIO]:
-    """Write `out` through `out.part`, fsync, then rename: a crash, a full disk or an
-    error while drawing leaves the old file (or none), never half a PDF."""
-    part = out.with_name(out.name + ".part")
-    try:
-        handle = open(part, "wb")  # noqa: SIM115 - closed below, before the rename
-    except OSError as exc:
-        raise ReadOnlyLocation("error.read_only", path=str(out)) from exc
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, out)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        if isinstance(exc, OSError):
-            raise ReadOnlyLocation("error.read_only", path=str(out)) from exc
-        raise
 
 
 def qr_image(payload: str, box: int = 4) -> ImageReader:

@@ -15,11 +15,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from gridapp.clock import display_time
+from gridapp.files import atomic_output
 from gridapp.i18n import Catalog
 from gridapp.model import format_address
 from gridapp.paper.documents import ReceiptDoc
 from gridapp.paper.fonts import FONT, register_font, text_width, wrap
-from gridapp.paper.output import atomic_file, qr_image
+from gridapp.paper.output import qr_image
 
 LAYOUTS = ("a5", "thermal80")
 Progress = Callable[[int, int], None]
@@ -182,13 +183,13 @@ def render_receipts(
     progress: Progress | None = None,
 ) -> int:
     """Every receipt into one PDF, a page (or slip) each; returns the page count.
-    The file appears whole or not at all (`atomic_file`)."""
+    The file appears whole or not at all (`atomic_output`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout {layout!r} not in {LAYOUTS}")
     register_font()
     catalog = catalog or Catalog()
     geo = _A5 if layout == "a5" else _THERMAL
-    with atomic_file(out) as handle:
+    with atomic_output(out) as handle:
         # initialFontName: else every page names Helvetica, an unembedded font.
         canvas = Canvas(handle, pagesize=A5, pageCompression=1, initialFontName=FONT)
         canvas.setTitle(catalog.tr("paper.receipt.title"))

@@ -16,10 +16,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from gridapp.codes import Outcome
+from gridapp.files import atomic_output
 from gridapp.i18n import Catalog
 from gridapp.paper.documents import SheetDoc, SheetGroup, SheetRow
 from gridapp.paper.fonts import FONT, register_font, wrap
-from gridapp.paper.output import atomic_file, qr_image
+from gridapp.paper.output import qr_image
 
 Progress = Callable[[int, int], None]
 
@@ -121,7 +122,7 @@ def render_sheets(
     total = page_count(sheet)
     outcomes = [catalog.code("outcome", o.value) for o in Outcome]
     page = 0
-    with atomic_file(out) as handle:
+    with atomic_output(out) as handle:
         canvas = Canvas(handle, pagesize=A4, pageCompression=1, initialFontName=FONT)
         canvas.setTitle(catalog.tr("paper.sheet.title"))
         for group in sheet.groups:

@@ -22,10 +22,10 @@ from reportlab.platypus import (
 )
 
 from gridapp.clock import display_time
+from gridapp.files import atomic_output
 from gridapp.forecast import words
 from gridapp.i18n import Catalog
 from gridapp.paper.fonts import FONT, register_font
-from gridapp.paper.output import atomic_file
 from gridapp.reports.charts import daily_chart, outcome_chart, team_chart
 from gridapp.reports.data import ReportData
 from gridapp.reports.sheets import DAY_KEYS
@@ -196,7 +196,7 @@ def render_daily(
     story += [Paragraph(tr(note), st["small"]) for note in data.notes]
     if data.forecasts:
         story += [PageBreak(), *_forecasts(data, catalog, st)]
-    with atomic_file(out) as handle:
+    with atomic_output(out) as handle:
         doc = SimpleDocTemplate(
             handle,
             pagesize=A4,

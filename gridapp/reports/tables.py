@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from gridapp.paper.output import atomic_file
+from gridapp.files import atomic_output
 from gridapp.reports.sheets import INT, PERCENT, TIME, Sheet
 
 Progress = Callable[[int, int], None]
@@ -74,7 +74,7 @@ def write_xlsx(sheets: Sequence[Sheet], out: Path, progress: Progress | None = N
                     cells.append(value)
             ws.append(cells)
             counter.tick()
-    with atomic_file(out) as handle:
+    with atomic_output(out) as handle:
         book.save(handle)
     counter.finish()
     return counter.done
@@ -95,7 +95,7 @@ def write_csv(sheet: Sheet, out: Path, progress: Progress | None = None) -> int:
     counter = _Counter(sheet.total, progress)
     # csv writes text, numbers and None ("") itself: only times and shares need words.
     special = [(n, c.kind) for n, c in enumerate(sheet.columns) if c.kind in (TIME, PERCENT)]
-    with atomic_file(out) as handle:
+    with atomic_output(out) as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow([c.header for c in sheet.columns])

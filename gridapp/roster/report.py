@@ -3,13 +3,11 @@ each row plus a column saying what is wrong, to fix and import again."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gridapp.errors import ReadOnlyLocation
+from gridapp.files import atomic_path, file_errors
 from gridapp.i18n import Catalog
 from gridapp.roster.check import RowProblem
 from gridapp.roster.source import RawRow
@@ -56,22 +54,12 @@ def write_error_workbook(
     rows: Sequence[tuple[RawRow, Sequence[RowProblem]]],
     catalog: Catalog,
 ) -> None:
-    """Written to a temporary file beside `out`, then renamed: never half a workbook."""
+    """Written atomically (gridapp.files): never half a workbook."""
     out = Path(out)
-    try:
+    with file_errors(out):
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise ReadOnlyLocation(path=str(out)) from exc
-    try:
-        _save(Path(name), headers, rows, catalog)
-        os.replace(name, out)
-    except OSError as exc:
-        raise ReadOnlyLocation(path=str(out)) from exc
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
+    with atomic_path(out) as part:
+        _save(part, headers, rows, catalog)
 
 
 def _save(

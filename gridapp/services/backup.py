@@ -18,7 +18,7 @@ from typing import Any
 from gridapp.audit_actions import BACKUP_MADE, BACKUP_RESTORED, SYSTEM_ACTOR
 from gridapp.clock import Clock, SystemClock, parse_iso
 from gridapp.errors import EnvironmentFault, GridappError, InvalidInput
-from gridapp.private import write_private
+from gridapp.files import write_atomic
 from gridapp.services.audit import note
 from gridapp.services.guard import actor_of, requires
 from gridapp.storage import backup, schema
@@ -183,7 +183,7 @@ def expected_identity(live: Path | None, db: Any | None) -> dict[str, str]:
 
 def stage_restore(data_dir: Path, path: Path) -> None:
     target = data_dir / PENDING_FILE
-    write_private(target, json.dumps({"path": str(path.resolve())}).encode("utf-8"))
+    write_atomic(target, json.dumps({"path": str(path.resolve())}))
 
 
 def pending_restore(data_dir: Path) -> Path | None:

@@ -1,22 +1,22 @@
 """Suggestions as a spreadsheet or CSV for the office's follow-up meetings.
 
 Personal data minimum (PIPL): the household's code and address identify the door; no
-resident names or phones are exported. Written through a `.part` file and renamed, so
-a full disk leaves the previous export (or none), never half a file.
+resident names or phones are exported. Written through gridapp.files (atomic and
+private), so a full disk leaves the previous export (or none), never half a file, and
+says the disk is full.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gridapp.clock import display_time
-from gridapp.errors import InvalidInput, ReadOnlyLocation
+from gridapp.errors import InvalidInput
+from gridapp.files import atomic_path
 from gridapp.i18n import DEFAULT_LANGUAGE, Catalog
 
 if TYPE_CHECKING:
@@ -67,14 +67,8 @@ def write(out: Path, rows: list[SuggestionRow], lang: str = "") -> int:
         if suffix == ".xlsx"
         else _write_csv
     )
-    part = out.with_name(out.name + ".part")
-    try:
+    with atomic_path(out) as part:
         writer(part, header, table)
-        os.replace(part, out)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        raise ReadOnlyLocation("error.read_only", path=str(out)) from exc
     return len(rows)
 
 

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -36,8 +37,8 @@ from sqlite_utils import Database
 
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
-from gridapp.files import file_errors
-from gridapp.private import copy_private, create_private, private_dir, write_private
+from gridapp.files import atomic_path, copy_atomic, file_errors, write_atomic
+from gridapp.private import private_dir
 from gridapp.storage.database import database_errors, open_database, open_snapshot
 
 log = logging.getLogger("gridapp.backup")
@@ -119,7 +120,7 @@ def save_identity(folder: Path, device_id: str, sign_public_key: str) -> None:
     text = json.dumps({"device_id": device_id, "sign_public_key": sign_public_key}, indent=1)
     target = folder / IDENTITY_FILE
     if not target.exists() or target.read_text(encoding="utf-8") != text:
-        write_private(target, text.encode("utf-8"))
+        write_atomic(target, text)
 
 
 def load_identity(folder: Path) -> dict[str, str] | None:
@@ -176,12 +177,12 @@ def make(
     with file_errors(folder):
         private_dir(folder)
     target = _target_name(folder, kind, at)
-    part = _part_of(target)
+    sidecar = target.with_name(target.name + MANIFEST_SUFFIX)
     try:
-        _copy(db, part, key, opener)
-        with file_errors(target):
-            with open(part, "rb+") as handle:
-                os.fsync(handle.fileno())
+        # The copy fills `NAME.part` (the name `_target_name` and `rotate` know); it
+        # becomes the backup once whole, fsynced and its manifest written (gridapp.files).
+        with atomic_path(target, part=_part_of(target)) as part:
+            _copy(db, part, key, opener)
             size, digest = part.stat().st_size, sha256_of(part)
             body = {
                 "format": FORMAT,
@@ -196,15 +197,13 @@ def make(
             }
             signature = _signing_key(identity["sign_secret"]).sign(_canonical(body)).signature
             manifest = {**body, "signature": base64.b64encode(bytes(signature)).decode("ascii")}
-            sidecar = target.with_name(target.name + MANIFEST_SUFFIX)
-            write_private(sidecar, json.dumps(manifest, indent=1).encode("utf-8"))
-            os.replace(part, target)
+            write_atomic(sidecar, json.dumps(manifest, indent=1))
+        with file_errors(target):
             save_identity(folder, identity["device_id"], public_key_of(identity["sign_secret"]))
     except BaseException:
-        for leftover in (part, target.with_name(target.name + MANIFEST_SUFFIX)):
-            if not target.exists():
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+        if not target.exists():
+            with contextlib.suppress(OSError):
+                sidecar.unlink()
         raise
     return BackupInfo(str(target), kind, iso(at), identity["device_id"], schema, size, digest)
 
@@ -212,11 +211,8 @@ def make(
 def _copy(db: Database, part: Path, key: bytes | None, opener: Opener) -> None:
     """The online backup API: a consistent snapshot even while others write."""
     with file_errors(part):
-        if key is None:
-            create_private(part)  # sqlite3 would make it with the umask's mode
-            target = sqlite3.connect(str(part))
-        else:
-            target = opener(part, key=key).conn  # open_database: created 0600
+        # Into the private file gridapp.files made for it (never the umask's mode).
+        target = sqlite3.connect(str(part)) if key is None else opener(part, key=key).conn
         try:
             # The .part file is fsynced and renamed once whole: a journal on the way
             # would only double the writing.
@@ -380,25 +376,17 @@ def swap_in(backup: Path, live: Path, at: datetime) -> Path:
 
             raise DatabaseLocked(path=str(live))
     aside = live.with_name(f"gridapp-replaced-{at.strftime('%Y%m%d-%H%M%S')}.db")
-    part = live.with_name(live.name + ".restore-part")
-    with file_errors(live):
-        try:
-            copy_private(backup, part)
-            with open(part, "rb+") as handle:
-                os.fsync(handle.fileno())
-            if live.exists():
-                try:
-                    os.link(live, aside)  # the old file keeps its name until replaced
-                except OSError:
-                    copy_private(live, aside)
-            os.replace(part, live)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                part.unlink()
-            raise
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                live.with_name(live.name + suffix).unlink()
+    with atomic_path(live) as part:
+        with open(backup, "rb") as source, open(part, "wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        if live.exists():
+            try:
+                os.link(live, aside)  # the old file keeps its name until replaced
+            except OSError:
+                copy_atomic(live, aside)
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            live.with_name(live.name + suffix).unlink()
     return aside
 
 

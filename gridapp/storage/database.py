@@ -23,6 +23,7 @@ from gridapp.errors import (
     ReadOnlyLocation,
     UnreadableFile,
 )
+from gridapp.files import write_fault
 from gridapp.private import create_private, private_dir, tighten
 
 log = logging.getLogger("gridapp.storage")
@@ -33,6 +34,19 @@ KEY_BYTES = 32
 PLAIN_HEADER = b"SQLite format 3\x00"
 #: The files SQLite keeps beside a database in WAL mode.
 SIDE_FILES = ("-wal", "-shm")
+#: OS errors that are the place's fault (full, read-only, not allowed, not a folder),
+#: worded by gridapp.files; any other is raised as it is.
+_PLACE_FAULTS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOTDIR,
+        errno.EEXIST,
+    }
+)
 
 
 def open_database(path: Path | str | None, key: bytes | None = None) -> Database:
@@ -141,10 +155,8 @@ def translate_sqlite_errors(where: Path | str | None = None) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise DiskFull(path=str(where)) from exc
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST):
-            raise ReadOnlyLocation(path=str(where)) from exc
+        if exc.errno in _PLACE_FAULTS:
+            raise write_fault(exc, str(where)) from exc
         raise
     except Exception as exc:
         if not isinstance(exc, database_errors()):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gridapp.errors import InvalidInput, UnreadableFile
+from gridapp.files import fsync_dir, fsync_file
 from gridapp.private import create_private
 from gridapp.storage.database import is_plain, open_database, translate_sqlite_errors
 
@@ -65,13 +66,15 @@ def encrypt_in_place(path: Path, key: bytes) -> dict[str, int]:
     if found != expected:
         _remove_with_sidecars(work)
         raise InvalidInput("error.db.encrypt_mismatch", path=str(path))
-    _fsync(work)
+    # Not gridapp.files.atomic_path: the plain original must first step aside under a
+    # name `finish_interrupted` knows, to be wiped (or put back) after a crash.
+    fsync_file(work)
     old = _set_aside(path)
     for suffix in SIDECARS:
         Path(str(path) + suffix).unlink(missing_ok=True)
     os.replace(path, old)
     os.replace(work, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     _wipe_and_remove(old)
     log.info("encrypted %s (%d tables)", path, len(found))
     return found
@@ -116,7 +119,7 @@ def _wipe_and_remove(path: Path) -> None:
     with path.open("r+b") as handle:
         _wipe(handle)
     path.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _export(plain_path: Path, target: Path, key: bytes, user_version: int) -> None:
@@ -148,17 +151,3 @@ def _remove_with_sidecars(path: Path) -> None:
     path.unlink(missing_ok=True)
     for suffix in SIDECARS:
         Path(str(path) + suffix).unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder; its rename is durable already
-        return
-    _fsync(folder)

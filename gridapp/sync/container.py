@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import tempfile
 import uuid
 import zipfile
@@ -26,6 +25,7 @@ from typing import IO, Any
 
 from gridapp import safe_json
 from gridapp.errors import GridappError
+from gridapp.files import atomic_output
 from gridapp.sync import crypto
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
 
@@ -104,8 +104,9 @@ def write_bundle(
     sender: DeviceKeys,
     recipients: list[PublicKeys],
 ) -> dict[str, Any]:
-    """Write atomically: a crash leaves either no file or a whole one. The payload key is
-    sealed once per recipient (a team's laptops share one roster bundle)."""
+    """Written through gridapp.files: a crash leaves either no file or a whole one (and
+    a full or read-only disk says so). The payload key is sealed once per recipient (a
+    team's laptops share one roster bundle)."""
     if not 1 <= len(recipients) <= MAX_RECIPIENTS:
         raise ValueError("a bundle needs 1 to 64 recipients")
     key = crypto.new_stream_key()
@@ -140,21 +141,17 @@ def write_bundle(
         }
         manifest_bytes = json.dumps(full, ensure_ascii=True, sort_keys=True, indent=1).encode()
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.writestr("manifest.json", manifest_bytes)
-                zf.writestr("manifest.sig", crypto.sign(sender, manifest_bytes))
-                zf.writestr("key.sealed", sealed)
-                payload.seek(0)
-                with zf.open("payload.enc", "w", force_zip64=True) as member:
-                    while block := payload.read(1 << 20):
-                        member.write(block)
-            with open(tmp, "rb+") as done:
-                os.fsync(done.fileno())
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with (
+            atomic_output(out) as handle,
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as zf,
+        ):
+            zf.writestr("manifest.json", manifest_bytes)
+            zf.writestr("manifest.sig", crypto.sign(sender, manifest_bytes))
+            zf.writestr("key.sealed", sealed)
+            payload.seek(0)
+            with zf.open("payload.enc", "w", force_zip64=True) as member:
+                while block := payload.read(1 << 20):
+                    member.write(block)
     return full
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from gridapp import safe_json
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
+from gridapp.files import write_atomic
 from gridapp.storage import records, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync import crypto
@@ -48,9 +48,7 @@ def write_request(store: Store, out: Path) -> PublicKeys:
     # Signed by the laptop's own key: the office knows the request came from the holder.
     body["signature"] = crypto.b64(crypto.sign(keys, _canonical(body)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, out)
+    write_atomic(out, json.dumps(body, ensure_ascii=False, indent=1))
     return keys.public
 
 

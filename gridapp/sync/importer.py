@@ -13,8 +13,9 @@ from typing import Any
 from gridapp.audit_actions import BUNDLE_IMPORTED, SYSTEM_ACTOR
 from gridapp.clock import CHINA_TZ, Hlc, epoch_ms, iso, parse_iso
 from gridapp.errors import GridappError
+from gridapp.files import copy_atomic
 from gridapp.privacy import comparable
-from gridapp.private import copy_private, private_dir
+from gridapp.private import private_dir
 from gridapp.storage import audit, changelog, purge, sync_store
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.database import database_errors
@@ -167,8 +168,7 @@ def _hold(
     private_dir(folder)
     target = folder / f"{manifest['bundle_id']}.gsb"
     if path.resolve() != target.resolve():
-        copy_private(path, target)
-    now = iso(store.clock.now())
+        copy_atomic(path, target)
     with store.replaying() as db:
         sync_store.hold(
             db,
@@ -177,7 +177,7 @@ def _hold(
             manifest["seq_from"],
             manifest["seq_to"],
             str(target),
-            now,
+            iso(store.clock.now()),
         )
         peer["highest_seq"] = max(peer["highest_seq"], manifest["seq_to"])
         sync_store.save_peer(db, peer)

@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import re
 import stat
 from datetime import datetime
@@ -21,7 +20,9 @@ from pathlib import Path
 
 from gridapp.audit_actions import BUNDLE_REFUSED
 from gridapp.clock import iso
-from gridapp.private import open_private, private_dir, write_private
+from gridapp.errors import EnvironmentFault
+from gridapp.files import atomic_output, write_atomic
+from gridapp.private import private_dir
 from gridapp.storage import audit, sync_store
 from gridapp.storage.store import Store
 from gridapp.sync.container import BundleRefused
@@ -96,10 +97,10 @@ def keep(folder: Path, path: Path, now: datetime, exc: BundleRefused) -> str:
             target = target.with_name(target.name + ".none")
         reason = target.with_name(target.name + REASON_SUFFIX)
         text = json.dumps(verdict, ensure_ascii=False, sort_keys=True, default=str) + "\n"
-        write_private(reason, text.encode("utf-8"))
+        write_atomic(reason, text)
         rotate(folder)
         return str(target) if target.exists() else ""
-    except OSError:
+    except (OSError, EnvironmentFault):
         log.exception("could not keep the refused file %s", path.name)
         return ""
 
@@ -145,9 +146,9 @@ def _sha256(path: Path) -> str:
 
 
 def _copy(source: Path, target: Path, limit: int | None) -> None:
-    """Copy the whole file or its first `limit` bytes, private to this user."""
-    fd = open_private(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+    """Copy the whole file or its first `limit` bytes, private to this user (whole or
+    not at all: gridapp.files)."""
+    with source.open("rb") as src, atomic_output(target) as out:
         left = limit
         while True:
             block = src.read(1 << 20 if left is None else min(1 << 20, left))

@@ -2,20 +2,17 @@
 once for the recovery code), with each account's role and sign-in failures.
 
 It holds no resident data and no staff names: worker codes, roles, salts, cost
-parameters and ciphertext. It is written atomically (a temporary file of its own in the
-same folder, fsync, rename, fsync of the folder), so a crash leaves the old file or the
-new one, never half; and every read-change-write holds `keyring.json.lock` (an OS file
-lock, released by the system if the process dies), so two processes signing in at once
-count both wrong PINs and never write over each other.
+parameters and ciphertext. It is written through gridapp.files (a temporary file of
+its own in the same folder, fsync, rename, fsync of the folder), so a crash leaves the
+old file or the new one, never half; and every read-change-write holds
+`keyring.json.lock` (an OS file lock, released by the system if the process dies), so
+two processes signing in at once count both wrong PINs and never write over each other.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +21,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from gridapp.errors import EnvironmentFault, UnreadableFile
-from gridapp.private import POSIX, PRIVATE_FILE, private_dir
+from gridapp.files import file_errors, write_atomic
+from gridapp.private import private_dir
 from gridapp.trust.crypto import KdfParams, b64, unb64
 
 KEYRING_FILENAME = "keyring.json"
@@ -155,37 +153,7 @@ def keyring_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 
 def save_keyring(path: Path, keyring: Keyring) -> None:
     """Write the whole keyring atomically; call it holding `keyring_lock(path)`."""
-    private_dir(path.parent)
-    data = json.dumps(keyring.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    # A temporary file of our own (0600): two writers never share one.
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        if POSIX:
-            os.fchmod(fd, PRIVATE_FILE)  # mkstemp's 0600 minus the umask: set it whole
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if os.name != "nt":
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-
-
-def _replace(tmp: Path, path: Path) -> None:
-    """os.replace; on Windows a reader holding the file open makes it fail for a moment."""
-    for attempt in range(50):
-        try:
-            os.replace(tmp, path)
-            return
-        except PermissionError:
-            if os.name != "nt" or attempt == 49:
-                raise
-            time.sleep(0.02)
+    with file_errors(path):
+        private_dir(path.parent)
+    data = json.dumps(keyring.to_json(), ensure_ascii=False, indent=2)
+    write_atomic(path, data)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gridapp import private
+from gridapp import files, private
 from gridapp.logs import setup_logging
 from gridapp.settings import Settings, UiState, save_settings, save_ui_state
 
@@ -40,8 +40,8 @@ def test_made_private_whatever_the_umask(tmp_path: Path, mask: int) -> None:
         folder = private.private_dir(tmp_path / "a" / "b" / "data")
         made = folder / "x.db"
         assert private.create_private(made) and not private.create_private(made)
-        private.write_private(folder / "settings.json", b"{}")
-        private.copy_private(folder / "settings.json", folder / "copy.json")
+        files.write_atomic(folder / "settings.json", b"{}")
+        files.copy_atomic(folder / "settings.json", folder / "copy.json")
         os.close(private.open_private(folder / "log"))
     for path in (tmp_path / "a", tmp_path / "a" / "b", folder):
         assert mode(path) == 0o700, path

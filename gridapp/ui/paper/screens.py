@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.clock import display_time
 from gridapp.errors import GridappError, InvalidInput
+from gridapp.files import copy_atomic
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 
@@ -266,9 +267,14 @@ class PaperActions:
                 return None
             target = Path(name)
         try:
-            shutil.copyfile(path, target)
-        except OSError as exc:
-            self.on_error(InvalidInput("error.read_only", path=str(target)))
+            copy_atomic(path, target)
+        except (GridappError, OSError) as exc:
+            # An OSError is the preview's own file gone (swept): the writing speaks for itself.
+            self.on_error(
+                exc
+                if isinstance(exc, GridappError)
+                else InvalidInput("error.path.missing", file=str(path))
+            )
             log.warning("save as PDF failed: %s", exc)
             return None
         return target

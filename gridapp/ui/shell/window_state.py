@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QSplitter, QWidget
 
+from gridapp.errors import EnvironmentFault
 from gridapp.settings import UiState, save_ui_state
 from gridapp.ui.households.navigator import Navigator
 
@@ -37,5 +38,5 @@ def save_window(
     state.last_building_id = current[1] if current and current[0] == "building" else ""
     try:
         save_ui_state(data_dir, state)
-    except OSError as exc:
+    except EnvironmentFault as exc:
         log.warning("could not save window state: %s", exc)

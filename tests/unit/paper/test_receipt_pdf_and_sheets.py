@@ -65,7 +65,7 @@ def test_receipts_print_and_every_qr_verifies(
     seen: list[tuple[int, int]] = []
     assert render_receipts(docs, out, layout, progress=lambda d, t: seen.append((d, t))) == 3
     assert seen == [(1, 3), (2, 3), (3, 3)]
-    assert not out.with_name(out.name + ".part").exists()
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".part", ".tmp")]
     _fonts_embedded(out)
     text = _run("pdftotext", str(out), "-")
     for doc in docs:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from gridapp.clock import CHINA_TZ, FixedClock, iso
-from gridapp.errors import InvalidInput, NotFound
+from gridapp.errors import DiskFull, InvalidInput, NotFound
 from gridapp.services import Services
 from gridapp.services.suggestions import (
     FORWARDED_DUE,
@@ -172,6 +174,26 @@ def test_export_csv_and_xlsx_hold_no_names_or_phones(s: Services, tmp_path: Path
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["Category", "Text", "Status"]
     assert values[1][1] == first.text and values[1][4] == "物业公司"
-    assert not list(tmp_path.glob("*.part"))
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".part", ".tmp")]
     with pytest.raises(InvalidInput):
         s.suggestions.export(tmp_path / "s.txt")
+
+
+@pytest.mark.parametrize("name", ["意见建议.csv", "意见建议.xlsx"])
+def test_a_full_stick_says_it_is_full_and_keeps_the_last_export(
+    s: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """It used to say "read-only": the user would look for a write-protect switch."""
+    out = tmp_path / name
+    s.suggestions.export(out)
+    before = out.read_bytes()
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(DiskFull) as caught:
+        s.suggestions.export(out)
+    assert caught.value.params == {"path": str(out)}
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
