@@ -19,7 +19,7 @@ from gridapp import limits
 from gridapp.codes import WorkerRole
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Team, Worker
-from gridapp.services.guard import actor_of, requires
+from gridapp.services.guard import active_worker, actor_of, requires
 from gridapp.storage import content_queries, queries, records, setup_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -234,7 +234,7 @@ class CampaignSetup:
         with self.store.unit_of_work(actor) as db:
             team_id = _team(db, team)["id"]
             for code in codes:
-                worker = _active_worker(db, code)
+                worker = active_worker(db, code)
                 if worker["team_id"] != team_id:
                     records.update(db, "worker", worker["id"], {"team_id": team_id})
 
@@ -243,7 +243,7 @@ class CampaignSetup:
         """The worker stays (visits point at them) but records nothing new."""
         actor = actor_of(self.store).code
         with self.store.unit_of_work(actor) as db:
-            worker = _active_worker(db, code)
+            worker = active_worker(db, code)
             records.update(db, "worker", worker["id"], {"active": 0})
 
     # -- assignments ---------------------------------------------------------------
@@ -340,15 +340,6 @@ def _team(db: Any, ref: TeamRef) -> dict[str, Any]:
     if row is None:
         raise InvalidInput("error.setup.team_not_found", team=ref)
     return row
-
-
-def _active_worker(db: Any, code: str) -> dict[str, Any]:
-    worker = queries.worker_by_code(db, code.strip().upper())
-    if worker is None:
-        raise NotFound("error.worker_not_found", code=code)
-    if not worker["active"]:
-        raise InvalidInput("error.worker_retired", code=worker["code"])
-    return worker
 
 
 def _scope_buildings(db: Any, campaign_id: str, scope: Scope) -> list[str]:

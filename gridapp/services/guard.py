@@ -6,7 +6,9 @@ only decide what to show; a screen that forgets a gate is no hole.
 - `@requires(action)` on a service method: the same check before the method runs (the
   permission test, tests/unit/services/test_guard_permissions.py, reads these marks);
 - `household_in_scope(...)`: a field worker sees and writes only their team's
-  households (phone reveals included).
+  households (phone reveals included);
+- `active_worker(db, code)`: the one check that a worker may record something new
+  (known and not retired), for every service that credits or moves a worker.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast
 
 from gridapp.actor import PLAIN, Actor
-from gridapp.errors import AccessDenied, InvalidInput
-from gridapp.storage import scope_queries
+from gridapp.errors import AccessDenied, InvalidInput, NotFound
+from gridapp.storage import queries, scope_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import AccountRole, Action, can
 
@@ -79,9 +81,28 @@ def refresh_actor(store: Store) -> None:
     actor = store.actor
     if actor is None:
         return
-    found = scope_queries.worker(store.db, actor.code)
-    worker_id, team_id = found if found is not None else (None, None)
-    store.actor = Actor(actor.code, actor.role, worker_id, team_id)
+    try:
+        worker: dict[str, Any] | None = active_worker(store.db, actor.code)
+    except (NotFound, InvalidInput):
+        worker = None  # not on this laptop's roster yet, or retired: bound to no team
+    store.actor = Actor(
+        actor.code,
+        actor.role,
+        worker["id"] if worker else None,
+        worker["team_id"] if worker else None,
+    )
+
+
+def active_worker(db: Any, code: str) -> dict[str, Any]:
+    """The worker record of `code` (case and spaces around it ignored) if they may
+    record something new. An unknown code is NotFound; a retired worker (kept: their
+    visits point at them) is InvalidInput `error.worker_retired`."""
+    worker = queries.worker_by_code(db, code.strip().upper())
+    if worker is None:
+        raise NotFound("error.worker_not_found", code=code)
+    if not worker["active"]:
+        raise InvalidInput("error.worker_retired", code=worker["code"])
+    return worker
 
 
 def visible(store: Store, ids: list[str]) -> list[str]:

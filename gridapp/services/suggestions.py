@@ -27,8 +27,8 @@ from gridapp.clock import iso, parse_iso
 from gridapp.codes import SuggestionCategory, SuggestionStatus
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import format_address
-from gridapp.services.guard import actor_of, requires
-from gridapp.storage import queries, records, setup_queries, suggestion_queries
+from gridapp.services.guard import active_worker, actor_of, requires
+from gridapp.storage import records, setup_queries, suggestion_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
 
@@ -164,11 +164,7 @@ class SuggestionService:
         now = self.store.clock.now()
         code = actor.code if actor is not PLAIN else (self.default_recorder() or "")
         with self.store.unit_of_work(actor.code) as db:
-            worker = queries.worker_by_code(db, code.upper())
-            if worker is None:
-                raise NotFound("error.worker_not_found", code=code)
-            if not worker["active"]:
-                raise InvalidInput("error.worker_retired", code=worker["code"])
+            worker = active_worker(db, code)
             if not records.exists(db, "suggestion", suggestion_id):
                 raise NotFound("error.suggestion.not_found", id=suggestion_id)
             if not suggestion_queries.is_live(db, suggestion_id):

@@ -20,6 +20,7 @@ from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
 from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
 from gridapp.services.audit import note
 from gridapp.services.guard import (
+    active_worker,
     actor_of,
     household_in_scope,
     is_field,
@@ -274,11 +275,7 @@ def _visit_worker(db: Any, actor: Actor, code: str) -> tuple[dict[str, Any], str
     own = not code or code == actor.code.upper()
     if not own and is_field(actor):
         raise AccessDenied("error.trust.not_yourself", code=actor.code, other=code)
-    worker = queries.worker_by_code(db, actor.code.upper() if own else code)
-    if worker is None:
-        raise NotFound("error.worker_not_found", code=code or actor.code)
-    if not worker["active"]:
-        raise InvalidInput("error.worker_retired", code=worker["code"])
+    worker = active_worker(db, actor.code if own else code)
     return worker, None if own else actor.worker_id
 
 

@@ -20,14 +20,6 @@ def household_in_team(db: Database, household_id: str, team_id: str | None) -> b
     )
 
 
-def worker(db: Database, code: str) -> tuple[str, str | None] | None:
-    """(worker id, team id) of an active worker by code."""
-    row = db.execute(
-        "SELECT id, team_id FROM worker WHERE code = ? AND active = 1", [code]
-    ).fetchone()
-    return None if row is None else (str(row[0]), row[1])
-
-
 def in_team(db: Database, ids: list[str], team_id: str) -> set[str]:
     """Those of `ids` whose building is assigned to `team_id`."""
     found: set[str] = set()
