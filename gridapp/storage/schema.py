@@ -7,6 +7,9 @@ so that their triggers log every change (see changelog.py). Local tables (prefix
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Final
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -14,35 +17,58 @@ from gridapp.storage import audit, changelog, ddl, drafts, purge, search_index
 
 migrations = Migrations("gridapp")
 
-#: Every table whose writes travel in the change log, in an order that respects
-#: foreign keys (parents first).
-SYNCED_TABLES: tuple[str, ...] = (
-    "device",
-    "compound",
-    "grid",
-    "building",
-    "household",
-    "resident",
-    "phone",
-    "team",
-    "worker",
-    "questionnaire",
-    "policy_item",
-    "campaign",
-    "campaign_compound",
-    "campaign_policy",
-    "assignment",
-    "visit",
-    "answer",
-    "explanation",
-    "suggestion",
-    "suggestion_status",
-    "online_answer",
-    "callback",
-    "receipt",
-    "void",
-    "conflict",
-)
+
+class Written(StrEnum):
+    """Who writes a synced table's records, and whether they change once made."""
+
+    #: The office's own (devices, teams, campaigns, conflicts…): a laptop never writes them.
+    OFFICE = "office"
+    #: The office's, never changed once made (a suggestion's follow-up steps).
+    OFFICE_STEPS = "office_steps"
+    #: The office's roster of households; a team's laptops correct it field by field.
+    MASTER = "master"
+    #: Made by a laptop at the door (visits and what hangs on them), never changed once
+    #: made: a correction is a new record, a void another.
+    VISIT_SIDE = "visit_side"
+
+
+#: Every table whose writes travel in the change log, in an order that respects foreign
+#: keys (parents first), with who writes it: the one list of synced entities.
+SYNCED: Final[dict[str, Written]] = {
+    "device": Written.OFFICE,
+    "compound": Written.OFFICE,
+    "grid": Written.OFFICE,
+    "building": Written.OFFICE,
+    "household": Written.MASTER,
+    "resident": Written.MASTER,
+    "phone": Written.MASTER,
+    "team": Written.OFFICE,
+    "worker": Written.OFFICE,
+    "questionnaire": Written.OFFICE,
+    "policy_item": Written.OFFICE,
+    "campaign": Written.OFFICE,
+    "campaign_compound": Written.OFFICE,
+    "campaign_policy": Written.OFFICE,
+    "assignment": Written.OFFICE,
+    "visit": Written.VISIT_SIDE,
+    "answer": Written.VISIT_SIDE,
+    "explanation": Written.VISIT_SIDE,
+    "suggestion": Written.VISIT_SIDE,
+    "suggestion_status": Written.OFFICE_STEPS,
+    "online_answer": Written.VISIT_SIDE,
+    "callback": Written.VISIT_SIDE,
+    "receipt": Written.VISIT_SIDE,
+    "void": Written.VISIT_SIDE,
+    "conflict": Written.OFFICE,
+}
+SYNCED_TABLES: Final[tuple[str, ...]] = tuple(SYNCED)
+#: Household master data: merged per field at the office (sync/merge.py), corrected by
+#: a laptop only for its team's households (sync/authority.py).
+MASTER_DATA: Final = frozenset(t for t, w in SYNCED.items() if w is Written.MASTER)
+#: Visit-side records: what a laptop may create at the door.
+VISIT_SIDE: Final = frozenset(t for t, w in SYNCED.items() if w is Written.VISIT_SIDE)
+#: Records never changed once made: the same record again is a no-op, a change is refused.
+IMMUTABLE: Final = VISIT_SIDE | {t for t, w in SYNCED.items() if w is Written.OFFICE_STEPS}
 
 
 @migrations()

@@ -20,16 +20,11 @@ from sqlite_utils import Database
 from gridapp.storage import authority_queries as q
 from gridapp.storage import records
 from gridapp.storage.changelog import ChangeEntry
+from gridapp.storage.schema import MASTER_DATA, VISIT_SIDE
 from gridapp.sync.wire_tables import TABLES
 
-#: Visit-side records: immutable, made by the laptop at the door.
-VISIT_SIDE: Final = frozenset(
-    {"visit", "answer", "explanation", "suggestion", "online_answer", "callback", "receipt", "void"}
-)
 #: Records other entries of the laptop follow up (answers to a visit, a void of it).
 OWNABLE: Final = frozenset({"visit", "online_answer", "suggestion", "callback"})
-#: Household master data a laptop may correct for its team's households.
-MASTER: Final = frozenset({"household", "resident", "phone"})
 #: Fields of master data a laptop may change (the rest is the office's roster).
 EDITABLE: Final[dict[str, frozenset[str]]] = {
     "household": frozenset(
@@ -80,7 +75,7 @@ class Authority:
             if entry.op == "insert" and entry.record_id == self.device_id:
                 return  # its own record at first sync: the office's registry wins
             raise Denied("office_owned")
-        if entity not in VISIT_SIDE and entity not in MASTER:
+        if entity not in VISIT_SIDE and entity not in MASTER_DATA:
             raise Denied("office_owned")
         if self.team_id is None:
             raise Denied("no_team")

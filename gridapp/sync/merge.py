@@ -23,21 +23,7 @@ from gridapp.clock import Hlc, iso
 from gridapp.privacy import is_marked, personal_fields, redact_row
 from gridapp.storage import records, sync_store
 from gridapp.storage.changelog import ChangeEntry
-
-IMMUTABLE = frozenset(
-    {
-        "visit",
-        "answer",
-        "explanation",
-        "suggestion",
-        "suggestion_status",
-        "online_answer",
-        "callback",
-        "void",
-        "receipt",
-    }
-)
-MASTER = frozenset({"household", "resident", "phone"})
+from gridapp.storage.schema import IMMUTABLE, MASTER_DATA
 
 
 class Outcome(StrEnum):
@@ -60,7 +46,7 @@ def apply(db: Database, entry: ChangeEntry, received_at: str) -> Outcome:
         return _quarantine(db, entry, "delete", received_at)
     if entry.entity in IMMUTABLE:
         return _immutable(db, entry, received_at)
-    if entry.entity in MASTER:
+    if entry.entity in MASTER_DATA:
         return _master(db, entry, received_at)
     return _quarantine(db, entry, "office_owned", received_at)
 
