@@ -5,12 +5,18 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class DeviceRole(StrEnum):
+    """What a machine is: the office's, or a team's field laptop (`device.role`)."""
+
     OFFICE = "office"
     FIELD = "field"
 
 
-class WorkerRole(StrEnum):
+class StaffRole(StrEnum):
+    """A person's job on the staff list (`worker.role`): a grid worker in a team, or
+    office staff or an administrator (who belong to no team). Not what a sign-in may
+    do: that is the account's role, trust.roles.AccountRole."""
+
     FIELD = "field"
     OFFICE = "office"
     ADMIN = "admin"

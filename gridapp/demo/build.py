@@ -15,7 +15,7 @@ from gridapp.clock import CHINA_TZ, FixedClock
 from gridapp.codes import (
     HouseholdStatus,
     Relation,
-    WorkerRole,
+    StaffRole,
 )
 from gridapp.demo.names import landline, mobile, person_name
 from gridapp.demo.week import WeekPlan, WeekSimulator
@@ -368,8 +368,8 @@ class _Builder:
                 )
                 codes.append(code)
             team_workers.append(codes)
-        self.s.campaigns.add_worker("B0001", "街道物业专班", None, WorkerRole.OFFICE)
-        self.s.campaigns.add_worker("A0001", "系统管理员", None, WorkerRole.ADMIN)
+        self.s.campaigns.add_worker("B0001", "街道物业专班", None, StaffRole.OFFICE)
+        self.s.campaigns.add_worker("A0001", "系统管理员", None, StaffRole.ADMIN)
         share = self.o.households / TEAMS
         load = 0
         self.team_buildings: list[list[str]] = [[] for _ in range(TEAMS)]

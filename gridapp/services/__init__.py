@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 
 class Services:
-    """The core's façade, built once by the composition root (cli.py or app.py)."""
+    """The core's façade, built once by a composition root: the command line's
+    (`gridapp/cli/context.py`, `Context.services`) or the desktop's (`gridapp/app.py`)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from gridapp import limits
-from gridapp.codes import WorkerRole
+from gridapp.codes import StaffRole
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Team, Worker
 from gridapp.services.guard import active_worker, actor_of, requires
@@ -204,10 +204,10 @@ class CampaignSetup:
         code: str,
         name: str,
         team: TeamRef | None,
-        role: str = WorkerRole.FIELD,
+        role: str = StaffRole.FIELD,
     ) -> Worker:
         actor = actor_of(self.store).code
-        if role not in {r.value for r in WorkerRole}:
+        if role not in {r.value for r in StaffRole}:
             raise InvalidInput("error.bad_role", role=role)
         code, name = code.strip().upper(), name.strip()
         if not _WORKER_CODE.match(code):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from gridapp.clock import iso
-from gridapp.codes import Role
+from gridapp.codes import DeviceRole
 from gridapp.errors import InvalidInput
 from gridapp.model import Device
 from gridapp.storage import records
@@ -29,7 +29,7 @@ class DeviceService:
         from nacl.public import PrivateKey  # once per database: keep start-up lean
         from nacl.signing import SigningKey
 
-        if role not in {r.value for r in Role}:
+        if role not in {r.value for r in DeviceRole}:
             raise InvalidInput("error.bad_role", role=role)
         now = self.store.clock.now()
         signing = SigningKey.generate()

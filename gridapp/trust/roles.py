@@ -10,6 +10,9 @@ from gridapp.errors import AccessDenied
 
 
 class AccountRole(StrEnum):
+    """What a sign-in account may do (the table below). Not a person's job on the staff
+    list: that is the worker record's role, codes.StaffRole."""
+
     FIELD = "field"  # 网格员
     OFFICE = "office"  # 办公室工作人员
     ADMIN = "admin"  # 管理员

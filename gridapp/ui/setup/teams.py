@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.codes import WorkerRole
+from gridapp.codes import StaffRole
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 
@@ -111,7 +111,7 @@ class TeamsTab(QWidget):
         self.new_team, self.new_role = QComboBox(self), QComboBox(self)
         self.new_team.setObjectName("newWorkerTeam")
         self.new_role.setObjectName("newWorkerRole")
-        for role in WorkerRole:
+        for role in StaffRole:
             self.new_role.addItem(catalog.code("worker_role", role.value), role.value)
         self.add_worker_button = QPushButton(tr("ui.setup.add_worker"), self)
         self.add_worker_button.setObjectName("addWorker")
