@@ -177,7 +177,7 @@ class FieldActions:
         if building is None:
             self.on_error(InvalidInput("error.paper.choose_building"))
             return
-        self.paper.sheet(building, mask_names=self.settings.mask_phones)
+        self.paper.sheet(building, mask_names=self.settings.mask_names_on_sheets)
 
     def open_verify(self) -> VerifyDialog:
         from gridapp.ui.paper.screens import VerifyDialog
