@@ -5,6 +5,8 @@ Field names equal column names, so a record goes to storage as `asdict(record)`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,6 +296,28 @@ class HouseholdDetail:
 def format_address(compound: str, building: str, unit: str, room: str) -> str:
     unit_part = f"{unit}单元" if unit else ""
     return f"{compound}{building}号{unit_part}{room}室"
+
+
+#: Digits (half- or full-width) with single spaces or dashes between them, optionally
+#: ending in X (an ID card); with 7 or more digits: a phone, ID or account number.
+_NUMBER_IN_TEXT = re.compile(r"[0-9０-９](?:[ \-－]?[0-9０-９])*[Xx]?")
+_DATE = re.compile(r"\d{4}[-－]\d{1,2}[-－]\d{1,2}")
+
+
+def mask_numbers(text: str) -> str:
+    """Free text as it may go on paper: every phone, ID card or account number typed
+    into it masked like `mask_phone` ("联系 138****5678"); shorter numbers (rooms,
+    floors, ages) and dates (2026-12-06) stay."""
+
+    def masked(match: re.Match[str]) -> str:
+        found = match.group(0)
+        plain = unicodedata.normalize("NFKC", found)
+        digits = "".join(ch for ch in plain if ch.isdigit())
+        if len(digits) < 7 or _DATE.fullmatch(plain):
+            return found
+        return mask_phone(digits) + ("X" if plain[-1] in "Xx" else "")
+
+    return _NUMBER_IN_TEXT.sub(masked, text)
 
 
 def mask_phone(number: str) -> str:

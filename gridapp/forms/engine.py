@@ -264,14 +264,25 @@ def answer_rows(
                 "question": q.name,
                 "label": q.text(lang),
                 "value": value,
-                "text": value_text(q, value, lang),
+                "text": value_text(q, value, lang, answers.get(f"{q.name}_other")),
             }
         )
     return rows
 
 
-def value_text(question: Question, value: Any, lang: str = "zh_CN") -> str:
+#: The "other, specify" choice in words (a form's own choices never use the value "other").
+OTHER_LABEL = {"zh_CN": "其他", "en": "Other"}
+
+
+def value_text(question: Question, value: Any, lang: str = "zh_CN", other: Any = None) -> str:
+    """An answer in words: choices by their labels, never their codes; "other" with what
+    was typed for it (其他：停车位不够)."""
     labels = {c.value: text_of(c.label, lang) for c in question.choices}
+    if question.other:
+        said = str(other).strip() if other else ""
+        word = OTHER_LABEL.get(lang, OTHER_LABEL["en"])
+        colon = "：" if lang.startswith("zh") else ": "
+        labels.setdefault("other", f"{word}{colon}{said}" if said else word)
     if question.type == "select_multiple" and isinstance(value, list):
         return "、".join(str(labels.get(str(v), v)) for v in value)
     if question.type == "select_one":

@@ -1,13 +1,13 @@
 """Receipts (回执) as PDF: A5 pages, or 80 mm thermal-roll slips, many to one file.
 
 Lay-out in two passes: the text becomes a list of wrapped lines first, so the thermal
-slip knows its length before anything is drawn and an A5 page can cut an overlong
-list cleanly instead of running into the QR."""
+slip knows its length before anything is drawn and an overlong A5 receipt takes smaller
+type or continues on a second page instead of running into the QR."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
@@ -113,32 +113,60 @@ def _head_height(doc: ReceiptDoc, geo: _Geometry) -> float:
     return geo.title * 1.6 + (geo.body * 1.8 if doc.campaign else 0) + geo.body
 
 
-def _fit(lines: list[_Line], room: float, catalog: Catalog) -> list[_Line]:
-    """The lines that fit in `room` points; a cut list says how much was left out."""
-    used, kept = 0.0, list[_Line]()
-    for n, line in enumerate(lines):
-        if used + _leading(line) > room:
-            more = catalog.tr("paper.receipt.more", count=len(lines) - n + 1)
-            return [*kept[:-1], _Line(more, line.size, line.indent)]
+#: On A5 a long receipt first takes smaller type, down to this size; what still does not
+#: fit continues on another page (with its own QR), never "… more not shown".
+_A5_SMALLEST_BODY = 8.0
+
+
+def _pages(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry, a5: bool) -> list[_Page]:
+    """The receipt laid out: one slip of its own length on thermal paper; on A5 one page
+    if the text fits at some size down to `_A5_SMALLEST_BODY`, else as many pages as it
+    takes, each with the short code and QR (any page alone can be checked)."""
+    if not a5:
+        lines = _lines(doc, catalog, geo)
+        text = sum(_leading(line) for line in lines)
+        height = 2 * geo.margin + _head_height(doc, geo) + text + _footer_height(catalog, geo)
+        return [_Page(geo, lines, height)]
+    size = geo.body
+    while True:
+        sized = replace(geo, body=size)
+        lines = _lines(doc, catalog, sized)
+        room = A5[1] - 2 * sized.margin - _head_height(doc, sized) - _footer_height(catalog, sized)
+        if sum(_leading(line) for line in lines) <= room or size <= _A5_SMALLEST_BODY:
+            break
+        size -= 1
+    pages: list[_Page] = []
+    used, chunk = 0.0, list[_Line]()
+    for line in lines:
+        if chunk and used + _leading(line) > room:
+            pages.append(_Page(sized, chunk, A5[1]))
+            used, chunk = 0.0, []
+            line = replace(line, gap=0.0)  # no gap at the top of a page
         used += _leading(line)
-        kept.append(line)
-    return kept
+        chunk.append(line)
+    pages.append(_Page(sized, chunk, A5[1]))
+    return pages
 
 
-def _draw(canvas: Canvas, doc: ReceiptDoc, catalog: Catalog, geo: _Geometry, a5: bool) -> None:
-    lines = _lines(doc, catalog, geo)
-    text_height = sum(_leading(line) for line in lines)
-    head, foot = _head_height(doc, geo), _footer_height(catalog, geo)
-    if a5:
-        height = A5[1]
-        lines = _fit(lines, height - 2 * geo.margin - head - foot, catalog)
-    else:
-        height = 2 * geo.margin + head + text_height + foot
+@dataclass(frozen=True)
+class _Page:
+    geo: _Geometry
+    lines: list[_Line]
+    height: float
+
+
+def _draw(
+    canvas: Canvas, doc: ReceiptDoc, catalog: Catalog, page: _Page, part: tuple[int, int]
+) -> None:
+    geo, height = page.geo, page.height
     canvas.setPageSize((geo.width, height))
     centre = geo.width / 2
     y = height - geo.margin - geo.title
     canvas.setFont(FONT, geo.title)
-    canvas.drawCentredString(centre, y, catalog.tr("paper.receipt.title"))
+    title = catalog.tr("paper.receipt.title")
+    if part[1] > 1:
+        title += catalog.tr("paper.receipt.part", n=part[0], of=part[1])
+    canvas.drawCentredString(centre, y, title)
     if doc.campaign:
         y -= geo.body * 1.8
         canvas.setFont(FONT, geo.body)
@@ -147,7 +175,7 @@ def _draw(canvas: Canvas, doc: ReceiptDoc, catalog: Catalog, geo: _Geometry, a5:
     canvas.setLineWidth(0.6)
     canvas.line(geo.margin, y, geo.width - geo.margin, y)
     y -= geo.body * 0.4
-    for line in lines:
+    for line in page.lines:
         y -= _leading(line)
         canvas.setFont(FONT, line.size)
         canvas.drawString(geo.margin + line.indent, y, line.text)
@@ -182,7 +210,8 @@ def render_receipts(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
 ) -> int:
-    """Every receipt into one PDF, a page (or slip) each; returns the page count.
+    """Every receipt into one PDF, a slip or A5 page each (a long one on A5 continues on
+    more pages); returns the page count.
     The file appears whole or not at all (`atomic_output`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout {layout!r} not in {LAYOUTS}")
@@ -193,10 +222,14 @@ def render_receipts(
         # initialFontName: else every page names Helvetica, an unembedded font.
         canvas = Canvas(handle, pagesize=A5, pageCompression=1, initialFontName=FONT)
         canvas.setTitle(catalog.tr("paper.receipt.title"))
+        count = 0
         for n, doc in enumerate(receipts, 1):
-            _draw(canvas, doc, catalog, geo, a5=layout == "a5")
-            canvas.showPage()
+            pages = _pages(doc, catalog, geo, a5=layout == "a5")
+            for number, page in enumerate(pages, 1):
+                _draw(canvas, doc, catalog, page, (number, len(pages)))
+                canvas.showPage()
+            count += len(pages)
             if progress is not None:
                 progress(n, len(receipts))
         canvas.save()
-    return len(receipts)
+    return count

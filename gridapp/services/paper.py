@@ -15,7 +15,7 @@ from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.forms.definition import load_definition
 from gridapp.forms.engine import answer_rows
-from gridapp.model import format_address, mask_phone
+from gridapp.model import format_address, mask_numbers, mask_phone
 from gridapp.paper import receipt_code as rc
 from gridapp.paper.documents import (
     Receipt,
@@ -156,8 +156,10 @@ class PaperService:
             definition = load_definition(
                 content_queries.questionnaire_definition(db, row["questionnaire_id"])
             )
+            # Free text may hold a phone or ID number: never in full on paper.
             answers = [
-                (r["label"], r["text"]) for r in answer_rows(definition, row["answers"], lang)
+                (r["label"], mask_numbers(r["text"]))
+                for r in answer_rows(definition, row["answers"], lang)
             ]
         self._audit(actor, RECEIPT_EXPORTED, receipt.visit_id, code=receipt.short_code)
         return ReceiptDoc(
@@ -176,7 +178,7 @@ class PaperService:
             questionnaire_title=row["questionnaire_title"] or "",
             answers=answers,
             explained=list(row["explained"]),
-            suggestions=list(row["suggestions"]),
+            suggestions=[(c, mask_numbers(text)) for c, text in row["suggestions"]],
             phone_masked=mask_phone(row["phone"]) if row["phone"] else "",
         )
 

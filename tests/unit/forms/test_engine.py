@@ -152,3 +152,17 @@ def test_a_pattern_from_an_answer_that_re2_cannot_run_breaks_only_the_constraint
     assert "code" not in state.problems()
     state.set("pattern", "(a)\\1")  # a backreference: RE2 cannot, so the answer fails
     assert state.problems()["code"].key == "error.answer.constraint"
+
+
+def test_answers_in_words_show_other_with_what_was_typed_never_codes() -> None:
+    answers = {
+        "stance": "oppose",
+        "reasons": ["fee_too_high", "other"],
+        "reasons_other": "停车位不够",
+    }
+    rows = {r["question"]: r["text"] for r in answer_rows(FEE, answers)}
+    assert rows["reasons"] == "调价幅度过大、其他：停车位不够"
+    english = {r["question"]: r["text"] for r in answer_rows(FEE, answers, "en")}
+    assert english["reasons"].endswith("Other: 停车位不够")
+    bare = {r["question"]: r["text"] for r in answer_rows(FEE, {"reasons": ["other"]})}
+    assert bare["reasons"] == "其他"

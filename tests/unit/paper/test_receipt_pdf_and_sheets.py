@@ -18,6 +18,7 @@ from gridapp.errors import ReadOnlyLocation
 from gridapp.paper.receipt_pdf import render_receipts
 from gridapp.paper.sheet_pdf import render_sheets
 from gridapp.services import Services
+from gridapp.services.visits import VisitInput
 from tests.conftest import make_services
 from tests.unit.paper.helpers import record_visit
 
@@ -183,17 +184,56 @@ def test_the_cli_prints_and_verifies(
     assert sheets.exists()
 
 
-def test_a_long_receipt_is_cut_on_a5_and_grows_on_thermal(
+def test_a_long_receipt_continues_on_a5_and_grows_on_thermal(
     demo_services: Services, tmp_path: Path
 ) -> None:
+    """Nothing is left off: on A5 the rest goes on another page with its own QR (each
+    page alone can be checked); the thermal slip grows."""
     [doc] = demo_services.paper.receipt_documents(_met_visits(demo_services, 1))
     long = dataclasses.replace(
         doc, suggestions=[("other", f"第{n}条建议，内容较长") for n in range(60)]
     )
     a5, thermal = tmp_path / "a5.pdf", tmp_path / "t.pdf"
-    render_receipts([long], a5, "a5")
-    render_receipts([long], thermal, "thermal80")
+    pages = render_receipts([long], a5, "a5")
+    assert render_receipts([long], thermal, "thermal80") == 1
     a5_text = "".join(_run("pdftotext", str(a5), "-").split())
-    assert "第59条" not in a5_text and ("另有" in a5_text or "paper.receipt.more" in a5_text)
+    assert pages > 1 and f"（第{pages}/{pages}页）" in a5_text
+    assert all(f"第{n}条建议" in a5_text for n in range(60)) and "另有" not in a5_text
     assert "第59条" in _run("pdftotext", str(thermal), "-")
-    assert [p == [long.payload] for p in _qr_texts(a5, tmp_path)] == [True]
+    assert _qr_texts(a5, tmp_path) == [[long.payload]] * pages
+
+
+def test_a_receipt_speaks_in_labels_and_masks_numbers_typed_in_text(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    """Choices by their labels with the text typed for 其他; a phone or ID number typed
+    into an answer or a suggestion is masked on paper (the database keeps it whole)."""
+    services = demo_services
+    household = services.read.household_ids()[0]
+    answers = {
+        "owner_present": True,
+        "stance": "oppose",
+        "reasons": ["fee_too_high", "other"],
+        "reasons_other": "停车位不够",
+        "satisfaction": 2,
+        "comment": "请打 13912345678 约时间",
+    }
+    visit = services.visits.record(
+        VisitInput(
+            household,
+            "W0101",
+            "met",
+            people_met=1,
+            answers=answers,
+            suggestions=(("service", "楼道灯坏了，联系 138 1234 5678，身份证310101199001011234"),),
+        )
+    ).visit_id
+    [doc] = services.paper.receipt_documents([visit])
+    out = tmp_path / "r.pdf"
+    render_receipts([doc], out)
+    text = "".join(_run("pdftotext", str(out), "-").split())
+    assert "调价幅度过大、其他：停车位不够" in text and "other" not in text
+    assert "139****5678" in text and "138****5678" in text and "310***********1234" in text
+    for whole in ("13912345678", "12345678", "199001011234"):
+        assert whole not in text
+    assert "意见建议" in text and "楼道灯坏了" in text
