@@ -9,6 +9,19 @@ from gridapp.codes import Outcome
 #: Outcomes after which somebody must come back.
 CALLBACK_OUTCOMES = frozenset({Outcome.NOT_HOME, Outcome.APPOINTMENT})
 
+#: Outcomes where nobody was met: the household was not found in (people met = 0).
+NOBODY_MET_OUTCOMES = frozenset({Outcome.NOT_HOME, Outcome.VACANT, Outcome.MOVED})
+
+
+def people_met_fits(outcome: str, people_met: int) -> bool:
+    """见面 means somebody was met; 无人在家, 空置 and 已搬离 mean nobody was."""
+    if outcome == Outcome.MET:
+        return people_met >= 1
+    if outcome in NOBODY_MET_OUTCOMES:
+        return people_met == 0
+    return True
+
+
 _EVENING = time(19, 0)
 _WEEKEND_MORNING = time(10, 0)
 _WEEKEND_AFTERNOON = time(15, 0)

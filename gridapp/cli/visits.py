@@ -12,6 +12,7 @@ from gridapp.clock import CHINA_TZ
 from gridapp.codes import Channel, Outcome, VisitMode
 from gridapp.errors import InvalidInput
 from gridapp.limits import PEOPLE_MET, TEXT_LIMITS
+from gridapp.rules import NOBODY_MET_OUTCOMES
 from gridapp.services.visits import VisitInput
 
 
@@ -47,7 +48,11 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
             mode=args.mode,
             started_at=at,
             ended_at=at,
-            people_met=args.people_met,
+            people_met=(
+                args.people_met
+                if args.people_met is not None
+                else (0 if args.outcome in NOBODY_MET_OUTCOMES else 1)
+            ),
             answers=answers,
             explained=tuple(explained),
             suggestions=tuple(suggestions),
@@ -101,7 +106,8 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--worker", type=Code(), required=True)
     p.add_argument("--outcome", choices=[o.value for o in Outcome], required=True)
     p.add_argument("--mode", choices=[m.value for m in VisitMode], default="in_person")
-    p.add_argument("--people-met", type=Integer(0, PEOPLE_MET), default=1)
+    # Default: 1 for 见面 (and refusals, appointments), 0 when nobody was found in.
+    p.add_argument("--people-met", type=Integer(0, PEOPLE_MET), default=None)
     p.add_argument("--answers", type=Json(64 * 1024, obj=True), metavar="JSON")
     explained = Ref(120)
     p.add_argument(

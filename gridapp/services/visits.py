@@ -17,7 +17,7 @@ from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
 from gridapp.errors import AccessDenied, InvalidInput, NotFound
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
-from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
+from gridapp.rules import CALLBACK_OUTCOMES, people_met_fits, suggest_callback
 from gridapp.services.audit import note
 from gridapp.services.guard import (
     active_worker,
@@ -298,6 +298,9 @@ def _check_codes(visit: VisitInput) -> None:
         limits.check_text("suggestion_text", text)
     if not 0 <= visit.people_met <= limits.PEOPLE_MET:
         raise InvalidInput("error.bad_people_met", value=visit.people_met)
+    if not people_met_fits(visit.outcome, visit.people_met):
+        key = "error.met_nobody" if visit.outcome == Outcome.MET else "error.nobody_to_meet"
+        raise InvalidInput(key, people=visit.people_met)
     limits.check_text("visit_notes", visit.notes)
     if visit.answers and visit.outcome != Outcome.MET:
         raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)

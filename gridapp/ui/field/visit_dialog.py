@@ -30,7 +30,7 @@ from gridapp.codes import Outcome, Reaction, VisitMode
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.ids import uuid7
-from gridapp.rules import CALLBACK_OUTCOMES, suggest_callback
+from gridapp.rules import CALLBACK_OUTCOMES, NOBODY_MET_OUTCOMES, suggest_callback
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
 from gridapp.ui.field.form_widget import FormWidget
@@ -316,6 +316,13 @@ class VisitDialog(QDialog):
             self._suggest_callback()
         self.callback.setEnabled(wants_callback)
         self.callback_label.setEnabled(wants_callback)
+        # 无人在家 met nobody; 见面 met somebody (the service refuses anything else).
+        nobody = outcome in NOBODY_MET_OUTCOMES
+        if nobody:
+            self.people.setValue(0)
+        elif outcome == Outcome.MET and self.people.value() == 0:
+            self.people.setValue(1)
+        self.people.setEnabled(not nobody)
         if self.form is not None:
             self.form.setEnabled(outcome == Outcome.MET)
 

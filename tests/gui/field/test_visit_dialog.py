@@ -96,11 +96,20 @@ def test_nobody_home_schedules_an_editable_evening_callback(
     assert dialog.callback.isEnabled()
     assert dialog.callback.dateTime().toString("yyyy-MM-dd HH:mm") == "2023-12-20 19:00"
     assert dialog.form is not None and not dialog.form.isEnabled()
+    assert dialog.people.value() == 0 and not dialog.people.isEnabled()  # nobody was met
     dialog.callback.setDateTime(dialog.callback.dateTime().addDays(3))  # Saturday instead
     visit_id = dialog.save()
     assert visit_id is not None
     detail = demo_services.read.household(household)
     assert detail is not None and detail.open_callbacks == ["2023-12-23T19:00:00+08:00"]
+    assert demo_services.store.db.table("visit").get(visit_id)["people_met"] == 0
+
+
+def test_met_means_somebody_was_met(qtbot: QtBot, demo_services: Services, household: str) -> None:
+    dialog = _dialog(qtbot, demo_services, household)
+    click(qtbot, dialog, "outcome_not_home")
+    click(qtbot, dialog, "outcome_met")
+    assert dialog.people.isEnabled() and dialog.people.value() == 1
 
 
 def test_an_online_answer(qtbot: QtBot, demo_services: Services, household: str) -> None:

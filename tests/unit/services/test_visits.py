@@ -69,14 +69,17 @@ def test_not_home_schedules_an_evening_callback(demo_services: Services, househo
 @pytest.mark.parametrize(
     ("visit", "error"),
     [
-        (VisitInput("?", "W0101", "met"), NotFound),
-        (VisitInput("HH", "W9999", "met"), NotFound),
+        (VisitInput("?", "W0101", "met", people_met=1), NotFound),
+        (VisitInput("HH", "W9999", "met", people_met=1), NotFound),
         (VisitInput("HH", "W0101", "asleep"), InvalidInput),
         (VisitInput("HH", "W0101", "met", mode="pigeon"), InvalidInput),
         (VisitInput("HH", "W0101", "not_home", answers={"stance": "agree"}), InvalidInput),
         (VisitInput("HH", "W0101", "met", answers={"nope": 1}), InvalidInput),
         (VisitInput("HH", "W0101", "met", answers={"stance": "maybe"}), InvalidInput),
-        (VisitInput("HH", "W0101", "met", explained=(("no-such-item", None),)), NotFound),
+        (
+            VisitInput("HH", "W0101", "met", people_met=1, explained=(("no-such-item", None),)),
+            NotFound,
+        ),
         (VisitInput("HH", "W0101", "met", suggestions=(("fee", "  "),)), InvalidInput),
         (VisitInput("HH", "W0101", "met", suggestions=(("gossip", "x"),)), InvalidInput),
         (VisitInput("HH", "W0101", "met", people_met=-1), InvalidInput),
@@ -122,3 +125,23 @@ def test_online_answer_validation(demo_services: Services) -> None:
         demo_services.visits.add_online_answer("W0101", "wechat", "", "a")
     with pytest.raises(NotFound):
         demo_services.visits.add_online_answer("W0101", "wechat", "q", "a", household_id="nope")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "people", "key"),
+    [
+        ("met", 0, "error.met_nobody"),
+        ("not_home", 1, "error.nobody_to_meet"),
+        ("vacant", 2, "error.nobody_to_meet"),
+        ("moved", 1, "error.nobody_to_meet"),
+    ],
+)
+def test_people_met_must_fit_the_outcome(
+    demo_services: Services, outcome: str, people: int, key: str
+) -> None:
+    household = demo_services.read.household_ids()[3]
+    before = demo_services.read.counts()
+    with pytest.raises(InvalidInput) as refused:
+        demo_services.visits.record(VisitInput(household, "W0101", outcome, people_met=people))
+    assert refused.value.key == key
+    assert demo_services.read.counts() == before  # nothing written
