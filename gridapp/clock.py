@@ -61,6 +61,17 @@ def display_time(text: str | None) -> str:
         return text
 
 
+def display_short(text: str, now: datetime) -> str:
+    """A time in a list (12-04 19:44), with its year when that is not this year's
+    (2023-12-04 19:44): a history spanning New Year never reads as one year."""
+    try:
+        moment = parse_iso(text)
+    except ValueError:
+        return text
+    shape = "%m-%d %H:%M" if moment.year == now.astimezone(moment.tzinfo).year else "%Y-%m-%d %H:%M"
+    return moment.strftime(shape)
+
+
 def epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 

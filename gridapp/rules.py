@@ -13,6 +13,11 @@ CALLBACK_OUTCOMES = frozenset({Outcome.NOT_HOME, Outcome.APPOINTMENT})
 NOBODY_MET_OUTCOMES = frozenset({Outcome.NOT_HOME, Outcome.VACANT, Outcome.MOVED})
 
 
+def default_people_met(outcome: str) -> int:
+    """People met when nobody said: none when nobody was found in, else one."""
+    return 0 if outcome in NOBODY_MET_OUTCOMES else 1
+
+
 def people_met_fits(outcome: str, people_met: int) -> bool:
     """见面 means somebody was met; 无人在家, 空置 and 已搬离 mean nobody was."""
     if outcome == Outcome.MET:

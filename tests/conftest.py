@@ -17,7 +17,8 @@ from gridapp.demo import DemoOptions, build_demo
 from gridapp.services import Services
 from gridapp.storage.store import Store
 
-START = datetime(2023, 12, 4, 9, 0, tzinfo=CHINA_TZ)
+#: "Today" in tests: day 5 of the demo week (2023-12-04 to 12-10), its visits behind it.
+START = datetime(2023, 12, 8, 9, 0, tzinfo=CHINA_TZ)
 
 
 @pytest.fixture

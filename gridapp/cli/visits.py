@@ -12,7 +12,6 @@ from gridapp.clock import CHINA_TZ
 from gridapp.codes import Channel, Outcome, VisitMode
 from gridapp.errors import InvalidInput
 from gridapp.limits import PEOPLE_MET, TEXT_LIMITS
-from gridapp.rules import NOBODY_MET_OUTCOMES
 from gridapp.services.visits import VisitInput
 
 
@@ -48,11 +47,7 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
             mode=args.mode,
             started_at=at,
             ended_at=at,
-            people_met=(
-                args.people_met
-                if args.people_met is not None
-                else (0 if args.outcome in NOBODY_MET_OUTCOMES else 1)
-            ),
+            people_met=args.people_met,  # None: as the outcome implies
             answers=answers,
             explained=tuple(explained),
             suggestions=tuple(suggestions),

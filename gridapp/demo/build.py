@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from gridapp.actor import Actor
@@ -18,13 +18,12 @@ from gridapp.codes import (
     StaffRole,
 )
 from gridapp.demo.names import landline, mobile, person_name
-from gridapp.demo.week import WeekPlan, WeekSimulator
+from gridapp.demo.week import WeekPlan, WeekSimulator, days_done
 from gridapp.errors import InvalidInput
 from gridapp.resources import load_json
 from gridapp.services import Services
 from gridapp.services.households import NewHousehold, NewResident
 
-CAMPAIGN_START = date(2023, 12, 4)  # a Monday, as in the seed's December push
 CAMPAIGN_DAYS = 7
 TEAMS = 16
 WORKERS_PER_TEAM = 3
@@ -118,6 +117,14 @@ class DemoOptions:
     seed: int = 20231204
     #: Share of each team's households already visited: the week part-way through.
     progress: float = 0.6
+    #: The campaign's first day; by default the week is under way today (the store's
+    #: clock): the visits so far lie in the days before, the rest of the week ahead.
+    start: date | None = None
+
+
+def campaign_start(today: date, progress: float) -> date:
+    """The first day of a demo week `progress` of the way through on `today`."""
+    return today - timedelta(days=days_done(CAMPAIGN_DAYS, progress))
 
 
 @dataclass
@@ -147,14 +154,16 @@ def build_demo(
         store.actor = saved_actor
     if not empty:
         raise InvalidInput("error.demo_not_empty")
-    clock = FixedClock(datetime.combine(CAMPAIGN_START - timedelta(days=7), time(9), CHINA_TZ))
+    start = options.start or campaign_start(store.clock.now().date(), options.progress)
+    clock = FixedClock(datetime.combine(start - timedelta(days=7), time(9), CHINA_TZ))
     store.clock, store.id_random = clock, random.Random(options.seed)
     # The published demo is the app's own data, written as "demo" (an administrator's
     # rights for the duration), not as whoever happens to be signed in.
     store.actor = DEMO_ACTOR
     try:
         with store.unit_of_work(DEMO_ACTOR.code):
-            return _Builder(services, options, clock, on_progress or (lambda _s, _f: None)).run()
+            progress = on_progress or (lambda _s, _f: None)
+            return _Builder(services, replace(options, start=start), clock, progress).run()
     finally:
         store.clock, store.id_random, store.actor = saved_clock, saved_random, saved_actor
 
@@ -165,6 +174,8 @@ class _Builder:
     ) -> None:
         self.s = services
         self.o = options
+        assert options.start is not None  # build_demo fills it in
+        self.start = options.start
         self.clock = clock
         self.rng = random.Random(options.seed)
         self.progress = progress
@@ -180,7 +191,7 @@ class _Builder:
             self.s,
             self.rng,
             self.clock,
-            WeekPlan(CAMPAIGN_START, CAMPAIGN_DAYS, self.o.progress, self.o.households),
+            WeekPlan(self.start, CAMPAIGN_DAYS, self.o.progress, self.o.households),
         )
         week.run(self.team_buildings, team_workers, policy_ids, [b for b, _ in self.buildings])
         self.summary.visits, self.summary.online_answers = week.visits, week.online_answers
@@ -339,8 +350,8 @@ class _Builder:
         campaign = self.s.campaigns.create_campaign(
             {
                 "name": "四小区物业费调价入户征询",
-                "starts_on": CAMPAIGN_START.isoformat(),
-                "ends_on": (CAMPAIGN_START + timedelta(days=CAMPAIGN_DAYS - 1)).isoformat(),
+                "starts_on": self.start.isoformat(),
+                "ends_on": (self.start + timedelta(days=CAMPAIGN_DAYS - 1)).isoformat(),
                 "questionnaire_id": questionnaire.id,
                 "description": (
                     "百日攻坚行动：16 个小组一周内全覆盖上门走访 4 个小区，"

@@ -14,6 +14,11 @@ from gridapp.services import Services
 from gridapp.services.visits import VisitInput
 
 
+def days_done(days: int, progress: float) -> int:
+    """Days of the week already walked: the visits so far fall on them."""
+    return max(1, round(days * progress))
+
+
 @dataclass
 class WeekPlan:
     start: date
@@ -57,7 +62,7 @@ class WeekSimulator:
         policy_ids: list[str],
     ) -> None:
         rng = self.rng
-        days_done = max(1, round(self.plan.days * self.plan.progress))
+        walked = days_done(self.plan.days, self.plan.progress)
         for team_index, building_ids in enumerate(team_buildings):
             workers = team_workers[team_index]
             walk: list[tuple[str, str]] = []
@@ -65,9 +70,9 @@ class WeekSimulator:
                 walk.extend((hid, status) for hid, status in self._walk(building_id))
             reach = round(len(walk) * self.plan.progress)
             for position, (household_id, status) in enumerate(walk[:reach]):
-                day = min(position * days_done // max(reach, 1), self.plan.days - 1)
+                day = min(position * walked // max(reach, 1), self.plan.days - 1)
                 worker = rng.choice(workers)
-                self._one_household(household_id, status, worker, day, days_done, policy_ids)
+                self._one_household(household_id, status, worker, day, walked, policy_ids)
 
     def _walk(self, building_id: str) -> list[tuple[str, str]]:
         ids = self.s.read.household_ids(building_id=building_id)
@@ -188,12 +193,12 @@ class WeekSimulator:
             if count
             else []
         )
-        days_done = max(1, round(self.plan.days * self.plan.progress))
+        walked = days_done(self.plan.days, self.plan.progress)
         for _ in range(count):
             worker = rng.choice(rng.choice(team_workers))
             question, answer = rng.choice(_ONLINE_QA)
             household = rng.choice(all_households) if rng.random() < 0.3 else None
-            at = self._visit_time(rng.randrange(days_done))
+            at = self._visit_time(rng.randrange(walked))
             self.clock.set(at)
             self.s.visits.add_online_answer(
                 worker, rng.choice([c.value for c in Channel]), question, answer, household, at

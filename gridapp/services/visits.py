@@ -17,7 +17,12 @@ from gridapp.clock import iso
 from gridapp.codes import Channel, Outcome, Reaction, SuggestionCategory, VisitMode
 from gridapp.errors import AccessDenied, InvalidInput, NotFound
 from gridapp.model import Callback, OnlineAnswer, Suggestion, Visit
-from gridapp.rules import CALLBACK_OUTCOMES, people_met_fits, suggest_callback
+from gridapp.rules import (
+    CALLBACK_OUTCOMES,
+    default_people_met,
+    people_met_fits,
+    suggest_callback,
+)
 from gridapp.services.audit import note
 from gridapp.services.guard import (
     active_worker,
@@ -44,7 +49,7 @@ class VisitInput:
     mode: str = VisitMode.IN_PERSON
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    people_met: int = 0
+    people_met: int | None = None  # None: as the outcome implies (rules.default_people_met)
     answers: Mapping[str, Any] = field(default_factory=dict)
     explained: tuple[tuple[str, str | None], ...] = ()  # (policy item id, reaction)
     suggestions: tuple[tuple[str, str], ...] = ()  # (category, text)
@@ -111,7 +116,7 @@ class VisitService:
                 ended_at=iso(ended),
                 campaign_id=campaign["id"] if campaign else None,
                 team_id=worker["team_id"],
-                people_met=visit.people_met,
+                people_met=people_met_of(visit),
                 questionnaire_id=questionnaire_id if answers else None,
                 notes=visit.notes,
                 supersedes_id=supersedes_id,
@@ -279,6 +284,12 @@ def _visit_worker(db: Any, actor: Actor, code: str) -> tuple[dict[str, Any], str
     return worker, None if own else actor.worker_id
 
 
+def people_met_of(visit: VisitInput) -> int:
+    if visit.people_met is None:
+        return default_people_met(visit.outcome)
+    return visit.people_met
+
+
 def _check_codes(visit: VisitInput) -> None:
     checks = (
         ("mode", visit.mode, VisitMode),
@@ -296,11 +307,12 @@ def _check_codes(visit: VisitInput) -> None:
         if limits.blank(text):
             raise InvalidInput("error.suggestion_empty")
         limits.check_text("suggestion_text", text)
-    if not 0 <= visit.people_met <= limits.PEOPLE_MET:
-        raise InvalidInput("error.bad_people_met", value=visit.people_met)
-    if not people_met_fits(visit.outcome, visit.people_met):
+    people = people_met_of(visit)
+    if not 0 <= people <= limits.PEOPLE_MET:
+        raise InvalidInput("error.bad_people_met", value=people)
+    if not people_met_fits(visit.outcome, people):
         key = "error.met_nobody" if visit.outcome == Outcome.MET else "error.nobody_to_meet"
-        raise InvalidInput(key, people=visit.people_met)
+        raise InvalidInput(key, people=people)
     limits.check_text("visit_notes", visit.notes)
     if visit.answers and visit.outcome != Outcome.MET:
         raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)

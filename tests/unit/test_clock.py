@@ -48,3 +48,14 @@ def test_callback_suggestions_are_evenings_and_weekends() -> None:
     assert suggest_callback(friday_19) == datetime(2023, 12, 9, 10, tzinfo=CHINA_TZ)
     saturday_9 = datetime(2023, 12, 9, 9, tzinfo=CHINA_TZ)
     assert suggest_callback(saturday_9) == datetime(2023, 12, 9, 15, tzinfo=CHINA_TZ)
+
+
+def test_a_short_time_shows_the_year_only_when_it_is_not_this_one() -> None:
+    from datetime import datetime
+
+    from gridapp.clock import CHINA_TZ, display_short
+
+    now = datetime(2026, 12, 6, 9, tzinfo=CHINA_TZ)
+    assert display_short("2026-12-04T19:44:00+08:00", now) == "12-04 19:44"
+    assert display_short("2023-12-04T19:44:00+08:00", now) == "2023-12-04 19:44"
+    assert display_short("not a time", now) == "not a time"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.clock import iso, parse_iso
+from gridapp.clock import display_short, iso
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
@@ -244,7 +244,7 @@ class HouseholdDetailView(QWidget):
         menu.popup(self.timeline.viewport().mapToGlobal(pos))
 
     def _when(self, text: str) -> str:
-        return parse_iso(text).strftime("%m-%d %H:%M")
+        return display_short(text, self._read.store.clock.now())
 
     def _event_item(self, event: TimelineEvent) -> QTreeWidgetItem:
         tr, code = self._catalog.tr, self._catalog.code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def test_audit_view_filters_exports_and_shows_the_chain_badge(
     view.action.setCurrentIndex(view.action.findData(A.SIGN_IN))
     assert view.table.rowCount() == 1 and _text(view.table, 0, 2) == "W0101"
     view.action.setCurrentIndex(0)
-    view.since.setDate(QDate(2023, 12, 5))
+    after_first = clock.now().date() - timedelta(days=1)  # the sign-in was two days back
+    view.since.setDate(QDate(after_first.year, after_first.month, after_first.day))
     assert view.table.rowCount() == 1 and _text(view.table, 0, 2) == "W0102"
     view.grab().save("/tmp/backup-audit-view.png")
     with qtbot.waitSignal(view.exported):

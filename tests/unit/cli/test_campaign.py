@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,15 +38,27 @@ def demo(tmp_path: Path) -> Path:
 
 def test_campaign_team_worker_and_assign(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = ok(capsys, demo, "campaign", "show", "--json")
-    assert "日期" in refused(capsys, demo, "campaign", "edit", "--starts", "2023-12-31")
+    ends = date.fromisoformat(json.loads(before)["campaigns"][0]["ends_on"])
+    after_the_end = (ends + timedelta(days=30)).isoformat()
+    assert "日期" in refused(capsys, demo, "campaign", "edit", "--starts", after_the_end)
     assert "2023/12/31" in refused(capsys, demo, "campaign", "edit", "--ends", "2023/12/31")
     assert "光鸿苑" not in refused(capsys, demo, "campaign", "edit", "--compound", "无此小区")
     assert ok(capsys, demo, "campaign", "show", "--json") == before
     edited = json.loads(
-        ok(capsys, demo, "campaign", "edit", "--name", "调价征询", "--ends", "2023-12-31", "--json")
+        ok(
+            capsys,
+            demo,
+            "campaign",
+            "edit",
+            "--name",
+            "调价征询",
+            "--ends",
+            after_the_end,
+            "--json",
+        )
     )
     assert edited["campaign"]["name"] == "调价征询"
-    assert edited["campaign"]["ends_on"] == "2023-12-31"
+    assert edited["campaign"]["ends_on"] == after_the_end
 
     ok(capsys, demo, "team", "add", "17", "机动组")
     assert "17" in refused(capsys, demo, "team", "add", "17", "重复")

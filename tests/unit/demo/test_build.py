@@ -61,3 +61,23 @@ def test_residents_have_phones_that_mask(demo_services: Services) -> None:
     phone = detail.residents[0].phones[0]
     masked = mask_phone(phone)
     assert "*" in masked and masked[-4:] == phone[-4:] and masked != phone
+
+
+def test_the_demo_is_a_campaign_running_this_week_whatever_today_is() -> None:
+    """Built on 2026-12-06 (or any day), the demo week is under way: it began four days
+    ago and ends in two, every visit lies in the past, callbacks fall due this week."""
+    from datetime import datetime
+
+    from gridapp.clock import CHINA_TZ
+
+    now = datetime(2026, 12, 6, 11, 0, tzinfo=CHINA_TZ)
+    services = make_services(None, FixedClock(now))
+    build_demo(services, DemoOptions(households=200, seed=5))
+    d = services.dashboard.snapshot()
+    assert (d.starts_on, d.ends_on) == ("2026-12-02", "2026-12-08")
+    assert [day.day for day in d.days][:5] == [f"2026-12-0{n}" for n in range(2, 7)]
+    walked = [day.visits for day in d.days]
+    assert all(n > 0 for n in walked[:4]) and walked[5:] == [0, 0]  # nothing in the future
+    # Callbacks fall due within the week, not years ago ("1098 天" overdue).
+    assert d.callbacks and all("2026-12-02" <= c.due_at[:10] <= "2026-12-08" for c in d.callbacks)
+    services.store.close()

@@ -37,7 +37,7 @@ def _compounds(services: Services) -> int:
 def test_a_backup_is_signed_listed_and_restorable(disk: Services, clock: FixedClock) -> None:
     info = disk.backup.now()
     path = Path(info.path)
-    assert path.name.startswith("gridapp-manual-20231204-0900")
+    assert path.name.startswith(f"gridapp-manual-{clock.now():%Y%m%d-%H%M}")
     manifest = json.loads(path.with_name(path.name + ".manifest.json").read_text())
     assert manifest["device_id"] == disk.store.require_device().device_id
     assert manifest["sha256"] == storage_backup.sha256_of(path)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -21,7 +21,7 @@ MON = datetime(2023, 12, 4, 10, 0, tzinfo=CHINA_TZ)  # the demo campaign's first
 @pytest.fixture
 def tiny(services: Services) -> Services:
     """The demo's places, teams and campaign (4 to 10 December), nobody visited yet."""
-    build_demo(services, DemoOptions(households=40, seed=1, progress=0.0))
+    build_demo(services, DemoOptions(households=40, seed=1, progress=0.0, start=date(2023, 12, 4)))
     return services
 
 
