@@ -7,8 +7,9 @@ order equals time order and a printed time reads right to a Shanghai user.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
@@ -70,6 +71,14 @@ def display_short(text: str, now: datetime) -> str:
         return text
     shape = "%m-%d %H:%M" if moment.year == now.astimezone(moment.tzinfo).year else "%Y-%m-%d %H:%M"
     return moment.strftime(shape)
+
+
+def day_labels(days: Sequence[str], today: date) -> list[str]:
+    """Labels for a day axis (ISO dates in): 12-06 when every day is in this year,
+    else 2023-12-06, so two years' 12-06 never stand side by side unnamed."""
+    if all(day[:4] == f"{today.year:04d}" for day in days):
+        return [day[5:] for day in days]
+    return list(days)
 
 
 def epoch_ms(moment: datetime) -> int:

@@ -4,6 +4,7 @@ embedded font): progress per day, coverage per team, the day's outcomes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -11,6 +12,7 @@ from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
+from gridapp.clock import day_labels
 from gridapp.codes import Outcome
 from gridapp.i18n import Catalog
 from gridapp.paper.fonts import FONT
@@ -42,8 +44,11 @@ def _axes(chart: VerticalBarChart, size: float = 7) -> None:
     chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
 
 
-def daily_chart(days: Sequence[DayLine], catalog: Catalog, width: float, height: float) -> Drawing:
-    """Bars per day: visits, consultations, households visited for the first time."""
+def daily_chart(
+    days: Sequence[DayLine], catalog: Catalog, width: float, height: float, today: date
+) -> Drawing:
+    """Bars per day: visits, consultations, households visited for the first time; a
+    day's label names its year unless every day is in `today`'s year."""
     tr = catalog.tr
     drawing = _drawing(width, height)
     chart = VerticalBarChart()
@@ -54,8 +59,12 @@ def daily_chart(days: Sequence[DayLine], catalog: Catalog, width: float, height:
         [d.consultations for d in days] or [0],
         [d.newly_visited for d in days] or [0],
     ]
-    chart.categoryAxis.categoryNames = [d.day[5:] for d in days] or ["—"]
+    labels = day_labels([d.day for d in days], today)
+    chart.categoryAxis.categoryNames = labels or ["—"]
     _axes(chart)
+    if len(days) > 10 or any(len(label) > 5 for label in labels):
+        chart.categoryAxis.labels.angle = 35  # slanted: long or many labels never overlap
+        chart.categoryAxis.labels.boxAnchor = "ne"
     chart.barSpacing = 0.5
     chart.groupSpacing = 6
     for n, colour in enumerate(SERIES):

@@ -4,6 +4,7 @@ totals, three charts, and the vote forecast per compound with its disclaimer."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,7 @@ def render_daily(
         KeepTogether(
             [
                 Paragraph(tr("ui.report.pdf.daily"), st["h2"]),
-                daily_chart(data.daily, catalog, _WIDTH, 54 * mm),
+                daily_chart(data.daily, catalog, _WIDTH, 54 * mm, date.fromisoformat(data.day)),
             ]
         ),
         KeepTogether(

@@ -234,7 +234,10 @@ def _days(
         start = date.fromisoformat(campaign["starts_on"])
         end = date.fromisoformat(campaign["ends_on"])
         if seen and seen[-1] > end.isoformat():
-            end = min(date.fromisoformat(seen[-1]), max(end, today))
+            # Late visits stretch the axis, never so far that the campaign's own days
+            # fall off its start (a visit recorded years later stays in the counts).
+            late = min(date.fromisoformat(seen[-1]), max(end, today))
+            end = max(end, min(late, start + timedelta(days=MAX_DAYS - 1)))
     elif seen:
         start, end = date.fromisoformat(seen[0]), date.fromisoformat(seen[-1])
     else:

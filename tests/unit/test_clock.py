@@ -59,3 +59,14 @@ def test_a_short_time_shows_the_year_only_when_it_is_not_this_one() -> None:
     assert display_short("2026-12-04T19:44:00+08:00", now) == "12-04 19:44"
     assert display_short("2023-12-04T19:44:00+08:00", now) == "2023-12-04 19:44"
     assert display_short("not a time", now) == "not a time"
+
+
+def test_day_labels_name_the_year_unless_all_days_are_this_years() -> None:
+    from datetime import date
+
+    from gridapp.clock import day_labels
+
+    assert day_labels(["2026-12-05", "2026-12-06"], date(2026, 12, 6)) == ["12-05", "12-06"]
+    spanning = ["2023-12-06", "2026-12-06"]
+    assert day_labels(spanning, date(2026, 12, 6)) == spanning  # never "12-06" twice
+    assert day_labels(["2023-12-06"], date(2026, 12, 6)) == ["2023-12-06"]

@@ -25,6 +25,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gridapp.clock import day_labels, parse_iso
 from gridapp.i18n import Catalog
 from gridapp.services.dashboard import Dashboard
 
@@ -101,7 +102,8 @@ class DashboardCharts:
         _clear(chart)
         chart.setTitle(t("ui.dashboard.chart.days"))
         days = snapshot.days
-        self.day_categories = [d.day[5:].replace("-", "/") for d in days]
+        today = parse_iso(snapshot.taken_at).date()
+        self.day_categories = day_labels([d.day for d in days], today)
         bars = QBarSet(t("ui.dashboard.chart.visits_per_day"))
         bars.setColor(BAR)
         bars.setLabelFont(small)
@@ -123,6 +125,8 @@ class DashboardCharts:
         chart.addSeries(line)
         x = QBarCategoryAxis()
         x.append(self.day_categories or [""])
+        if len(days) > 10 or any(len(label) > 5 for label in self.day_categories):
+            x.setLabelsAngle(-60)  # upright labels would elide to "…" side by side
         left, right = QValueAxis(), QValueAxis()
         left.setTitleText(t("ui.dashboard.axis.visits"))
         right.setTitleText(t("ui.dashboard.axis.households"))

@@ -81,7 +81,7 @@ def test_the_dashboard_follows_an_imported_bundle(
     assert snap is not None
     days = [charts.day_bars.at(i) for i in range(charts.day_bars.count())]
     assert days == [float(d.visits) for d in snap.days]
-    assert charts.day_categories[0] == "12/04"
+    assert charts.day_categories[0] == "12-04"
     line = [p.y() for p in charts.day_line.points()]
     assert line == [float(d.cumulative) for d in snap.days if d.cumulative is not None]
     assert line[-1] == before.households_visited
@@ -104,7 +104,7 @@ def test_the_dashboard_follows_an_imported_bundle(
     assert _tile(view, "households_visited") == f"{after.households_visited:,}"
     assert _tile(view, "consultations") == f"{before.consultations + 1:,}"
     assert view.status.text().startswith("数据截至")
-    thursday = charts.day_categories.index("12/07")
+    thursday = charts.day_categories.index("12-07")
     assert charts.day_bars.at(thursday) == days[thursday] + 1
     assert charts.day_line.points()[-1].y() == after.households_visited
     assert view.snapshot is not None

@@ -10,7 +10,7 @@ import pytest
 from gridapp.clock import CHINA_TZ, FixedClock, iso
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.services import Services
-from gridapp.services.dashboard import Dashboard, missing_ranges
+from gridapp.services.dashboard import MAX_DAYS, Dashboard, missing_ranges
 from gridapp.services.visits import VisitInput
 from gridapp.storage import sync_store
 
@@ -159,3 +159,18 @@ def test_missing_ranges_between_held_bundles() -> None:
     assert missing_ranges(10, [(11, 20)]) == ()  # about to be applied
     assert missing_ranges(10, [(31, 40), (15, 20)]) == ((11, 14), (21, 30))
     assert missing_ranges(10, [(12, 30), (20, 25), (31, 31)]) == ((11, 11),)
+
+
+def test_a_visit_years_later_keeps_every_campaign_day_on_the_axis(
+    tiny: Services, clock: FixedClock
+) -> None:
+    """Recorded long after the week (a laptop's clock, a late transcription), a visit
+    counts, but the axis still starts on the campaign's first day."""
+    later = datetime(2026, 12, 6, 10, tzinfo=CHINA_TZ)
+    clock.set(later)
+    _visit(tiny, 0, "met", later, people_met=1)
+    d = _snap(tiny, later)
+    assert d.days[0].day == "2023-12-04" and [x.day for x in d.days[:7]] == [
+        f"2023-12-{n:02d}" for n in range(4, 11)
+    ]
+    assert len(d.days) <= MAX_DAYS and d.counts.households_visited == 1
