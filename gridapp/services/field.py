@@ -8,7 +8,7 @@ from typing import Any
 
 from gridapp.actor import PLAIN
 from gridapp.clock import iso
-from gridapp.model import BuildingSummary, HouseholdRow
+from gridapp.model import BuildingSummary, HouseholdRow, format_address
 from gridapp.services.guard import (
     actor_of,
     is_field,
@@ -39,14 +39,23 @@ class FieldService:
         return queries.building_summaries(self.store.db, team_number=team)
 
     @requires(Action.VIEW)
-    def callbacks_due(self, team: int | None, days_ahead: int = 1) -> list[dict[str, Any]]:
-        """Due today and tomorrow morning, and every overdue one; `overdue` marks those."""
+    def callbacks_due(self, team: int | None, days_ahead: int = 2) -> list[dict[str, Any]]:
+        """Every overdue callback and those due by the end of the day `days_ahead` days
+        from today (a callback set for tomorrow evening is on the list), soonest first;
+        each with `address`, `head_name`, and `overdue` / `today` marks."""
         team = team_asked(self.store, team)
         now = self.store.clock.now()
-        until = iso((now + timedelta(days=days_ahead)).replace(hour=12, minute=0, second=0))
-        rows = field_queries.callbacks_due(self.store.db, team, until)
+        last = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
+            days=days_ahead + 1
+        )
+        rows = field_queries.callbacks_due(self.store.db, team, iso(last))
+        today = now.date().isoformat()
         for row in rows:
             row["overdue"] = row["due_at"] < iso(now)
+            row["today"] = row["due_at"][:10] == today
+            row["address"] = format_address(
+                row["compound"], row["building"], row["unit"] or "", row["room"]
+            )
         return rows
 
     @requires(Action.VIEW)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from gridapp.storage.queries import WALK_ORDER
+from gridapp.storage.queries import HEAD_NAME, WALK_ORDER
 from gridapp.storage.stats import OPEN_CALLBACK
 
 _TEAM_BUILDINGS = """SELECT a.building_id FROM assignment a JOIN team t ON t.id = a.team_id
@@ -21,14 +21,18 @@ def team_of_device(db: Database, device_id: str) -> int | None:
 
 
 def callbacks_due(db: Database, team: int | None, until: str) -> list[dict[str, Any]]:
-    """Open callbacks due by `until` (overdue ones included), soonest first."""
+    """Open callbacks due by `until` (overdue ones included), soonest first, with the
+    household's address and the name it goes by."""
     scope = f"AND h.building_id IN ({_TEAM_BUILDINGS})" if team is not None else ""
     return list(
         db.query(
             f"""SELECT c.id, c.household_id, c.due_at, c.note, h.code,
+                   co.name AS compound, b.number AS building, h.unit, h.room,
+                   {HEAD_NAME} AS head_name,
                    (SELECT count(*) FROM live_visit v WHERE v.household_id = c.household_id)
                        AS attempts
             FROM callback c JOIN household h ON h.id = c.household_id
+            JOIN building b ON b.id = h.building_id JOIN compound co ON co.id = b.compound_id
             WHERE {OPEN_CALLBACK} AND c.due_at <= :until {scope}
             ORDER BY c.due_at""",
             {"until": until, "team": team},

@@ -119,10 +119,14 @@ def household_ids(
     return [row[0] for row in db.execute(sql, params).fetchall()]
 
 
-_HOUSEHOLD_ROW = """
+#: The name a household goes by (its head, else an owner, else the first resident), for
+#: a query where the household is `h`.
+HEAD_NAME = """COALESCE((SELECT r.name FROM resident r WHERE r.household_id = h.id
+                 ORDER BY (r.relation = 'head') DESC, r.is_owner DESC, r.rowid LIMIT 1), '')"""
+
+_HOUSEHOLD_ROW = f"""
 SELECT h.id, h.code, c.name, b.number, h.unit, h.floor, h.room, h.area, h.status, h.tags,
-       COALESCE((SELECT r.name FROM resident r WHERE r.household_id = h.id
-                 ORDER BY (r.relation = 'head') DESC, r.is_owner DESC, r.rowid LIMIT 1), ''),
+       {HEAD_NAME},
        (SELECT count(*) FROM live_visit v WHERE v.household_id = h.id),
        (SELECT v.outcome FROM live_visit v WHERE v.household_id = h.id
          ORDER BY v.started_at DESC LIMIT 1)
