@@ -18,7 +18,8 @@ def test_callbacks_due_name_the_household_and_reach_past_tomorrow_evening(
     clock.set(now)
     ids = services.read.household_ids()[:3]
     evening = (now + timedelta(days=1)).replace(hour=19)
-    for household, due in zip(ids, (evening, now + timedelta(days=2), now + timedelta(days=6))):
+    dues = (evening, now + timedelta(days=2), now + timedelta(days=6))
+    for household, due in zip(ids, dues, strict=True):
         services.visits.record(VisitInput(household, "W0101", "not_home", callback_at=due))
     rows = {row["household_id"]: row for row in services.field.callbacks_due(None)}
     assert ids[0] in rows and ids[1] in rows and ids[2] not in rows  # six days on: later
