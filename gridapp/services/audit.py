@@ -38,22 +38,40 @@ _SAFE_TEXT = re.compile(r"[\x20-\x7e]{0,120}")
 _PHONE_LIKE = re.compile(r"\+?[\d][\d \-]{6,}")
 #: A calendar day (2023-12-05) looks like digits and dashes but names no one.
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Detail values the app made itself (a receipt's short code, a record kind, a day):
+#: they may look like a phone number by chance (a short code of eight digits, about one
+#: receipt in 10,700) and are never typed by anyone, so only their shape is checked.
+#: Any other text, the target included, is also refused when it looks like a phone.
+IDENTIFIER_KEYS = frozenset(
+    {"code", "void", "entity", "field", "kind", "format", "reason", "created_at", "day"}
+)
 
 
 def check_detail(target: str, detail: dict[str, Any]) -> None:
     """Refuse personal data in an entry: a programming error, caught by the tests."""
-    texts = [target, *(str(k) for k in detail)]
-    for value in detail.values():
+    texts: list[tuple[str, bool]] = [(target, False)]
+    for key, value in detail.items():
+        texts.append((str(key), True))
         if value is None or isinstance(value, bool | int | float):
             continue
         if not isinstance(value, str):
             raise ValueError(f"audit detail must be scalar, got {type(value).__name__}")
-        texts.append(value)
-    for text in texts:
+        texts.append((value, key in IDENTIFIER_KEYS))
+    for text, identifier in texts:
         if _ISO_DAY.fullmatch(text):
             continue
-        if not _SAFE_TEXT.fullmatch(text) or _PHONE_LIKE.fullmatch(text):
+        if not _SAFE_TEXT.fullmatch(text) or (not identifier and _PHONE_LIKE.fullmatch(text)):
             raise ValueError(f"audit entries carry ids and codes only: {text[:20]!r}")
+
+
+def safe_target(text: str) -> str:
+    """A name the user chose (a backup's file name) as an entry's target, or "" when it
+    would not pass the check (CJK, a phone-like name): the entry is still written."""
+    try:
+        check_detail(text, {})
+    except ValueError:
+        return ""
+    return text
 
 
 def note(

@@ -19,7 +19,7 @@ from gridapp.audit_actions import BACKUP_MADE, BACKUP_RESTORED, SYSTEM_ACTOR
 from gridapp.clock import Clock, SystemClock, parse_iso
 from gridapp.errors import EnvironmentFault, GridappError, InvalidInput
 from gridapp.files import write_atomic
-from gridapp.services.audit import note
+from gridapp.services.audit import note, safe_target
 from gridapp.services.guard import actor_of, requires
 from gridapp.storage import backup, schema
 from gridapp.storage.backup import BackupInfo, BackupRefused
@@ -144,7 +144,7 @@ class BackupService:
                 db,
                 actor,
                 BACKUP_RESTORED,
-                path.name if path.name.isascii() else "",
+                safe_target(path.name),
                 kind=str(manifest.get("kind", "")),
                 created_at=str(manifest.get("created_at", "")),
             )
@@ -220,7 +220,7 @@ def restore_closed(
     store = Store.open(live, clock, key)
     try:
         with store.unit_of_work(actor) as udb:
-            note(store, udb, actor, BACKUP_RESTORED, path.name if path.name.isascii() else "")
+            note(store, udb, actor, BACKUP_RESTORED, safe_target(path.name))
     finally:
         store.close()
     return aside

@@ -15,6 +15,7 @@ from gridapp.errors import InvalidInput, ReadOnlyLocation
 from gridapp.services import Services
 from gridapp.services.audit import check_detail
 from tests.conftest import make_services
+from tests.unit.paper.helpers import record_visit
 
 
 def _actions(services: Services) -> list[str]:
@@ -134,3 +135,21 @@ def test_enrolment_revocation_import_export_and_paper_are_audited(
         assert services.audit.verify() is None
     # the office's import was backed up first
     assert [b.kind for b in office.backup.list()] == ["pre-import"]
+
+
+def test_an_all_digit_short_code_is_a_code_not_a_phone(
+    demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight Crockford characters are all digits for about one receipt in 10,700: its
+    receipt still prints, and the audit names its code."""
+    check_detail("018c0e4b-38e0-704b-9f45-f3bd96ff4d15", {"code": "5751-0950"})
+    with pytest.raises(ValueError):
+        check_detail("hh-1", {"note": "5751-0950"})  # a free value that looks like a phone
+    monkeypatch.setattr("gridapp.paper.receipt_code.short_code", lambda _payload: "5751-0950")
+    demo_services.act_as("W0101", "field")
+    visit = record_visit(demo_services, worker="")
+    [doc] = demo_services.paper.receipt_documents([visit])
+    assert doc.short_code == "5751-0950"
+    demo_services.act_as("A0001", "admin")
+    [entry] = demo_services.audit.entries(A.RECEIPT_EXPORTED)
+    assert entry.target == visit and entry.detail == {"code": "5751-0950"}
