@@ -115,7 +115,7 @@ def run(
         )
 
         # (b) the UI thread: a ready snapshot into widgets, then painted.
-        view = DashboardView(services, Catalog("zh_CN"))
+        view = DashboardView(services.read, Catalog("zh_CN"))
         view.resize(1400, 900)
         t0 = time.perf_counter()
         view.show()  # first show: loads QtCharts, makes the charts, reads synchronously
@@ -136,7 +136,7 @@ def run(
         )
 
         # (c) the event loop while refreshes go through the real pool.
-        threaded = DashboardView(services, Catalog("zh_CN"), pool)
+        threaded = DashboardView(services.read, Catalog("zh_CN"), pool)
         threaded.resize(1400, 900)
         threaded.show()
         while threaded.loading:
@@ -160,7 +160,7 @@ def run(
             timer.setInterval(5)
             timer.timeout.connect(tick)
             timer.start()
-            threaded.refresh()
+            threaded.reload()
             while threaded.loading:
                 app.processEvents()
                 time.sleep(0.001)

@@ -110,7 +110,7 @@ def run(row: Row, data_dir: Path) -> None:
         "(goal: ≥ 10× faster)",
     )
     ids = services.read.household_ids()[:: max(1, 100_000 // 40)][:40]
-    detail = HouseholdDetailView(services.read, Catalog())
+    detail = HouseholdDetailView(services.read, services.households, Catalog())
     pages: list[float] = []
     for hid in ids:
         start = time.perf_counter()

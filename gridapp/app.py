@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,17 +21,18 @@ from gridapp.logs import setup_logging
 from gridapp.paths import resolve_data_dir
 from gridapp.private import tighten_data_folder
 from gridapp.services import Services
-from gridapp.services.backup import BackupService, pending_restore
+from gridapp.services.backup import pending_restore
 from gridapp.services.reading import ReadingService
 from gridapp.services.session import DEMO_ACCOUNTS, SessionService
-from gridapp.settings import load_settings, load_ui_state
+from gridapp.settings import Settings, load_settings, load_ui_state
 from gridapp.storage.database import unopenable
 from gridapp.storage.store import DB_FILENAME, Store
 from gridapp.trust.roles import Session
-from gridapp.ui.common.jobs import ThreadReadPool
+from gridapp.ui.common.jobs import Jobs, ThreadReadPool
 from gridapp.ui.shell.crash import ErrorPresenter
 from gridapp.ui.shell.fonts import install_cjk_font
 from gridapp.ui.shell.main_window import MainWindow, ShellContext
+from gridapp.ui.shell.translations import QtTranslations, follow_language
 
 log = logging.getLogger("gridapp.app")
 _STARTED = time.perf_counter()
@@ -104,8 +104,18 @@ def change_pin_action(
 
     action = QAction(catalog.tr("ui.pin.menu"), window)
     action.setObjectName("changePin")
-    action.triggered.connect(lambda: ChangePinDialog(sessions, catalog, session, window).open())
+    # The window's catalog at the time of the click: the language may have changed.
+    action.triggered.connect(
+        lambda: ChangePinDialog(sessions, window.catalog, session, window).open()
+    )
+    window.language_changed.connect(lambda _lang: action.setText(window.catalog.tr("ui.pin.menu")))
     return action
+
+
+def _own_reader(services: Services) -> ReadingService:
+    own = services.own_connection()
+    assert own is not None  # the app always opens a database file
+    return own.read
 
 
 def open_services(
@@ -182,24 +192,16 @@ def open_or_recover(
         return open_services(data_dir, demo, catalog, key, session)
 
 
-def _daily_backup(data_dir: Path, key: bytes | None) -> threading.Thread:
-    """The day's backup on its own connection and thread: a large database takes
+def _daily_backup(services: Services) -> Jobs:
+    """The day's backup on a connection and thread of its own: a large database takes
     seconds to copy, and the window must not wait for it."""
-
-    def work() -> None:
-        try:
-            store = Store.open_in(data_dir, key=key)
-        except GridappError as exc:
-            log.warning("daily backup skipped: %s", exc)
-            return
-        try:
-            BackupService(store).ensure_daily()
-        finally:
-            store.close()
-
-    thread = threading.Thread(target=work, name="daily-backup")
-    thread.start()
-    return thread
+    jobs = Jobs(services)
+    jobs.run_on_connection(
+        lambda own, _progress: own.backup.ensure_daily(),
+        lambda _info: None,
+        lambda exc: log.warning("daily backup skipped: %s", exc),
+    )
+    return jobs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,6 +222,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("gridapp")
     app.setApplicationDisplayName(catalog.tr("ui.window_title"))
     install_cjk_font(app)
+    qt_words = QtTranslations(app)  # Qt's own dialogs (print, files, calendar) in our language
+    qt_words.apply(settings.language)
+    try:
+        return _run(app, args, data_dir, settings, catalog, log_path, qt_words)
+    finally:
+        qt_words.reset()  # an app made again in the same process (tests) starts clean
+
+
+def _run(
+    app: QApplication,
+    args: argparse.Namespace,
+    data_dir: Path,
+    settings: Settings,
+    catalog: Catalog,
+    log_path: Path | None,
+    qt_words: QtTranslations,
+) -> int:
     from gridapp.ui.shell.collector import UiThreadCollector
 
     # Cycles (closed views and their lambdas) are collected on this thread, between
@@ -270,14 +289,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sweep_stale_print_folders()  # receipts and sheets a crash left in the temp folder
     # Background reads act as the signed-in worker too (a field worker's lists stay
-    # their team's).
-    pool = ThreadReadPool(lambda: ReadingService(services.store.sibling()))
-    window = MainWindow(
-        services, catalog, ShellContext(data_dir, settings, load_ui_state(data_dir)), pool
+    # their team's): each on a connection of its own.
+    pool = ThreadReadPool(lambda: _own_reader(services))
+    daily = _daily_backup(services)
+    released: list[bool] = []
+
+    def release_database() -> None:
+        """First set-up encrypts the file in place: no connection may stay open."""
+        if released:
+            return
+        released.append(True)
+        daily.wait()
+        pool.shutdown()
+        services.close()
+
+    context = ShellContext(
+        data_dir,
+        settings,
+        load_ui_state(data_dir),
+        services.device.local(),
+        session,
+        sessions,
+        release_database,
     )
-    window.apply_role(session)
-    if window.office is not None:  # the accounts screen; 立即清除 for administrators
-        window.office.sessions, window.office.session = sessions, session
+    window = MainWindow(services, catalog, context, pool)
     idle_lock = None
     if session is not None:
         from gridapp.ui.shell.lock import IdleLock, idle_minutes
@@ -289,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.file_menu.insertAction(
             window.quit_action, change_pin_action(window, sessions, session, catalog)
         )
+    follow_language(window, qt_words, errors, idle_lock)
     window.show()
     log.info("started on %s (demo=%s)", data_dir, args.demo)
 
@@ -305,31 +341,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
     QTimer.singleShot(0, ready)
-    daily = _daily_backup(data_dir, key)
     if window.office is not None:
-        released: list[bool] = []
-
-        def release_database() -> None:
-            """First set-up encrypts the file in place: no connection may stay open."""
-            if released:
-                return
-            released.append(True)
-            daily.join()
-            pool.shutdown()
-            services.store.close()
-
-        window.office.release_database = release_database
-        window.office.restart_needed.connect(app.quit)
+        window.office.events.restart_needed.connect(app.quit)
     code = app.exec()
     collector.stop()
-    daily.join()  # a backup half-written at exit would be wasted work, not harm
     if idle_lock is not None:
         idle_lock.stop()
-    if window.office is None or window.office.release_database is None:
-        pool.shutdown()
-        services.store.close()
-    else:
-        window.office.release_database()
+    release_database()  # a backup half-written at exit would be wasted work: it finishes
     return int(code)
 
 

@@ -122,3 +122,45 @@ def test_tests_mirror_the_package() -> None:
         if not any(name == m or name.startswith(m + "_") for m in modules):
             strays.append(str(path.relative_to(TESTS)))
     assert not strays
+
+
+def _ui_files() -> list[Path]:
+    return sorted(UI.rglob("*.py"))
+
+
+def test_nothing_in_the_ui_opens_a_database() -> None:
+    """app.py opens the store and builds the services once; a screen gets what it needs
+    in its constructor. So nothing in ui imports the store, builds services or reaches
+    into a service's `.store`."""
+    offenders = []
+    for path in _ui_files():
+        rel = path.relative_to(PACKAGE)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                offenders.append(f"{rel}:{node.lineno} reaches .store")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                if node.func.id == "Services" or node.func.id.endswith("Service"):
+                    offenders.append(f"{rel}:{node.lineno} builds {node.func.id}")
+            elif isinstance(node, ast.ImportFrom) and node.module == "gridapp.storage.store":
+                offenders.append(f"{rel}:{node.lineno} imports the store")
+    assert not offenders
+
+
+_THREADS = {"threading", "QThread", "QThreadPool", "QRunnable", "concurrent.futures"}
+
+
+def test_background_work_goes_through_one_helper() -> None:
+    """Threads start in gridapp/ui/common/jobs.py only (Jobs, the read pools)."""
+    offenders = []
+    for path in [*_ui_files(), PACKAGE / "app.py"]:
+        if path == UI / "common" / "jobs.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: set[str] = set()
+            if isinstance(node, ast.Import):
+                names = {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names = {node.module or ""} | {alias.name for alias in node.names}
+            if names & _THREADS:
+                offenders.append(f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', 0)}")
+    assert not offenders

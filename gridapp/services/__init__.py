@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gridapp.actor import Actor
@@ -58,6 +59,32 @@ class Services:
 
     def sign_out(self) -> None:
         self.store.actor = None
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether a worker signed in (a database with accounts); plain demo and test
+        databases have nobody to sign in."""
+        return self.store.actor is not None
+
+    @property
+    def database_path(self) -> Path | None:
+        return self.store.path
+
+    @property
+    def in_memory(self) -> bool:
+        """An in-memory database (tests): no file to open a second connection on."""
+        return self.store.path is None
+
+    def own_connection(self) -> Services | None:
+        """These services over a connection of their own, for another thread: same
+        database, key, clock and signed-in worker. None for an in-memory database (no
+        file to open twice): the caller runs the work on these services instead."""
+        if self.store.path is None:
+            return None
+        return Services(self.store.sibling())
+
+    def close(self) -> None:
+        self.store.close()
 
     # Sync (libsodium) and paper (reportlab, qrcode) load on first use, so the desktop
     # opens without paying for them.

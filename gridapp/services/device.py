@@ -51,3 +51,6 @@ class DeviceService:
 
     def local(self) -> LocalDevice | None:
         return self.store.local_device()
+
+
+__all__ = ["DeviceService", "LocalDevice"]

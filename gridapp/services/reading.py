@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from gridapp.errors import NotFound
@@ -22,11 +23,31 @@ from gridapp.trust.roles import Action
 
 if TYPE_CHECKING:
     from gridapp.forms.definition import FormDefinition
+    from gridapp.services.dashboard import Dashboard
 
 
 class ReadingService:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    def now(self) -> datetime:
+        """The store's clock: screens date what they show by it, never by the wall."""
+        return self.store.clock.now()
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection (from another thread)."""
+        self.store.db.conn.interrupt()
+
+    def close(self) -> None:
+        self.store.close()
+
+    @requires(Action.DASHBOARD)
+    def dashboard(self, campaign_id: str | None, now: datetime) -> Dashboard:
+        """The dashboard's snapshot, read on this (a read pool's) connection; its own
+        permission check applies."""
+        from gridapp.services.dashboard import DashboardService
+
+        return DashboardService(self.store).snapshot(campaign_id, now)
 
     @requires(Action.VIEW)
     def counts(self) -> Counts:

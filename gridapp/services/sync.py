@@ -42,6 +42,17 @@ class SyncService:
         return DeviceKeys.of(self.store.require_device()).public.fingerprint
 
     @requires(Action.EXPORT_BUNDLE)
+    def request_file_name(self) -> str:
+        """The enrolment request's file name: the laptop's name says whose it is."""
+        return f"gridapp-request-{self.store.require_device().name}.json"
+
+    @requires(Action.EXPORT_BUNDLE)
+    def bundle_file_name(self) -> str:
+        """A bundle's file name: this device and the minute it was written."""
+        stamp = self.store.clock.now().strftime("%Y%m%d-%H%M")
+        return f"gridapp-{self.store.require_device().name}-{stamp}.gsb"
+
+    @requires(Action.EXPORT_BUNDLE)
     def request(self, out: Path) -> PublicKeys:
         return enrollment.write_request(self.store, out)
 

@@ -41,6 +41,7 @@ class FieldActions:
         current_household: Callable[[], str | None],
         on_saved: Callable[[], None],
         on_error: Callable[[GridappError], object],
+        current_building: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.services, self.catalog, self.settings = services, catalog, settings
         self.data_dir, self.parent = data_dir, parent
@@ -65,7 +66,7 @@ class FieldActions:
         self.day_receipts.triggered.connect(lambda: self.paper.todays_receipts())
         self.verify = QAction(parent)
         self.verify.triggered.connect(self.open_verify)
-        self.current_building: Callable[[], str | None] = lambda: None
+        self.current_building = current_building
         self.dialogs: list[QWidget] = []
 
     def install(self, bar: QMenuBar, toolbar: QToolBar, before: QAction | None = None) -> None:
@@ -106,7 +107,7 @@ class FieldActions:
         self.worker.clear()
         for w in self.services.field.credited_workers():
             label = f"{w['name']}（{w['code']}）"
-            if not w["own"] and self.services.store.actor is not None:
+            if not w["own"] and self.services.signed_in:
                 label = self.catalog.tr("ui.worker.transcribe", worker=label)
             self.worker.addItem(label, w["code"])
         self.worker.setCurrentIndex(max(self.worker.findData(chosen), 0))
@@ -170,7 +171,7 @@ class FieldActions:
         # Paper (reportlab, Qt printing) loads when first used: start-up stays lean.
         from gridapp.ui.paper.screens import PaperActions
 
-        return PaperActions(self.services, self.catalog, self.parent, self.on_error)
+        return PaperActions(self.services.paper, self.catalog, self.parent, self.on_error)
 
     def print_sheet(self) -> None:
         building = self.current_building()
@@ -182,7 +183,7 @@ class FieldActions:
     def open_verify(self) -> VerifyDialog:
         from gridapp.ui.paper.screens import VerifyDialog
 
-        dialog = VerifyDialog(self.services, self.catalog, self.parent)
+        dialog = VerifyDialog(self.services.paper, self.catalog, self.parent)
         dialog.open()
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
         return dialog

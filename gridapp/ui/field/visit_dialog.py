@@ -228,7 +228,7 @@ class VisitDialog(QDialog):
 
     # -- state ---------------------------------------------------------------------
     def _now(self) -> datetime:
-        return self.services.store.clock.now()
+        return self.services.read.now()
 
     def _start(self, correcting: dict[str, Any] | None) -> None:
         draft = self.services.drafts.for_household(DRAFT_KIND, self.household_id)

@@ -41,7 +41,13 @@ class HouseholdDetailView(QWidget):
     void_requested = Signal(str)
     receipt_requested = Signal(str)
 
-    def __init__(self, read: ReadingService, catalog: Catalog, parent: QWidget | None = None):
+    def __init__(
+        self,
+        read: ReadingService,
+        households: HouseholdService,
+        catalog: Catalog,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("householdDetail")
         self._read = read
@@ -50,7 +56,7 @@ class HouseholdDetailView(QWidget):
         self._revealed = False
         self._full_phones: dict[str, list[str]] = {}
         # Full numbers come only through the audited service, as the signed-in worker.
-        self._households = HouseholdService(read.store)
+        self._households = households
 
         self.title = QLabel(self)
         self.title.setObjectName("householdTitle")
@@ -195,7 +201,7 @@ class HouseholdDetailView(QWidget):
         self._values["tags"].setText("、".join(row.tags) or "—")
         self._values["attempts"].setText(tr("ui.detail.attempts_value", count=row.visits))
         # An overdue callback stands out: someone promised to come back.
-        now = iso(self._read.store.clock.now())
+        now = iso(self._read.now())
         overdue = any(due < now for due in detail.open_callbacks)
         self._values["callbacks"].setText(
             "、".join(
@@ -244,7 +250,7 @@ class HouseholdDetailView(QWidget):
         menu.popup(self.timeline.viewport().mapToGlobal(pos))
 
     def _when(self, text: str) -> str:
-        return display_short(text, self._read.store.clock.now())
+        return display_short(text, self._read.now())
 
     def _event_item(self, event: TimelineEvent) -> QTreeWidgetItem:
         tr, code = self._catalog.tr, self._catalog.code

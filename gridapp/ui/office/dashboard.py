@@ -27,17 +27,15 @@ from PySide6.QtWidgets import (
 from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
-from gridapp.services import Services
 from gridapp.services.dashboard import (
     CallbackDue,
     Coverage,
     Dashboard,
-    DashboardService,
     Laptop,
     OpenConflict,
 )
 from gridapp.services.reading import ReadingService
-from gridapp.ui.common.jobs import ReadPool, SyncReadPool
+from gridapp.ui.common.jobs import ImmediateReadPool, ReadPool
 from gridapp.ui.office.dashboard_tables import Cell, Row, RowsTable, Tile, number, percent
 
 if TYPE_CHECKING:
@@ -73,7 +71,7 @@ class DashboardView(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        read: ReadingService,
         catalog: Catalog,
         read_pool: ReadPool | None = None,
         parent: QWidget | None = None,
@@ -81,8 +79,8 @@ class DashboardView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardView")
-        self.services, self.catalog = services, catalog
-        self.pool: ReadPool = read_pool or SyncReadPool(services.read)
+        self.read, self.catalog = read, catalog
+        self.pool: ReadPool = read_pool or ImmediateReadPool(read)
         self.campaign_id = campaign_id
         self.snapshot: Dashboard | None = None
         self.charts: DashboardCharts | None = None
@@ -99,7 +97,7 @@ class DashboardView(QWidget):
         self.status.setObjectName("dashboardStatus")
         self.refresh_button = QPushButton(self)
         self.refresh_button.setObjectName("dashboardRefresh")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.reload)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.status)
@@ -138,10 +136,10 @@ class DashboardView(QWidget):
     # -- loading -------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
-            self.refresh()
+            self.reload()
         super().showEvent(event)
 
-    def refresh(self) -> None:
+    def reload(self) -> None:
         """Read the figures again (after an import, on F5). Off screen, the read waits
         until the dashboard is shown; a refresh asked during one runs after it."""
         self._stale = True
@@ -153,11 +151,11 @@ class DashboardView(QWidget):
         self._stale = False
         self._loading = True
         self.status.setText(self.catalog.tr("ui.dashboard.updating"))
-        campaign, now = self.campaign_id, self.services.store.clock.now()
+        campaign, now = self.campaign_id, self.read.now()
 
         def work(read: ReadingService) -> Dashboard | _Failed:
             try:
-                return DashboardService(read.store).snapshot(campaign, now)
+                return read.dashboard(campaign, now)
             except Exception as exc:  # handed back, so the next refresh is not stuck
                 return _Failed(exc)
 
@@ -174,7 +172,7 @@ class DashboardView(QWidget):
             self.show_snapshot(result)
         if self._again:
             self._again = False
-            self.refresh()
+            self.reload()
 
     @property
     def loading(self) -> bool:

@@ -7,6 +7,7 @@ The rules and words come from the core (gridapp/forecast/); this screen only sho
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
@@ -31,7 +32,10 @@ from gridapp.errors import GridappError
 from gridapp.forecast import words
 from gridapp.forecast.vote import Forecast, Share, fraction_text
 from gridapp.i18n import Catalog
-from gridapp.services import Services
+from gridapp.services.reading import ReadingService
+
+if TYPE_CHECKING:
+    from gridapp.services.consultation import ConsultationService
 
 _GREEN, _RED, _GREY = QColor("#067647"), QColor("#b42318"), QColor("#e4e7ec")
 _STANCE_COLUMNS = ("building", "households", "agree", "undecided", "oppose", "unknown")
@@ -113,14 +117,16 @@ class ForecastView(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        consultation: ConsultationService,
+        read: ReadingService,
         catalog: Catalog,
         question: str = "stance",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("forecastView")
-        self._services, self._catalog, self._question = services, catalog, question
+        self._consultation, self._read = consultation, read
+        self._catalog, self._question = catalog, question
         self.forecast: Forecast | None = None
         tr = catalog.tr
         self.title = QLabel(tr("ui.forecast.title"), self)
@@ -196,7 +202,7 @@ class ForecastView(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
-        for name in self._services.read.compound_names():
+        for name in self._read.compound_names():
             self.compounds.addItem(name[1], name[0])
         if not self.compounds.count():
             self.verdict.setText(tr("ui.forecast.empty"))
@@ -214,7 +220,7 @@ class ForecastView(QWidget):
         compound_id = self.compounds.currentData()
         if compound_id is None:
             return
-        consultation = self._services.consultation
+        consultation = self._consultation
         try:
             result = consultation.forecast(
                 compound_id, self._question, self.attendance.isChecked()

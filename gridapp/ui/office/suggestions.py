@@ -30,8 +30,14 @@ from gridapp.clock import display_time
 from gridapp.codes import SuggestionCategory, SuggestionStatus
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
-from gridapp.services import Services
-from gridapp.services.suggestions import FORWARDED_DUE, NEW_DUE, SuggestionFilter, SuggestionRow
+from gridapp.services.campaigns import CampaignService
+from gridapp.services.suggestions import (
+    FORWARDED_DUE,
+    NEW_DUE,
+    SuggestionFilter,
+    SuggestionRow,
+    SuggestionService,
+)
 from gridapp.ui.office.suggestion_step import StepDialog
 
 OVERDUE_TEXT = QColor("#b42318")
@@ -52,14 +58,15 @@ class SuggestionsView(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        suggestions: SuggestionService,
+        campaigns: CampaignService,
         catalog: Catalog,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("suggestionsView")
         self.setWindowTitle(catalog.tr("ui.suggestions.title"))
-        self._services, self._catalog = services, catalog
+        self._suggestions, self._catalog = suggestions, catalog
         self._rows: list[SuggestionRow] = []
         self.step_dialog: StepDialog | None = None
         self.file_dialog: QFileDialog | None = None
@@ -78,7 +85,7 @@ class SuggestionsView(QWidget):
         self.team = QComboBox(self)
         self.team.setObjectName("teamFilter")
         self.team.addItem(tr("ui.suggestions.all_teams"), None)
-        for t in services.campaigns.teams(None):
+        for t in campaigns.teams(None):
             self.team.addItem(
                 tr("ui.setup.team_choice", number=t["number"], name=t["name"]), t["number"]
             )
@@ -182,7 +189,7 @@ class SuggestionsView(QWidget):
 
     def reload(self) -> None:
         keep = self.current()
-        self._rows = self._services.suggestions.rows(self.filters())
+        self._rows = self._suggestions.rows(self.filters())
         self.table.setRowCount(len(self._rows))
         tr, code = self._catalog.tr, self._catalog.code
         for r, row in enumerate(self._rows):
@@ -226,7 +233,7 @@ class SuggestionsView(QWidget):
 
     def _show_detail(self) -> None:
         row = self.current()
-        allowed = self._services.suggestions.allowed(row.status) if row else frozenset()
+        allowed = self._suggestions.allowed(row.status) if row else frozenset()
         for status, button in self.step_buttons.items():
             button.setEnabled(status in allowed)
         if row is None:
@@ -246,7 +253,7 @@ class SuggestionsView(QWidget):
             )
         lines.append(f"<h4>{tr('ui.suggestions.history')}</h4><ul>")
         lines.append(f"<li>{display_time(row.created_at)} {tr('ui.suggestions.collected')}</li>")
-        for step in self._services.suggestions.history(row.id):
+        for step in self._suggestions.history(row.id):
             parts = [
                 display_time(step["at"]),
                 f"<b>{_esc(code('suggestion_status', step['status']))}</b>",
@@ -278,9 +285,7 @@ class SuggestionsView(QWidget):
     def _record(self, suggestion_id: str, dialog: StepDialog) -> None:
         handler, response = dialog.values()
         try:
-            self._services.suggestions.advance(
-                suggestion_id, dialog.to, handler=handler, response=response
-            )
+            self._suggestions.advance(suggestion_id, dialog.to, handler=handler, response=response)
         except GridappError as exc:
             self._say(self._catalog.error(exc), ok=False)
             self.failed.emit(exc)
@@ -311,7 +316,7 @@ class SuggestionsView(QWidget):
     def export_to(self, path: Path) -> int | None:
         """Export what the filters show; None when refused (the message says why)."""
         try:
-            count = self._services.suggestions.export(path, self.filters(), self._catalog.lang)
+            count = self._suggestions.export(path, self.filters(), self._catalog.lang)
         except GridappError as exc:
             self._say(self._catalog.error(exc), ok=False)
             self.failed.emit(exc)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QRunnable, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QDate, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,9 +30,10 @@ from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.reports import SHEETS
 from gridapp.services import Services
+from gridapp.ui.common.jobs import Jobs, Progress
 
 if TYPE_CHECKING:
-    from gridapp.services.reports import ReportResult, ReportService
+    from gridapp.services.reports import ReportResult
 
 log = logging.getLogger("gridapp.ui")
 FORMATS = ("xlsx", "csv", "pdf")
@@ -43,49 +43,25 @@ def open_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
-class _Relay(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[Callable[[int, int], None]], object], relay: _Relay) -> None:
-        super().__init__()
-        self.work, self.relay = work, relay
-
-    def run(self) -> None:
-        try:
-            result = self.work(lambda n, total: self.relay.progress.emit(n, total))
-        except Exception as exc:  # handed to the GUI thread, which shows it
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.done.emit(result)
-
-
 class ReportDialog(QDialog):
-    """`reports_factory`, when given, makes a ReportService on its own connection for the
-    background thread (the app passes one over the data folder); without it the
-    dialog's services are used, and the dialog stays modal while the report runs."""
+    """`jobs` makes the report on a connection of its own, off the GUI thread (at once
+    for an in-memory database); `today` is the day the dialog proposes."""
 
     finished_report = Signal(object)  # ReportResult
     failed = Signal(object)  # GridappError
 
     def __init__(
         self,
-        services: Services,
+        jobs: Jobs,
+        today: dt.date,
         catalog: Catalog,
         parent: QWidget | None = None,
         on_done: Callable[[Path], None] | None = open_folder,
-        reports_factory: Callable[[], ReportService] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setModal(True)
-        self.services, self.catalog = services, catalog
-        self.on_done, self.reports_factory = on_done, reports_factory
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.jobs, self.catalog, self.on_done = jobs, catalog, on_done
         self.last_result: ReportResult | None = None
         tr = catalog.tr
         self.setWindowTitle(tr("ui.report.title"))
@@ -98,7 +74,6 @@ class ReportDialog(QDialog):
         for code in SHEETS:
             self.sheet.addItem(tr(f"ui.report.sheet.{code}"), code)
         self.sheet.setCurrentIndex(SHEETS.index("visits"))
-        today = services.store.clock.now().date()
         self.date = QDateEdit(QDate(today.year, today.month, today.day), self)
         self.date.setObjectName("dateEdit")
         self.date.setCalendarPopup(True)
@@ -168,28 +143,17 @@ class ReportDialog(QDialog):
         out = Path(text).expanduser()
         day = dt.date(self.date.date().year(), self.date.date().month(), self.date.date().day())
         sheet = str(self.sheet.currentData())
-        factory = self.reports_factory
 
-        def work(progress: Callable[[int, int], None]) -> ReportResult:
-            reports = factory() if factory is not None else self.services.reports
-            try:
-                return reports.write(out, self.catalog, day.isoformat(), sheet, progress)
-            finally:
-                if factory is not None:
-                    reports.store.close()
+        def work(services: Services, progress: Progress) -> ReportResult:
+            return services.reports.write(out, self.catalog, day.isoformat(), sheet, progress)
 
-        relay = _Relay(self)
-        relay.progress.connect(self._progressed)
-        relay.done.connect(self._done)
-        relay.failed.connect(self._failed)
-        self._relay = relay
         self.make_button.setEnabled(False)
         self.open_button.setVisible(False)
         self.progress.setRange(0, 0)  # busy until the first figure arrives
         self.progress.setVisible(True)
         self.status.setStyleSheet("")
         self.status.setText(self.catalog.tr("ui.report.working"))
-        self.pool.start(_Job(work, relay))
+        self.jobs.run_on_connection(work, self._done, self._failed, self._progressed)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -206,13 +170,9 @@ class ReportDialog(QDialog):
         if self.on_done is not None:
             self.on_done(result.path)
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: GridappError) -> None:
         self.progress.setVisible(False)
         self.make_button.setEnabled(True)
-        if not isinstance(exc, GridappError):
-            log.error("report failed", exc_info=exc)
-            sys.excepthook(type(exc), exc, exc.__traceback__)
-            return
         self._show_error(self.catalog.error(exc))
         self.failed.emit(exc)
 
@@ -221,4 +181,4 @@ class ReportDialog(QDialog):
         self.status.setText(text)
 
     def wait(self) -> None:
-        self.pool.waitForDone()
+        self.jobs.wait()

@@ -15,9 +15,9 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -34,7 +34,10 @@ from gridapp.clock import display_time
 from gridapp.errors import GridappError, InvalidInput
 from gridapp.files import copy_atomic
 from gridapp.i18n import Catalog
-from gridapp.services import Services
+from gridapp.ui.common.jobs import Jobs, Progress
+
+if TYPE_CHECKING:
+    from gridapp.services.paper import PaperService
 
 _VERDICT_COLOURS = {"valid": "#067647"}
 log = logging.getLogger("gridapp.ui")
@@ -93,44 +96,19 @@ def sweep_stale_print_folders(root: Path | None = None) -> int:
     return swept
 
 
-class _Relay(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Render(QRunnable):
-    def __init__(self, work: Callable[[Callable[[int, int], None]], Path], relay: _Relay) -> None:
-        super().__init__()
-        self.work, self.relay = work, relay
-
-    def run(self) -> None:
-        try:
-            path = self.work(lambda n, total: self.relay.progress.emit(n, total))
-        except Exception as exc:  # handed to the GUI thread, which shows it
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.done.emit(path)
-
-
 class PaperActions:
     """Render (in the background, with progress), then preview and print."""
 
     def __init__(
         self,
-        services: Services,
+        paper: PaperService,
         catalog: Catalog,
         parent: QWidget,
         on_error: Callable[[GridappError], object],
     ) -> None:
-        self.services, self.catalog, self.parent, self.on_error = (
-            services,
-            catalog,
-            parent,
-            on_error,
-        )
-        self.pool = QThreadPool()
-        self.pool.setMaxThreadCount(1)
+        self.paper, self.catalog, self.parent, self.on_error = paper, catalog, parent, on_error
+        # Rendering needs no database: the documents are read first, on this thread.
+        self.jobs = Jobs()
         sweep_stale_print_folders()
         self.folder = new_print_folder()
         self._keep: list[Any] = []
@@ -146,7 +124,7 @@ class PaperActions:
         """Close any preview still open, then delete every PDF rendered here (the
         folder goes too)."""
         self.closed = True
-        self.pool.waitForDone()
+        self.jobs.wait()
         for kept in self._keep:
             if isinstance(kept, QDialog) and kept.isVisible():
                 kept.reject()
@@ -156,9 +134,7 @@ class PaperActions:
         from gridapp.paper.receipt_pdf import render_receipts
 
         try:
-            doc = self.services.paper.receipt_document(
-                self.services.paper.issue_receipt(visit_id), self.catalog.lang
-            )
+            doc = self.paper.receipt_document(self.paper.issue_receipt(visit_id), self.catalog.lang)
         except GridappError as exc:
             self.on_error(exc)
             return
@@ -176,7 +152,7 @@ class PaperActions:
             self.on_error(InvalidInput("error.paper.no_visits"))
             return None
         try:
-            docs = self.services.paper.receipt_documents(visit_ids, lang=self.catalog.lang)
+            docs = self.paper.receipt_documents(visit_ids, lang=self.catalog.lang)
         except GridappError as exc:
             self.on_error(exc)
             return None
@@ -190,13 +166,13 @@ class PaperActions:
         return out
 
     def todays_receipts(self) -> Path | None:
-        return self.receipts(self.services.paper.todays_visits())
+        return self.receipts(self.paper.todays_visits())
 
     def sheet(self, building_id: str, mask_names: bool = True) -> None:
         from gridapp.paper.sheet_pdf import render_sheets
 
         try:
-            doc = self.services.paper.sheet(building_id=building_id, mask_names=mask_names)
+            doc = self.paper.sheet(building_id=building_id, mask_names=mask_names)
         except GridappError as exc:
             self.on_error(exc)
             return
@@ -208,8 +184,7 @@ class PaperActions:
 
         self._render(work)
 
-    def _render(self, work: Callable[[Callable[[int, int], None]], Path]) -> None:
-        relay = _Relay()
+    def _render(self, work: Callable[[Progress], Path]) -> None:
         dialog = QProgressDialog(self.catalog.tr("ui.paper.rendering"), "", 0, 0, self.parent)
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(600)  # quick jobs never flash a dialog
@@ -223,21 +198,12 @@ class PaperActions:
             if not self.closed:  # quitting: a late render is not shown, only deleted
                 self.preview(path)
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: GridappError) -> None:
             dialog.close()
-            self._failed(exc)
-
-        relay.progress.connect(progressed)
-        relay.done.connect(done)
-        relay.failed.connect(failed)
-        self._keep = [relay, dialog]
-        self.pool.start(_Render(work, relay))
-
-    def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, GridappError):
             self.on_error(exc)
-        else:
-            raise exc
+
+        self._keep = [dialog]
+        self.jobs.run(work, done, failed, progressed)
 
     def preview(self, path: Path) -> QDialog:
         from gridapp.ui.paper.printing import preview_pdf  # QtPrintSupport/QtPdf: load when used
@@ -280,17 +246,19 @@ class PaperActions:
         return target
 
     def wait(self) -> None:
-        self.pool.waitForDone()
+        self.jobs.wait()
 
 
 class VerifyDialog(QDialog):
     """At the office: scan (a USB scanner types) or type a receipt's QR payload or short
     code; the verdict says valid, forged, altered, voided, revoked or unknown."""
 
-    def __init__(self, services: Services, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, paper: PaperService, catalog: Catalog, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("verifyDialog")
-        self.services, self.catalog = services, catalog
+        self.paper, self.catalog = paper, catalog
         tr = catalog.tr
         self.setWindowTitle(tr("ui.paper.verify_title"))
         self.input = QLineEdit(self)
@@ -315,7 +283,7 @@ class VerifyDialog(QDialog):
         self.resize(640, 280)
 
     def check(self) -> str:
-        verdict = self.services.paper.verify(self.input.text())
+        verdict = self.paper.verify(self.input.text())
         tr = self.catalog.tr
         self.verdict.setText(tr(f"ui.paper.verdict.{verdict.status}"))
         self.verdict.setStyleSheet(f"color: {_VERDICT_COLOURS.get(verdict.status, '#b42318')};")

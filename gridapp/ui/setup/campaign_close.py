@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
-from gridapp.services import Services
+from gridapp.services.privacy import PrivacyService
 
 #: (action, message key for success) → True when it went through.
 Runner = Callable[[Callable[[], object], str], bool]
@@ -32,7 +32,7 @@ class CampaignEnd(QGroupBox):
 
     def __init__(
         self,
-        services: Services,
+        privacy: PrivacyService,
         catalog: Catalog,
         run: Runner,
         say: Callable[[str, bool], None],
@@ -40,7 +40,7 @@ class CampaignEnd(QGroupBox):
     ) -> None:
         super().__init__(catalog.tr("ui.privacy.group"))
         self.setObjectName("campaignEnd")
-        self._services, self._catalog, self._run = services, catalog, run
+        self._privacy, self._catalog, self._run = privacy, catalog, run
         self._say = say
         self.campaign: dict[str, Any] | None = None
         self.confirm: QMessageBox | None = None  # the one open, for tests to click
@@ -68,7 +68,7 @@ class CampaignEnd(QGroupBox):
         self.purge_button.clicked.connect(self.ask_purge)
 
     def reload(self, active_id: str | None) -> None:
-        self.campaign = self._services.privacy.campaign(active_id)
+        self.campaign = self._privacy.campaign(active_id)
         campaign = self.campaign
         closed = campaign is not None and campaign["status"] == "closed"
         self.close_button.setEnabled(campaign is not None and not closed)
@@ -77,7 +77,7 @@ class CampaignEnd(QGroupBox):
         if campaign is None:
             self.state.setText("")
             return
-        until = self._services.privacy.retention_until(campaign).isoformat()
+        until = self._privacy.retention_until(campaign).isoformat()
         key = "ui.privacy.state_closed" if closed else "ui.privacy.state_active"
         self.state.setText(self._catalog.tr(key, name=campaign["name"], until=until))
 
@@ -103,7 +103,7 @@ class CampaignEnd(QGroupBox):
         campaign = self.campaign
         if campaign is None or campaign["status"] == "closed":
             return None
-        until = self._services.privacy.retention_until(campaign).isoformat()
+        until = self._privacy.retention_until(campaign).isoformat()
         text = self._catalog.tr("ui.privacy.close_confirm", name=campaign["name"], until=until)
         campaign_id = campaign["id"]
         then = lambda: self.close_campaign(campaign_id)  # noqa: E731
@@ -113,7 +113,7 @@ class CampaignEnd(QGroupBox):
 
     def close_campaign(self, campaign_id: str) -> bool:
         return self._run(
-            lambda: self._services.privacy.close_campaign(campaign_id),
+            lambda: self._privacy.close_campaign(campaign_id),
             "cli.privacy.closed",
         )
 
@@ -125,7 +125,7 @@ class CampaignEnd(QGroupBox):
             return None
         now = self.now.isVisible() and self.now.isChecked()
         try:
-            report = self._services.privacy.purge(campaign["id"], dry_run=True)
+            report = self._privacy.purge(campaign["id"], dry_run=True)
         except GridappError as exc:
             self._say(self._catalog.error(exc), False)
             return None
@@ -144,6 +144,6 @@ class CampaignEnd(QGroupBox):
 
     def purge(self, campaign_id: str, now: bool) -> bool:
         return self._run(
-            lambda: self._services.privacy.purge(campaign_id, now=now),
+            lambda: self._privacy.purge(campaign_id, now=now),
             "cli.privacy.purged",
         )

@@ -181,13 +181,15 @@ class CampaignSetupView(QWidget):
         self._services, self._catalog = services, catalog
         self.tabs = QTabWidget(self)
         self.campaign_tab = CampaignTab(services, catalog, self.run)
-        self.campaign_end = CampaignEnd(services, catalog, self.run, self.say, can_purge_now)
+        self.campaign_end = CampaignEnd(
+            services.privacy, catalog, self.run, self.say, can_purge_now
+        )
         campaign_page = QWidget(self)
         page_layout = QVBoxLayout(campaign_page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.campaign_tab, 1)
         page_layout.addWidget(self.campaign_end)
-        self.teams_tab = TeamsTab(services, catalog, self.run)
+        self.teams_tab = TeamsTab(services.campaigns, catalog, self.run)
         self.assign_tab = AssignTab(services, catalog, self.run)
         self.tabs.addTab(campaign_page, catalog.tr("ui.setup.tab_campaign"))
         self.tabs.addTab(self.teams_tab, catalog.tr("ui.setup.tab_teams"))

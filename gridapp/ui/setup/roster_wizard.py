@@ -5,7 +5,6 @@ problem rows to a workbook. `imported(result)` tells the window to refresh."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,8 @@ from gridapp.i18n import Catalog
 from gridapp.roster.fields import Field, resolve
 from gridapp.roster.report import outcome_lines
 from gridapp.services import Services
+from gridapp.ui.common.jobs import Jobs
 from gridapp.ui.setup.roster_preview import PreviewPage, make_table
-from gridapp.ui.setup.roster_worker import RosterRunner
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -220,8 +219,8 @@ class RosterWizard(QWizard):
         self.roster_file: Any = None
         self.guess: Any = None
         self.mapping: dict[str, str | None] = {}
-        self.runner = RosterRunner(services, self)
-        self._slots: tuple[Any, ...] = ()
+        # Preview and import run on a connection of their own; cancel rolls back.
+        self.jobs = Jobs(services, self)
         self.file_page = _FilePage(self)
         self.mapping_page = _MappingPage(self)
         self.preview_page = PreviewPage(self)
@@ -236,8 +235,6 @@ class RosterWizard(QWizard):
             (QWizard.WizardButton.CommitButton, "ui.roster.wizard.commit"),
         ):
             self.setButtonText(which, catalog.tr(key))
-        self.runner.failed.connect(self._failed)
-        self.runner.crashed.connect(self._crashed)
         self.resize(760, 560)
 
     def set_file(self, path: Path, sheet: str | None = None) -> None:
@@ -248,7 +245,7 @@ class RosterWizard(QWizard):
             self.file_page.sheet.setCurrentText(sheet)
 
     def run(self, work: Any, on_done: Any, bar: QProgressBar) -> None:
-        """Start `work` on the runner; its progress on `bar`, its result to `on_done`."""
+        """Start `work` off the GUI thread; its progress on `bar`, its result to `on_done`."""
         bar.setRange(0, 0)
         self.button(QWizard.WizardButton.BackButton).setEnabled(False)
 
@@ -261,17 +258,7 @@ class RosterWizard(QWizard):
             self.button(QWizard.WizardButton.BackButton).setEnabled(True)
             on_done(result)
 
-        self._listen(progress, done)
-        self.runner.start(work)
-
-    def _listen(self, progress: Any, done: Any) -> None:
-        for signal, slot in zip(
-            (self.runner.progress, self.runner.done), self._slots, strict=False
-        ):
-            signal.disconnect(slot)
-        self._slots = (progress, done)
-        self.runner.progress.connect(progress)
-        self.runner.done.connect(done)
+        self.jobs.run_on_connection(work, done, self._failed, progress)
 
     def _failed(self, exc: GridappError) -> None:
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
@@ -282,17 +269,13 @@ class RosterWizard(QWizard):
         for p in (self.preview_page.progress, self.import_page.progress):
             p.setRange(0, 1)
 
-    def _crashed(self, info: Any) -> None:
-        self._failed(GridappError("error.generic"))
-        sys.excepthook(*info)  # the window's crash dialog and log
-
     def reject(self) -> None:
         """Cancel: a running import rolls back; nothing is written."""
-        if self.runner.running:
-            self.runner.cancel()
-            self.runner.wait()
+        if self.jobs.running:
+            self.jobs.cancel()
+            self.jobs.wait()
         super().reject()
 
     def done(self, result: int) -> None:
-        self.runner.wait()
+        self.jobs.wait()
         super().done(result)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.codes import StaffRole
 from gridapp.i18n import Catalog
-from gridapp.services import Services
+from gridapp.services.campaigns import CampaignService
 
 Runner = Callable[[Callable[[], object], str], bool]
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -51,9 +51,9 @@ def fill_teams(combo: QComboBox, teams: list[dict[str, Any]], catalog: Catalog) 
 
 
 class TeamsTab(QWidget):
-    def __init__(self, services: Services, catalog: Catalog, run: Runner) -> None:
+    def __init__(self, campaigns: CampaignService, catalog: Catalog, run: Runner) -> None:
         super().__init__()
-        self._services, self._catalog, self._run = services, catalog, run
+        self._campaigns, self._catalog, self._run = campaigns, catalog, run
         self._workers: list[dict[str, Any]] = []
         self._retire_armed: str | None = None
         tr = catalog.tr
@@ -144,7 +144,7 @@ class TeamsTab(QWidget):
         self.workers.itemSelectionChanged.connect(self._disarm)
 
     def reload(self, campaign_id: str | None) -> None:
-        teams = self._services.campaigns.teams(campaign_id)
+        teams = self._campaigns.teams(campaign_id)
         chosen = self.current_team()
         self.teams.clear()
         for t in teams:
@@ -156,7 +156,7 @@ class TeamsTab(QWidget):
         fill_teams(self.move_team, teams, self._catalog)
         fill_teams(self.new_team, teams, self._catalog)
         self.team_number.setValue(max((t["number"] for t in teams), default=0) + 1)
-        self._workers = self._services.campaigns.workers()
+        self._workers = self._campaigns.workers()
         self._show_workers()
 
     def current_team(self) -> int | None:
@@ -198,7 +198,7 @@ class TeamsTab(QWidget):
     def add_team(self) -> None:
         number, name = self.team_number.value(), self.team_name.text()
         self._run(
-            lambda: self._services.campaigns.add_team(number, name),
+            lambda: self._campaigns.add_team(number, name),
             "ui.setup.team_added",
         )
 
@@ -206,7 +206,7 @@ class TeamsTab(QWidget):
         number, name = self.current_team(), self.team_name.text()
         if number is not None:
             self._run(
-                lambda: self._services.campaigns.rename_team(number, name),
+                lambda: self._campaigns.rename_team(number, name),
                 "ui.setup.team_renamed",
             )
 
@@ -214,7 +214,7 @@ class TeamsTab(QWidget):
         codes, team = self.selected_codes(), self.move_team.currentData()
         if codes and team is not None:
             self._run(
-                lambda: self._services.campaigns.move_workers(codes, int(team)),
+                lambda: self._campaigns.move_workers(codes, int(team)),
                 "ui.setup.worker_moved",
             )
 
@@ -229,7 +229,7 @@ class TeamsTab(QWidget):
         self._retire_armed = None
         code = codes[0]
         self._run(
-            lambda: self._services.campaigns.retire_worker(code),
+            lambda: self._campaigns.retire_worker(code),
             "ui.setup.worker_retired",
         )
 
@@ -241,7 +241,7 @@ class TeamsTab(QWidget):
         code, name = self.new_code.text(), self.new_name.text()
         team, role = self.new_team.currentData(), self.new_role.currentData()
         if self._run(
-            lambda: self._services.campaigns.add_worker(code, name, team, role),
+            lambda: self._campaigns.add_worker(code, name, team, role),
             "ui.setup.worker_added",
         ):
             self.new_code.clear()

@@ -126,7 +126,7 @@ class LockScreen(QWidget):
         self.setAutoFillBackground(True)
         #: Only quitting closes it; the window manager's close button does not unlock.
         self.may_close = False
-        heading = QLabel(catalog.tr("ui.lock.heading"), self)
+        self.heading = heading = QLabel(self)
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
         heading.setFont(font)
@@ -142,9 +142,9 @@ class LockScreen(QWidget):
         self.message.setObjectName("lockMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
-        self.button = QPushButton(catalog.tr("ui.lock.unlock"), self)
+        self.button = QPushButton(self)
         self.button.setObjectName("lockUnlock")
-        self.quit_button = QPushButton(catalog.tr("ui.lock.quit"), self)
+        self.quit_button = QPushButton(self)
         self.quit_button.setObjectName("lockQuit")
         self.quit_button.setFlat(True)
         box = QWidget(self)
@@ -157,6 +157,12 @@ class LockScreen(QWidget):
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+        self.retranslate(catalog)
+
+    def retranslate(self, catalog: Catalog) -> None:
+        self.heading.setText(catalog.tr("ui.lock.heading"))
+        self.button.setText(catalog.tr("ui.lock.unlock"))
+        self.quit_button.setText(catalog.tr("ui.lock.quit"))
         self.code_edit.setPlaceholderText(catalog.tr("ui.sign_in.code"))
         self.pin.setPlaceholderText(catalog.tr("ui.sign_in.pin"))
 
@@ -212,6 +218,12 @@ class IdleLock(QObject):
         app.installEventFilter(self)
         window.installEventFilter(self)
         self.timer.start()
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The language was switched: the lock screen speaks it from now on."""
+        self.catalog = catalog
+        self.screen.retranslate(catalog)
+        self.lock_action.setText(catalog.tr("ui.lock.now"))
 
     @property
     def is_locked(self) -> bool:

@@ -4,8 +4,10 @@ who and where, menus for language and refresh. Screens talk through signals wire
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -28,32 +30,41 @@ from gridapp.model import Counts
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState, save_settings
 from gridapp.trust.roles import Session
-from gridapp.ui.common.jobs import ReadPool, SyncReadPool
+from gridapp.ui.common.jobs import ImmediateReadPool, ReadPool
 from gridapp.ui.field.actions import FieldActions
 from gridapp.ui.field.today import TodayView
 from gridapp.ui.households.detail import HouseholdDetailView
 from gridapp.ui.households.navigator import Navigator
 from gridapp.ui.households.search_box import SearchBox
 from gridapp.ui.households.table_model import HouseholdTableModel
-from gridapp.ui.office.conflicts import ConflictsView
 from gridapp.ui.setup.content_menu import ContentMenu
 from gridapp.ui.shell.crash import ErrorPresenter
+from gridapp.ui.shell.registry import ScreenContext, ScreenEvents
 from gridapp.ui.shell.screens import OfficeScreens
 from gridapp.ui.shell.window_state import restore_window, save_window
-from gridapp.ui.sync.screens import (
-    SyncDialog,
-    enroll_interactively,
-    write_roster_interactively,
-)
+from gridapp.ui.sync.screens import SyncDialog
+
+if TYPE_CHECKING:
+    from gridapp.services.device import LocalDevice
+    from gridapp.services.session import SessionService
 
 log = logging.getLogger("gridapp.ui")
 
 
 @dataclass(frozen=True)
 class ShellContext:
+    """What the composition root (app.py) read once and hands the window."""
+
     data_dir: Path
     settings: Settings
     ui_state: UiState
+    #: This device (None: not initialised): a laptop's window or an office's.
+    device: LocalDevice | None
+    #: Who signed in, and the sign-in service (None on a plain demo or test database).
+    session: Session | None = None
+    sessions: SessionService | None = None
+    #: Lets go of the database before first set-up encrypts it (the accounts screen).
+    release_database: Callable[[], None] | None = None
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +85,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.catalog = catalog
         self.context = context
-        self.pool: ReadPool = pool or SyncReadPool(services.read)
+        self.pool: ReadPool = pool or ImmediateReadPool(services.read)
         self._counts: Counts | None = None
         self.errors = ErrorPresenter(catalog)
 
@@ -89,7 +100,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.detail = HouseholdDetailView(services.read, catalog, self)
+        self.detail = HouseholdDetailView(services.read, services.households, catalog, self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for widget in (self.navigator, self.table, self.detail):
@@ -100,8 +111,9 @@ class MainWindow(QMainWindow):
         self.today = TodayView(services, catalog, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
-        device = services.store.local_device()
+        device = context.device
         self.is_field = device is not None and device.role == "field"
+        self.is_office = device is not None and device.role == "office"
         pages = [self.today, self.splitter] if self.is_field else [self.splitter, self.today]
         for page in pages:
             self.tabs.addTab(page, "")
@@ -119,15 +131,27 @@ class MainWindow(QMainWindow):
             self.detail.current_id,
             self.refresh,
             lambda exc: self.errors.known(exc, self),
+            self._current_building,
         )
         self.field.install(self.menuBar(), self.toolbar, self.help_menu.menuAction())
         self.office: OfficeScreens | None = None
         if not self.is_field:
-            self.office = OfficeScreens(services, catalog, self.tabs, self, self.pool)
-            self.office.install(self.menuBar(), self.help_menu.menuAction())
-            self.office.changed.connect(self.refresh)
-            self.office.open_household.connect(self.show_household)
-            self.office.failed.connect(lambda exc: self.errors.known(exc, self))
+            events = ScreenEvents(self)
+            screens = ScreenContext(
+                services,
+                catalog,
+                self,
+                self.pool,
+                events,
+                context.session,
+                context.sessions,
+                context.release_database,
+            )
+            self.office = OfficeScreens(screens, self.tabs)
+            self.office.install(self.menuBar(), self.help_menu.menuAction(), self.sync_menu)
+            events.changed.connect(self.refresh)
+            events.open_household.connect(self.show_household)
+            events.failed.connect(lambda exc: self.errors.known(exc, self))
         self.detail.failed.connect(lambda exc: self.errors.known(exc, self))
 
         self.navigator.selected.connect(self._on_place_selected)
@@ -138,7 +162,6 @@ class MainWindow(QMainWindow):
         self.detail.correct_requested.connect(self.field.correct)
         self.detail.void_requested.connect(self.field.void)
         self.detail.receipt_requested.connect(lambda visit_id: self.field.paper.receipt(visit_id))
-        self.field.current_building = self._current_building
 
         self.retranslate()
         self._restore_state()
@@ -149,6 +172,8 @@ class MainWindow(QMainWindow):
             if first is None or not self.navigator.select("building", first, scroll=False):
                 self.navigator.select("all", "")
         self._update_counts()
+        if context.session is not None:
+            self.apply_role(context.session)
 
     # -- building ------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -203,30 +228,10 @@ class MainWindow(QMainWindow):
         self.sync_action = QAction(self)
         self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.sync_action.triggered.connect(self.open_sync)
-        self.sync_menu.addAction(self.sync_action)
-        self.conflicts_action = QAction(self)
-        self.conflicts_action.triggered.connect(self.open_conflicts)
-        self.enroll_action = QAction(self)
-        self.enroll_action.triggered.connect(
-            lambda: enroll_interactively(self.services.sync, self.catalog, self)
-        )
-        self.roster_action = QAction(self)
-        self.roster_action.triggered.connect(
-            lambda: write_roster_interactively(self.services.sync, self.catalog, self)
-        )
-        device = self.services.store.local_device()
-        if device is not None and device.role == "office":
-            self.sync_menu.addActions(
-                [self.conflicts_action, self.enroll_action, self.roster_action]
-            )
+        self.sync_menu.addAction(self.sync_action)  # the office's entries: the registry's
 
-        device = self.services.store.local_device()
         self.content = ContentMenu(
-            bar,
-            self.services,
-            self.catalog,
-            editable=device is not None and device.role == "office",
-            parent=self,
+            bar, self.services, self.catalog, editable=self.is_office, parent=self
         )
 
         self.help_menu = bar.addMenu("")
@@ -298,16 +303,6 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def open_conflicts(self) -> ConflictsView:
-        view = ConflictsView(self.services.sync, self.catalog, None)
-        view.setWindowTitle(self.catalog.tr("ui.conflicts.title"))
-        view.resolved.connect(lambda _id: self.refresh())
-        view.failed.connect(lambda exc: self.errors.known(exc, view))
-        view.resize(900, 560)
-        view.show()
-        self._conflicts_view = view  # keep it alive while open
-        return view
-
     def refresh(self) -> None:
         """Re-read everything shown (after an import or a write elsewhere)."""
         current = self.detail.current_id()
@@ -317,7 +312,7 @@ class MainWindow(QMainWindow):
         self.today.refresh()
         self.field.reload_workers()  # a first roster bundle brings the team's workers
         if self.office is not None:
-            self.office.refresh()
+            self.office.reload()
         self._update_counts()
 
     def set_language(self, lang: str) -> None:
@@ -346,9 +341,6 @@ class MainWindow(QMainWindow):
             action.setChecked(lang == self.catalog.lang)
         self.sync_menu.setTitle(tr("ui.menu.sync"))
         self.sync_action.setText(tr("ui.menu.sync_open"))
-        self.conflicts_action.setText(tr("ui.menu.conflicts"))
-        self.roster_action.setText(tr("ui.menu.roster"))
-        self.enroll_action.setText(tr("ui.menu.enroll"))
         self.content.retranslate(self.catalog)
         if hasattr(self, "field"):
             self.field.retranslate(self.catalog)
@@ -360,7 +352,7 @@ class MainWindow(QMainWindow):
         self.about_action.setText(tr("ui.menu.about"))
         self.code_label.setText(tr("ui.code.label") + " ")
         self.code_box.set_catalog(self.catalog)
-        device = self.services.store.local_device()
+        device = self.context.device
         if device is not None:
             self.status_role.setText(
                 tr("ui.status.role", role=self.catalog.code("role", device.role))

@@ -14,28 +14,13 @@ if TYPE_CHECKING:
     from gridapp.ui.shell.main_window import MainWindow
 
 
-#: The office area's menu entries and tabs (gridapp/ui/shell/screens.py), by catalog key.
-OFFICE_NEEDS: dict[str, Action] = {
-    "ui.dashboard.title": Action.DASHBOARD,
-    "ui.office.suggestions": Action.SUGGESTIONS,
-    "ui.office.forecast": Action.REPORTS,
-    "ui.office.campaign_setup": Action.CAMPAIGN_SETUP,
-    "ui.office.roster_import": Action.ROSTER_IMPORT,
-    "ui.office.report": Action.REPORTS,
-    "ui.office.backup": Action.RESTORE,
-    "ui.office.audit": Action.AUDIT_LOG,
-    "ui.office.accounts": Action.MANAGE_ACCOUNTS,
-}
-
-
 def gated_actions(window: MainWindow) -> dict[QAction, Action]:
-    """Each gated menu action and what it needs; extend as screens arrive."""
-    office = window.office.actions if window.office is not None else {}
+    """Each gated menu action and what it needs: the registry's screens
+    (gridapp/ui/shell/registry.py) and the field's actions."""
+    office = window.office
+    screens = {} if office is None else {a: office.needs[k] for k, a in office.actions.items()}
     return {
-        **{action: OFFICE_NEEDS[key] for key, action in office.items()},
-        window.conflicts_action: Action.RESOLVE_CONFLICTS,
-        window.enroll_action: Action.MANAGE_DEVICES,
-        window.roster_action: Action.CAMPAIGN_SETUP,
+        **screens,
         window.content.import_form: Action.CAMPAIGN_SETUP,
         window.content.export_form: Action.CAMPAIGN_SETUP,
         window.field.record: Action.RECORD_VISITS,
@@ -53,13 +38,10 @@ def apply_role(window: MainWindow, session: Session | None) -> None:
         action.setEnabled(allowed)
     if window.office is not None:
         for page in window.office.pages:
-            window.tabs.setTabVisible(
-                window.tabs.indexOf(page), session.can(OFFICE_NEEDS[page.key])
-            )
-        if window.office.menu is not None:
-            window.office.menu.menuAction().setVisible(
-                any(a.isVisible() for a in window.office.actions.values())
-            )
+            allowed = session.can(page.entry.needs)
+            window.tabs.setTabVisible(window.tabs.indexOf(page), allowed)
+        for menu in window.office.menus.values():
+            menu.menuAction().setVisible(any(a.isVisible() for a in menu.actions()))
     # Whom visits are credited to follows the signed-in worker (the core decides).
     window.field.reload_workers()
     label = window.findChild(QLabel, "statusSession")

@@ -5,9 +5,15 @@ them a Chinese screen opens English dialogs."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from gridapp.ui.shell.crash import ErrorPresenter
+    from gridapp.ui.shell.lock import IdleLock
+    from gridapp.ui.shell.main_window import MainWindow
 
 log = logging.getLogger("gridapp.ui")
 
@@ -22,6 +28,14 @@ class QtTranslations:
     def __init__(self, app: QApplication) -> None:
         self._app = app
         self._installed: list[QTranslator] = []
+        self._locale_before = QLocale()
+
+    def reset(self) -> None:
+        """Take back what `apply` installed: Qt's English, the locale from before."""
+        for translator in self._installed:
+            self._app.removeTranslator(translator)
+        self._installed.clear()
+        QLocale.setDefault(self._locale_before)
 
     def apply(self, lang: str) -> bool:
         """Switch to `lang`; False when Qt has no translation for it (English stays)."""
@@ -44,3 +58,21 @@ class QtTranslations:
         if not loaded:
             log.warning("no Qt translation for %s in %s", name, folder)
         return loaded
+
+
+def follow_language(
+    window: MainWindow, qt: QtTranslations, errors: ErrorPresenter, lock: IdleLock | None
+) -> None:
+    """What lives beside the main window speaks its language after a switch too: Qt's
+    own dialogs, error messages and the lock screen (which stayed English before)."""
+
+    def switched(lang: str) -> None:
+        qt.apply(lang)
+        errors.catalog = window.catalog
+        if lock is not None:
+            lock.set_catalog(window.catalog)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setApplicationDisplayName(window.catalog.tr("ui.window_title"))
+
+    window.language_changed.connect(switched)

@@ -160,7 +160,7 @@ class SyncDialog(QDialog):
             self.write_request(Path(folder))
 
     def write_request(self, folder: Path) -> Path:
-        out = folder / f"gridapp-request-{self._sync.store.require_device().name}.json"
+        out = folder / self._sync.request_file_name()
         public = self._sync.request(out)
         self.status.setText(
             self._catalog.tr("cli.request_written", path=str(out), fingerprint=public.fingerprint)
@@ -195,8 +195,7 @@ class SyncDialog(QDialog):
         ).lstrip("：: ")
 
     def export_to(self, folder: Path) -> Path | None:
-        stamp = self._sync.store.clock.now().strftime("%Y%m%d-%H%M")
-        out = folder / f"gridapp-{self._sync.store.require_device().name}-{stamp}.gsb"
+        out = folder / self._sync.bundle_file_name()
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         try:

@@ -205,12 +205,15 @@ def test_the_office_menu_opens_accounts_for_administrators_only(
     qtbot: QtBot, demo_services: Services, tmp_path: Path, sessions: SessionService, admin: Session
 ) -> None:
     window = MainWindow(
-        demo_services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState())
+        demo_services,
+        Catalog("zh_CN"),
+        ShellContext(
+            tmp_path, Settings(), UiState(), demo_services.device.local(), admin, sessions
+        ),
     )
     qtbot.addWidget(window)
     office = window.office
     assert office is not None
-    office.sessions, office.session = sessions, admin
     office_staff = sessions.accounts.add(admin, "B0001", "office", "802468")
     window.apply_role(sessions.sign_in(office_staff.code, "802468"))
     assert not office.actions["ui.office.accounts"].isVisible()
@@ -218,7 +221,7 @@ def test_the_office_menu_opens_accounts_for_administrators_only(
     action = office.actions["ui.office.accounts"]
     assert action.isVisible() and action.text() == "账户管理…"
     action.trigger()
-    dialog = office.dialog
+    dialog = office.opened
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
     view = dialog.findChild(AccountsView)

@@ -127,7 +127,7 @@ def test_backup_view_refuses_a_tampered_backup(
 def test_the_household_page_reveals_through_the_audited_service(
     qtbot: QtBot, demo_services: Services
 ) -> None:
-    view = HouseholdDetailView(demo_services.read, Catalog("zh_CN"))
+    view = HouseholdDetailView(demo_services.read, demo_services.households, Catalog("zh_CN"))
     qtbot.addWidget(view)
     demo_services.act_as("A0001", "admin")
     household_id = demo_services.read.household_ids()[0]

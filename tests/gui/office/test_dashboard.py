@@ -66,7 +66,7 @@ def _tile(view: DashboardView, name: str) -> str:
 def test_the_dashboard_follows_an_imported_bundle(
     qtbot: QtBot, tmp_path: Path, clock: FixedClock, office: Services, pool: ThreadReadPool
 ) -> None:
-    view = DashboardView(office, Catalog("zh_CN"), pool)
+    view = DashboardView(office.read, Catalog("zh_CN"), pool)
     qtbot.addWidget(view)
     view.resize(1400, 900)
     with qtbot.waitSignal(view.refreshed, timeout=20_000):
@@ -93,7 +93,7 @@ def test_the_dashboard_follows_an_imported_bundle(
     bundle = _laptop_bundle(office, tmp_path, clock)
     [result] = office.sync.import_files([bundle])
     assert result.status == "applied"
-    view.refresh()  # what the window does after every import
+    view.reload()  # what the window does after every import
     # The old figures stay on screen while the new ones are read.
     assert view.loading and view.status.text() == "正在更新…"
     assert _tile(view, "households_visited") == f"{before.households_visited:,}"
@@ -120,24 +120,24 @@ def test_the_dashboard_follows_an_imported_bundle(
 def test_a_refresh_during_a_refresh_runs_once_more_after_it(
     qtbot: QtBot, office: Services, pool: ThreadReadPool
 ) -> None:
-    view = DashboardView(office, Catalog("en"), pool)
+    view = DashboardView(office.read, Catalog("en"), pool)
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.refreshed, timeout=20_000):
         view.show()
     shown: list[object] = []
     view.refreshed.connect(lambda: shown.append(view.snapshot))
-    view.refresh()
-    view.refresh()
-    view.refresh()
+    view.reload()
+    view.reload()
+    view.reload()
     qtbot.waitUntil(lambda: len(shown) == 2 and not view.loading, timeout=20_000)
     assert view.status.text().startswith("Figures as of")
     assert view.tiles["coverage"].caption.text() == "Coverage"
 
 
 def test_hidden_it_waits_to_be_shown(qtbot: QtBot, office: Services) -> None:
-    view = DashboardView(office, Catalog("zh_CN"))  # synchronous reads
+    view = DashboardView(office.read, Catalog("zh_CN"))  # synchronous reads
     qtbot.addWidget(view)
-    view.refresh()
+    view.reload()
     assert view.snapshot is None and view.charts is None  # nothing read, QtCharts not loaded
     view.show()
     assert view.snapshot is not None and view.charts is not None
@@ -173,7 +173,7 @@ def test_a_refused_bundle_raises_an_alarm_on_the_dashboard(
     [result] = office.sync.import_files([forged])
     assert result.reason == "error.bundle.authority.other_device"
 
-    view = DashboardView(office, Catalog("zh_CN"), pool)
+    view = DashboardView(office.read, Catalog("zh_CN"), pool)
     qtbot.addWidget(view)
     view.resize(1400, 900)
     with qtbot.waitSignal(view.refreshed, timeout=20_000):

@@ -23,7 +23,7 @@ def test_the_forecast_screen_shows_what_the_service_computes(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     install_cjk_font(app)
-    view = ForecastView(demo_services, Catalog("zh_CN"))
+    view = ForecastView(demo_services.consultation, demo_services.read, Catalog("zh_CN"))
     qtbot.addWidget(view)
     view.resize(1180, 620)
     view.show()
@@ -59,7 +59,9 @@ def test_the_forecast_screen_shows_what_the_service_computes(
 
 def test_an_unknown_question_is_shown_not_raised(qtbot: QtBot, demo_services: Services) -> None:
     errors: list[object] = []
-    view = ForecastView(demo_services, Catalog("zh_CN"), question="stanse")
+    view = ForecastView(
+        demo_services.consultation, demo_services.read, Catalog("zh_CN"), question="stanse"
+    )
     qtbot.addWidget(view)
     view.failed.connect(errors.append)
     view.reload()

@@ -46,7 +46,7 @@ def s(demo_services: Services, clock: FixedClock) -> Services:
 
 @pytest.fixture
 def view(qtbot: QtBot, s: Services) -> SuggestionsView:
-    widget = SuggestionsView(s, Catalog("zh_CN"))
+    widget = SuggestionsView(s.suggestions, s.campaigns, Catalog("zh_CN"))
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     widget.show()

@@ -4,6 +4,8 @@ with progress, the folder opened when done, errors shown in the dialog."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,7 @@ from gridapp.clock import FixedClock
 from gridapp.demo import DemoOptions, build_demo
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.services.reports import ReportService
-from gridapp.storage.store import Store
+from gridapp.ui.common.jobs import Jobs
 from gridapp.ui.paper.report_dialog import ReportDialog
 from gridapp.ui.shell.fonts import install_cjk_font
 from tests.conftest import make_services
@@ -24,8 +25,9 @@ from tests.conftest import make_services
 pytestmark = pytest.mark.gui
 
 
-def _dialog(qtbot: QtBot, services: Services, opened: list[Path], **kw: object) -> ReportDialog:
-    dialog = ReportDialog(services, Catalog("zh_CN"), on_done=opened.append, **kw)  # type: ignore[arg-type]
+def _dialog(qtbot: QtBot, services: Services, opened: list[Path]) -> ReportDialog:
+    today = services.read.now().date()
+    dialog = ReportDialog(Jobs(services), today, Catalog("zh_CN"), on_done=opened.append)
     qtbot.addWidget(dialog)
     dialog.date.setDate(QDate(2023, 12, 6))
     return dialog
@@ -45,8 +47,7 @@ def test_each_format_is_made_and_its_folder_opened(
     progress: list[tuple[int, int]] = []
     dialog.progress.valueChanged.connect(lambda v: progress.append((v, dialog.progress.maximum())))
     with qtbot.waitSignal(dialog.finished_report, timeout=30_000) as blocker:
-        dialog.make()
-        assert not dialog.make_button.isEnabled()
+        dialog.make()  # an in-memory database: at once (a file: see below)
     result = blocker.args[0]
     assert result.format == "xlsx" and result.day == "2023-12-06"
     assert opened == [tmp_path / "周报.xlsx"] and opened[0].exists()
@@ -84,20 +85,34 @@ def test_errors_show_in_the_dialog(qtbot: QtBot, demo_services: Services, tmp_pa
     assert opened == [] and not dialog.progress.isVisible()
 
 
-def test_a_report_on_its_own_connection(qtbot: QtBot, tmp_path: Path, clock: FixedClock) -> None:
+def test_a_report_on_its_own_connection(
+    qtbot: QtBot, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a database file the report is written off the GUI thread, on a connection of
+    its own that is closed afterwards."""
     db = tmp_path / "data" / "gridapp.db"
     services = make_services(db, clock)
     build_demo(services, DemoOptions(households=60, seed=2))
     opened: list[Path] = []
-    made: list[ReportService] = []
+    made: list[tuple[Services, str]] = []
+    real = Services.own_connection
 
-    def factory() -> ReportService:
-        made.append(ReportService(Store.open(db, clock)))
-        return made[-1]
+    def own_connection(self: Services) -> Services | None:
+        own = real(self)
+        assert own is not None
+        made.append((own, threading.current_thread().name))
+        return own
 
-    dialog = _dialog(qtbot, services, opened, reports_factory=factory)
+    monkeypatch.setattr(Services, "own_connection", own_connection)
+    dialog = _dialog(qtbot, services, opened)
     dialog.path.setText(str(tmp_path / "r.xlsx"))
     with qtbot.waitSignal(dialog.finished_report, timeout=30_000):
         dialog.make()
+        assert not dialog.make_button.isEnabled()  # while it runs
+    assert dialog.make_button.isEnabled()
     assert len(made) == 1 and opened == [tmp_path / "r.xlsx"]
+    own, thread = made[0]
+    assert own is not services and thread != threading.main_thread().name
+    with pytest.raises(sqlite3.ProgrammingError):  # closed once the report was written
+        own.read.counts()
     services.store.close()

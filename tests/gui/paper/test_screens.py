@@ -30,7 +30,7 @@ def test_a_receipt_renders_in_the_background_and_opens_the_preview(
 
     host = QWidget()
     qtbot.addWidget(host)
-    paper = PaperActions(demo_services, Catalog("zh_CN"), host, errors.append)
+    paper = PaperActions(demo_services.paper, Catalog("zh_CN"), host, errors.append)
     paper.receipt(visit.visit_id)
     paper.wait()
     qtbot.waitUntil(
@@ -53,7 +53,7 @@ def test_the_verify_screen_gives_verdicts(
     household = demo_services.read.household_ids()[3]
     visit = demo_services.visits.record(VisitInput(household, "W0101", "met"))
     receipt = demo_services.paper.issue_receipt(visit.visit_id)
-    dialog = VerifyDialog(demo_services, Catalog("zh_CN"))
+    dialog = VerifyDialog(demo_services.paper, Catalog("zh_CN"))
     qtbot.addWidget(dialog)
     dialog.input.setText(receipt.payload)
     assert dialog.check() == "valid"
@@ -80,7 +80,7 @@ def test_a_days_receipts_in_one_batch_and_saved_as_pdf(
     host = QWidget()
     qtbot.addWidget(host)
     errors: list[object] = []
-    paper = PaperActions(demo_services, Catalog("zh_CN"), host, errors.append)
+    paper = PaperActions(demo_services.paper, Catalog("zh_CN"), host, errors.append)
     assert len(demo_services.paper.todays_visits()) == 5
     out = paper.todays_receipts()
     assert out is not None
@@ -106,7 +106,7 @@ def test_print_pdfs_go_when_the_preview_closes_and_at_exit(
     host = QWidget()
     qtbot.addWidget(host)
     errors: list[object] = []
-    paper = PaperActions(demo_services, Catalog("zh_CN"), host, errors.append)
+    paper = PaperActions(demo_services.paper, Catalog("zh_CN"), host, errors.append)
     paper.receipt(visit.visit_id)
     paper.wait()
     qtbot.waitUntil(

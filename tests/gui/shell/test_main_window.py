@@ -23,7 +23,11 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_services: Services, tmp_path: Path) -> MainWindow:
-    w = MainWindow(demo_services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    w = MainWindow(
+        demo_services,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), demo_services.device.local()),
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -183,7 +187,12 @@ def test_progress_and_counts_come_from_background_reads_on_a_file_database(
     build_demo(services, DemoOptions(households=120, seed=2))
 
     pool = ThreadReadPool(lambda: ReadingService(Store.open(tmp_path / "gridapp.db")))
-    w = MainWindow(services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()), pool)
+    w = MainWindow(
+        services,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), services.device.local()),
+        pool,
+    )
     qtbot.addWidget(w)
     with qtbot.waitSignals([w.counts_shown, w.navigator.progress_shown], timeout=10_000):
         w.show()
@@ -235,7 +244,11 @@ def test_a_new_laptop_is_ready_as_soon_as_its_roster_arrives(
 
     lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
     lap.act_as("W0101", "field")
-    window = MainWindow(lap, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    window = MainWindow(
+        lap,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), lap.device.local()),
+    )
     qtbot.addWidget(window)
     window.show()
     assert window.field.worker.count() == 0  # nobody on this laptop yet

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_services: Services, tmp_path: Path) -> MainWindow:
-    w = MainWindow(demo_services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    w = MainWindow(
+        demo_services,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), demo_services.device.local()),
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -36,7 +40,7 @@ def test_office_tabs_are_named_and_build_only_when_shown(window: MainWindow) -> 
         window.tabs.setCurrentWidget(page)
         assert page.inner is not None, page.key
         assert page.inner.isVisible()
-    assert office.menu is not None and office.menu.title().startswith("办公")
+    assert office.office_menu.title().startswith("办公")
 
 
 @pytest.mark.parametrize(
@@ -54,7 +58,7 @@ def test_each_office_action_opens_its_dialog(
     office = window.office
     assert office is not None
     office.actions[key].trigger()
-    dialog = office.dialog
+    dialog = office.opened
     assert isinstance(dialog, QDialog) and type(dialog).__name__ == cls
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.windowTitle()
@@ -65,16 +69,20 @@ def test_a_roster_import_refreshes_what_the_window_shows(window: MainWindow, qtb
     office = window.office
     assert office is not None
     office.actions["ui.office.roster_import"].trigger()
-    wizard = office.dialog
+    wizard = office.opened
     with qtbot.waitSignal(window.counts_shown, timeout=5000):
-        wizard.imported.emit(None)  # type: ignore[union-attr]
+        wizard.imported.emit(None)
 
 
 def test_a_field_laptop_has_no_office_area(qtbot: QtBot, tmp_path: Path, clock: object) -> None:
     from tests.conftest import make_services
 
     services = make_services(None, clock, role="field")  # type: ignore[arg-type]
-    w = MainWindow(services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    w = MainWindow(
+        services,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), services.device.local()),
+    )
     qtbot.addWidget(w)
     assert w.office is None
     assert "办公(&O)" not in [a.text() for a in w.menuBar().actions()]

@@ -44,7 +44,11 @@ def sessions(tmp_path: Path, clock: FixedClock) -> SessionService:
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_services: Services, tmp_path: Path) -> MainWindow:
-    w = MainWindow(demo_services, Catalog("zh_CN"), ShellContext(tmp_path, Settings(), UiState()))
+    w = MainWindow(
+        demo_services,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), demo_services.device.local()),
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -161,7 +165,9 @@ def test_an_administrator_may_unlock_a_workers_screen(
 def test_a_field_worker_sees_no_office_actions(
     window: MainWindow, sessions: SessionService
 ) -> None:
-    office_actions = (window.conflicts_action, window.enroll_action, window.roster_action)
+    assert window.office is not None
+    keys = ("ui.menu.conflicts", "ui.menu.enroll", "ui.menu.roster")
+    office_actions = [window.office.actions[key] for key in keys]
     window.apply_role(sessions.sign_in("W0101", WORKER_PIN))
     assert not any(a.isVisible() or a.isEnabled() for a in office_actions)
     assert not window.content.import_form.isVisible()
@@ -204,7 +210,7 @@ def test_a_worker_changes_their_pin(qtbot: QtBot, sessions: SessionService) -> N
 
 def test_the_office_area_follows_the_role(window: MainWindow, sessions: SessionService) -> None:
     office = window.office
-    assert office is not None and office.menu is not None
+    assert office is not None
     admin = sessions.sign_in("A0001", ADMIN_PIN)
     sessions.accounts.add(admin, "B0001", "office", OTHER_PIN[::-1])
 
@@ -213,7 +219,7 @@ def test_the_office_area_follows_the_role(window: MainWindow, sessions: SessionS
 
     window.apply_role(sessions.sign_in("W0101", WORKER_PIN))
     assert visible_tabs() == set()
-    assert not office.menu.menuAction().isVisible()
+    assert not office.office_menu.menuAction().isVisible()
 
     window.apply_role(sessions.sign_in("B0001", OTHER_PIN[::-1]))
     assert visible_tabs() == {p.key for p in office.pages}  # staff steer the campaign

@@ -1,13 +1,25 @@
-"""Qt's own dialogs speak the UI language: buttons, the calendar, the print preview."""
+"""Qt's own dialogs speak the UI language: buttons, the calendar, the print preview;
+after a switch, so does everything beside the main window."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from gridapp.ui.shell.translations import QtTranslations
+from gridapp.clock import FixedClock
+from gridapp.i18n import Catalog
+from gridapp.services import Services
+from gridapp.services.session import SessionService
+from gridapp.settings import Settings, UiState
+from gridapp.trust.crypto import FAST
+from gridapp.ui.shell.crash import ErrorPresenter
+from gridapp.ui.shell.lock import IdleLock
+from gridapp.ui.shell.main_window import MainWindow, ShellContext
+from gridapp.ui.shell.translations import QtTranslations, follow_language
 
 pytestmark = pytest.mark.gui
 
@@ -35,4 +47,37 @@ def test_chinese_then_english_then_chinese_again(qapp: QApplication, qtbot: QtBo
         assert words.apply("zh_CN") and _buttons(qtbot) == sorted(["确定", "取消"])
     finally:
         words.apply("en")  # removes the translators it installed
+        QLocale.setDefault(before)
+
+
+def test_after_a_switch_the_lock_screen_and_qt_follow(
+    qapp: QApplication, qtbot: QtBot, demo_services: Services, tmp_path: Path, clock: FixedClock
+) -> None:
+    """中文 → English → 中文 from the 语言 menu: the lock screen, error messages and
+    Qt's own buttons all follow (the lock screen stayed English before)."""
+    sessions = SessionService(tmp_path / "data", clock, FAST)
+    admin, _ = sessions.set_up("A0001", "admin", "246810")
+    window = MainWindow(
+        demo_services,
+        Catalog("zh_CN"),
+        ShellContext(tmp_path, Settings(), UiState(), demo_services.device.local()),
+    )
+    qtbot.addWidget(window)
+    words, errors, before = QtTranslations(qapp), ErrorPresenter(window.catalog), QLocale()
+    lock = IdleLock(window, sessions, admin, window.catalog, minutes=60)
+    follow_language(window, words, errors, lock)
+    try:
+        words.apply("zh_CN")
+        window.language_actions["en"].trigger()
+        assert lock.screen.button.text() == "Unlock" and lock.lock_action.text() == "Lock now"
+        assert errors.catalog.lang == "en" and _buttons(qtbot) == ["Cancel", "OK"]
+        window.language_actions["zh_CN"].trigger()
+        with qtbot.waitSignal(lock.locked):
+            lock.lock()
+        assert lock.screen.heading.text() == "已锁定"
+        assert lock.screen.button.text() == "解锁" and "锁定" in lock.explanation()
+        assert _buttons(qtbot) == sorted(["确定", "取消"])
+    finally:
+        lock.stop()
+        words.apply("en")
         QLocale.setDefault(before)
