@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gridapp.clock import iso
+from gridapp.model import format_address
 from gridapp.services.guard import requires
 from gridapp.storage import drafts
 from gridapp.storage.database import translate_sqlite_errors
@@ -47,4 +48,12 @@ class DraftService:
 
     @requires(Action.RECORD_VISITS)
     def all(self) -> list[dict[str, Any]]:
-        return drafts.all_drafts(self.store.db)
+        """Every draft, newest first, with its household's `address` ("" when none)."""
+        rows = drafts.all_drafts(self.store.db)
+        for row in rows:
+            row["address"] = (
+                format_address(row["compound"], row["building"], row["unit"] or "", row["room"])
+                if row["compound"]
+                else ""
+            )
+        return rows

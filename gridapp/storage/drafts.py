@@ -75,8 +75,11 @@ def delete(db: Database, draft_id: str) -> None:
 def all_drafts(db: Database) -> list[dict[str, Any]]:
     rows = list(
         db.query(
-            """SELECT d.id, d.kind, d.household_id, d.started_at, d.updated_at, h.code
+            """SELECT d.id, d.kind, d.household_id, d.started_at, d.updated_at, h.code,
+                  co.name AS compound, b.number AS building, h.unit, h.room
            FROM _draft d LEFT JOIN household h ON h.id = d.household_id
+           LEFT JOIN building b ON b.id = h.building_id
+           LEFT JOIN compound co ON co.id = b.compound_id
            ORDER BY d.updated_at DESC"""
         )
     )

@@ -3,6 +3,8 @@ drafts not finished, and the households not yet reached in walking order."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
@@ -16,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.clock import display_time
+from gridapp.clock import display_short, parse_iso
 from gridapp.i18n import Catalog
-from gridapp.services import Services
+from gridapp.services.drafts import DraftService
+from gridapp.services.field import FieldService
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _OVERDUE = QBrush(QColor("#b42318"))
@@ -38,10 +41,16 @@ class TodayView(QWidget):
     open_household = Signal(str)
     resume_draft = Signal(str)  # household id
 
-    def __init__(self, services: Services, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        field: FieldService,
+        drafts: DraftService,
+        catalog: Catalog,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("todayView")
-        self.services, self.catalog = services, catalog
+        self._field, self._drafts, self.catalog = field, drafts, catalog
         self.title = QLabel(self)
         font = self.title.font()
         font.setPointSize(font.pointSize() + 4)
@@ -50,7 +59,7 @@ class TodayView(QWidget):
         self.buildings_box, self.callbacks_box = QGroupBox(self), QGroupBox(self)
         self.drafts_box, self.unreached_box = QGroupBox(self), QGroupBox(self)
         self.buildings = _table(3, self.buildings_box, "myBuildings")
-        self.callbacks = _table(3, self.callbacks_box, "callbacksDue")
+        self.callbacks = _table(4, self.callbacks_box, "callbacksDue")
         self.drafts = _table(2, self.drafts_box, "drafts")
         self.unreached = _table(3, self.unreached_box, "unreached")
         for box, table in (
@@ -91,7 +100,7 @@ class TodayView(QWidget):
 
     def _fill_all(self) -> None:
         self._stale = False
-        tr, field = self.catalog.tr, self.services.field
+        tr, field = self.catalog.tr, self._field
         team = field.my_team()
         self.title.setText(tr("ui.today.title_team", team=team) if team else tr("ui.today.title"))
         self.callbacks_box.setTitle(tr("ui.today.callbacks"))
@@ -99,32 +108,30 @@ class TodayView(QWidget):
         self.unreached_box.setTitle(tr("ui.today.unreached"))
         self.buildings_box.setTitle(tr("ui.today.buildings"))
         self.callbacks.setHorizontalHeaderLabels(
-            [tr("ui.today.col.due"), tr("ui.today.col.household"), tr("ui.today.col.attempts")]
+            [
+                tr("ui.today.col.due"),
+                tr("ui.today.col.household"),
+                tr("ui.today.col.head"),
+                tr("ui.today.col.attempts"),
+            ]
         )
         due = field.callbacks_due(team)
+        now = field.now()
         self.callbacks.setRowCount(len(due))
         for r, row in enumerate(due):
-            label = (
-                tr("ui.today.overdue", at=display_time(row["due_at"]))
-                if row["overdue"]
-                else display_time(row["due_at"])
-            )
-            self._fill(
-                self.callbacks,
-                r,
-                (label, row["code"], str(row["attempts"])),
-                row["household_id"],
-                _OVERDUE if row["overdue"] else None,
-            )
+            when = self._when(row["due_at"], now)
+            label = tr("ui.today.overdue", at=when) if row["overdue"] else when
+            cells = (label, row["address"], row["head_name"] or "—", str(row["attempts"]))
+            brush = _OVERDUE if row["overdue"] else None
+            self._fill(self.callbacks, r, cells, row["household_id"], brush)
         self.drafts.setHorizontalHeaderLabels(
             [tr("ui.today.col.household"), tr("ui.today.col.updated")]
         )
-        drafts = [d for d in self.services.drafts.all() if d["household_id"]]
+        drafts = [d for d in self._drafts.all() if d["household_id"]]
         self.drafts.setRowCount(len(drafts))
         for r, d in enumerate(drafts):
-            self._fill(
-                self.drafts, r, (d["code"] or "—", display_time(d["updated_at"])), d["household_id"]
-            )
+            shown = (d["address"] or d["code"] or "—", self._when(d["updated_at"], now))
+            self._fill(self.drafts, r, shown, d["household_id"])
         self.unreached.setHorizontalHeaderLabels(
             [tr("ui.today.col.household"), tr("ui.today.col.head"), tr("ui.today.col.tags")]
         )
@@ -148,6 +155,18 @@ class TodayView(QWidget):
                 ),
                 b.id,
             )
+
+    def _when(self, stored: str, now: datetime) -> str:
+        """今天 19:00, 明天 19:00, 后天 19:00, else the day (with its year when not this one)."""
+        try:
+            moment = parse_iso(stored)
+        except ValueError:
+            return stored
+        ahead = (moment.date() - now.date()).days
+        if 0 <= ahead <= 2:
+            day = self.catalog.tr(f"ui.today.day_{ahead}")
+            return f"{day} {moment:%H:%M}"
+        return display_short(stored, now)
 
     @staticmethod
     def _fill(

@@ -152,6 +152,9 @@ class VisitDialog(QDialog):
         self._autosave.timeout.connect(self.save_draft)
         self._connect_changes()
         self._start(correcting)
+        #: What the form held before anything was typed: a visit opened and left
+        #: untouched (Esc) leaves no draft behind.
+        self._pristine = self.payload()
 
     # -- building --------------------------------------------------------------------
     def _radio_row(self, kind: str, codes: list[str], numbered: bool = False) -> RadioRow:
@@ -341,6 +344,9 @@ class VisitDialog(QDialog):
 
     def save_draft(self) -> None:
         self._autosave.stop()
+        if not self.restored and self.payload() == self._pristine:
+            self.services.drafts.discard(self.draft_id)  # typed, then undone: nothing kept
+            return
         self.services.drafts.save(
             self.draft_id, DRAFT_KIND, self.household_id, self.payload(), self.started_at
         )

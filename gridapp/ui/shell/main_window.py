@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 4)
-        self.today = TodayView(services, catalog, self)
+        self.today = TodayView(services.field, services.drafts, catalog, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         device = context.device

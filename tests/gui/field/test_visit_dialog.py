@@ -188,6 +188,30 @@ def test_a_draft_comes_back_whole(qtbot: QtBot, demo_services: Services, househo
     ]
 
 
+def test_esc_on_an_untouched_visit_leaves_no_draft(
+    qtbot: QtBot, demo_services: Services, household: str
+) -> None:
+    dialog = _dialog(qtbot, demo_services, household)
+    qtbot.wait(50)  # the form's own set-up changes start the autosave timer
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert demo_services.drafts.all() == []
+    # Typed, then undone: nothing kept either, even after an autosave in between.
+    again = _dialog(qtbot, demo_services, household)
+    type_chinese(again.notes, "楼道")
+    again.save_draft()
+    assert len(demo_services.drafts.all()) == 1
+    again.notes.clear()
+    qtbot.keyClick(again, Qt.Key.Key_Escape)
+    assert demo_services.drafts.all() == []
+    # Something typed and left: kept.
+    third = _dialog(qtbot, demo_services, household)
+    click(qtbot, third, "outcome_not_home")
+    qtbot.keyClick(third, Qt.Key.Key_Escape)
+    [draft] = demo_services.drafts.all()
+    assert draft["household_id"] == household
+
+
 def test_a_callback_in_the_past_is_refused_and_nothing_is_lost(
     qtbot: QtBot, demo_services: Services, household: str
 ) -> None:

@@ -35,6 +35,7 @@ UNGUARDED = {
     "SuggestionService.default_recorder": "the plain demo mode's recorder: a worker code",
     "ReadingService.is_empty": "whether the database is empty (first run, demo)",
     "ReadingService.now": "the store's clock: no data",
+    "FieldService.now": "the store's clock: no data",
     "ReadingService.interrupt": "stops this connection's own statement: no data",
     "ReadingService.close": "closes this connection: no data",
 }
