@@ -15,6 +15,9 @@ from gridapp.resources import load_json, resources_dir
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
+#: A language's own singular: "ui.timeline.explained#one" is used when count == 1
+#: (English "1 policy item explained"); Chinese needs none.
+SINGULAR = "#one"
 
 
 class _Lenient(dict[str, Any]):
@@ -46,6 +49,8 @@ class Catalog:
 
     def tr(self, key: str, /, **params: Any) -> str:
         template = self._messages.get(key)
+        if params.get("count") == 1:
+            template = self._messages.get(key + SINGULAR, template)
         if template is None:
             template = _messages(DEFAULT_LANGUAGE).get(key, key)
         if not params:
@@ -65,4 +70,8 @@ class Catalog:
         return self.tr(exc.key, **exc.params)
 
     def known_keys(self) -> set[str]:
-        return set(self._messages)
+        """Every message key (a language's singular forms are variants, not keys)."""
+        return {k for k in self._messages if not k.endswith(SINGULAR)}
+
+    def singular_keys(self) -> set[str]:
+        return {k for k in self._messages if k.endswith(SINGULAR)}

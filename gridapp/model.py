@@ -259,6 +259,8 @@ class HouseholdRow:
     head_name: str
     visits: int
     last_outcome: str | None
+    #: Found by a search through another resident than the head: whose name or phone.
+    matched: str = ""
 
     @property
     def address(self) -> str:

@@ -202,6 +202,24 @@ def household_search_text(
     return " ".join(_without_redundant(tokens))
 
 
+def matching_person(query: str, people: Iterable[tuple[str, Iterable[str]]]) -> str | None:
+    """Whose name or phone the query found among a household's residents (name,
+    phones), in their order; None when it found the address or code instead. `wjl`
+    finds 吴静琳 (her initials), `8231` the resident whose phone ends so."""
+    terms = query_terms(normalise_query(query))
+    for name, phones in people:
+        tokens = [_normal_token(name), *name_pinyin(name)]
+        digits = [_NON_DIGIT.sub("", unicodedata.normalize("NFKC", n)) for n in phones]
+        for term in terms:
+            if any(term in token or (len(token) > 1 and token in term) for token in tokens):
+                return name
+            if _is_han(term[-1]) and any(term.endswith(tokens[0][:k]) for k in (1, 2)):
+                return name  # 建业吴: a place, then the start of a name
+            if term.isdigit() and len(term) >= 4 and any(term in d for d in digits):
+                return name
+    return None
+
+
 def _sqlite_int(text: str) -> int:
     """CAST(text AS INTEGER) as SQLite does it: the leading integer, else 0."""
     found = _LEADING_INT.match(text)

@@ -173,8 +173,13 @@ def _print_households(rows: list[HouseholdRow], args: argparse.Namespace, ctx: C
         last = (
             code("outcome", r.last_outcome) if r.last_outcome else ctx.catalog.tr("cli.not_visited")
         )
+        who = (
+            ctx.catalog.tr("ui.search.matched", head=r.head_name, name=r.matched)
+            if r.matched
+            else r.head_name
+        )
         ctx.out(
-            f"{r.code:<16} {r.address:<24} {r.head_name:<6} {code('household_status', r.status):<4}"
+            f"{r.code:<16} {r.address:<24} {who:<6} {code('household_status', r.status):<4}"
             f" {r.area or '':>7} {last:<6} {tags}  {'、'.join(phones.get(r.id, []))}".rstrip()
         )
     ctx.out(ctx.catalog.tr("cli.household_count", count=len(rows)))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gridapp.errors import InvalidInput
 from gridapp.model import HouseholdRow
+from gridapp.search import matching_person
 from gridapp.services.guard import requires, visible
 from gridapp.storage import queries, search_index
 from gridapp.storage.store import Store
@@ -33,4 +36,14 @@ class SearchService:
 
     @requires(Action.VIEW)
     def find(self, query: str, limit: int = 50) -> list[HouseholdRow]:
-        return queries.household_rows(self.store.db, self.find_ids(query, limit))
+        """The rows found; a row found through another resident than the head says whose
+        name or phone matched (`wjl` shows 许逸浩's household *via* 吴静琳)."""
+        ids = self.find_ids(query, limit)
+        people = search_index.people_of(self.store.db, ids)
+        rows = []
+        for row in queries.household_rows(self.store.db, ids):
+            person = matching_person(query, people.get(row.id, []))
+            if person and person != row.head_name:
+                row = replace(row, matched=person)
+            rows.append(row)
+        return rows

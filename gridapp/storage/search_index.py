@@ -330,6 +330,26 @@ def find(db: Database, query: str, limit: int = 50) -> list[str]:
     return (exact + found)[:limit]
 
 
+def people_of(db: Database, ids: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each household's residents (name, phone numbers), in roster order."""
+    people: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    phones: defaultdict[str, list[str]] = defaultdict(list)
+    batch = json.dumps(ids)
+    for resident_id, number in db.conn.execute(
+        "SELECT r.id, p.number FROM resident r JOIN phone p ON p.resident_id = r.id"
+        f" WHERE r.household_id {_IN_BATCH} ORDER BY p.rowid",
+        [batch],
+    ):
+        phones[resident_id].append(number)
+    for resident_id, household_id, name in db.conn.execute(
+        f"SELECT id, household_id, name FROM resident WHERE household_id {_IN_BATCH}"
+        " ORDER BY rowid",
+        [batch],
+    ):
+        people[household_id].append((name, phones.get(resident_id, [])))
+    return people
+
+
 def dirty_count(db: Database) -> int:
     """Households waiting to be re-derived (0 right after any commit)."""
     return int(db.execute("SELECT count(*) FROM _search_dirty").fetchone()[0])

@@ -58,3 +58,13 @@ def test_parameters_fill_and_missing_ones_do_not_crash() -> None:
     assert "{code}" in zh.tr("error.worker_not_found")
     assert Catalog("en").code("outcome", "not_home") == "not home"
     assert Catalog("xx").lang == "zh_CN"
+
+
+def test_a_singular_is_a_variant_of_a_known_key() -> None:
+    en = Catalog("en")
+    assert en.singular_keys()  # English has some
+    for key in en.singular_keys():
+        assert key.removesuffix("#one") in en.known_keys(), key
+    assert en.tr("ui.timeline.explained", count=1) == "1 policy item explained"
+    assert en.tr("ui.timeline.explained", count=2) == "2 policy items explained"
+    assert Catalog("zh_CN").tr("ui.timeline.explained", count=1) == "宣讲 1 条"

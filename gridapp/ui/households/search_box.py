@@ -48,7 +48,10 @@ class ResultsModel(QAbstractListModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             status = self.catalog.code("household_status", row.status)
-            return f"{row.address}　{row.head_name}　{status}　{row.code}"
+            who = row.head_name
+            if row.matched:  # found through another resident: say whom
+                who = self.catalog.tr("ui.search.matched", head=row.head_name, name=row.matched)
+            return f"{row.address}　{who}　{status}　{row.code}"
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None

@@ -7,14 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
+from PySide6.QtWidgets import QTableView
 
+from gridapp.codes import HouseholdStatus, Outcome
 from gridapp.i18n import Catalog
 from gridapp.model import HouseholdRow
 from gridapp.services.reading import ReadingService
 
 PAGE = 200
-COLUMNS = ("address", "head", "status", "area", "tags", "visits", "last_outcome")
+#: What a worker scans first comes first: 走访 and 最近结果 never sit off-screen on a
+#: 1366-pixel laptop; the tags, of any length, take what is left.
+COLUMNS = ("address", "head", "status", "visits", "last_outcome", "area", "tags")
 
 Index = QModelIndex | QPersistentModelIndex
 _NOT_VISITED = QBrush(QColor("#9a6700"))
@@ -123,3 +127,29 @@ class HouseholdTableModel(QAbstractTableModel):
                     return self._catalog.tr("ui.household.not_visited")
                 return code("outcome", row.last_outcome)
         return ""
+
+
+def fit_columns(table: QTableView, catalog: Catalog) -> None:
+    """Each column as wide as its header or its widest likely value in this language
+    (measured, not guessed: English labels are longer), the tags taking the rest. Done
+    once per language: a lazy model is never scanned for contents."""
+    metrics = QFontMetrics(table.font())
+    code = catalog.code
+    samples = {
+        "address": ["临沂二村12号12单元1202室"],
+        "head": ["欧阳某某某"],
+        "status": [code("household_status", s) for s in HouseholdStatus],
+        "visits": ["99"],
+        "last_outcome": [
+            *(code("outcome", o) for o in Outcome),
+            catalog.tr("ui.household.not_visited"),
+        ],
+        "area": ["1234.56"],
+    }
+    header = table.horizontalHeader()
+    padding = 2 * metrics.horizontalAdvance("M")
+    for column, name in enumerate(COLUMNS):
+        if name not in samples:
+            continue
+        words = [catalog.tr(f"ui.household.column.{name}"), *samples[name]]
+        header.resizeSection(column, max(metrics.horizontalAdvance(w) for w in words) + padding)

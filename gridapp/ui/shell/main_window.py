@@ -36,7 +36,7 @@ from gridapp.ui.field.today import TodayView
 from gridapp.ui.households.detail import HouseholdDetailView
 from gridapp.ui.households.navigator import Navigator
 from gridapp.ui.households.search_box import SearchBox
-from gridapp.ui.households.table_model import HouseholdTableModel
+from gridapp.ui.households.table_model import HouseholdTableModel, fit_columns
 from gridapp.ui.setup.content_menu import ContentMenu
 from gridapp.ui.shell.crash import ErrorPresenter
 from gridapp.ui.shell.registry import ScreenContext, ScreenEvents
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, catalog)
         self.detail = HouseholdDetailView(services.read, services.households, catalog, self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -323,6 +324,7 @@ class MainWindow(QMainWindow):
         save_settings(self.context.data_dir, self.context.settings)
         self.navigator.set_catalog(self.catalog)
         self.households.set_catalog(self.catalog)
+        fit_columns(self.table, self.catalog)
         self.detail.set_catalog(self.catalog)
         self.retranslate()
         self.language_changed.emit(lang)

@@ -262,3 +262,32 @@ def test_a_new_laptop_is_ready_as_soon_as_its_roster_arrives(
     assert window.households.rowCount() > 0
     household = window.households.household_id(0)
     lap.visits.record(VisitInput(household, window.field.worker_code(), "not_home"))
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_visits_and_last_outcome_are_on_a_1366_screen(
+    qtbot: QtBot, demo_services: Services, tmp_path: Path, lang: str
+) -> None:
+    """A common field laptop is 1366×768: the list's 走访 and 最近结果 are on screen
+    without scrolling, in either language, and no status is cut short."""
+    from gridapp.ui.households.table_model import COLUMNS
+
+    w = MainWindow(
+        demo_services,
+        Catalog(lang),
+        ShellContext(tmp_path, Settings(), UiState(), demo_services.device.local()),
+    )
+    qtbot.addWidget(w)
+    w.resize(1366, 740)
+    w.splitter.setSizes([1366 * 19 // 100, 1366 * 47 // 100, 1366 * 34 // 100])
+    w.show()
+    qtbot.waitExposed(w)
+    header, view = w.table.horizontalHeader(), w.table.viewport().width()
+    for name in ("address", "head", "status", "visits", "last_outcome"):
+        column = COLUMNS.index(name)
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= view, name
+    metrics = w.table.fontMetrics()
+    status = COLUMNS.index("status")
+    for row in range(w.households.rowCount()):
+        text = str(w.households.index(row, status).data())
+        assert metrics.horizontalAdvance(text) < header.sectionSize(status), text

@@ -358,3 +358,24 @@ def test_searching_never_imports_pypinyin(tmp_path: Path, clock: FixedClock) -> 
         cwd=Path(__file__).resolve().parents[3],
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_household_found_through_another_resident_says_whom(
+    services: Services, clock: FixedClock
+) -> None:
+    """`wjl` finds 许逸浩's household through his spouse 吴静琳: the row says so; found
+    by the head's own name or the address, it names nobody else."""
+    compound = services.households.add_compound("建业新村").id
+    building = _building(services, compound, 1, 1)
+    people = (
+        NewResident("许逸浩", "head", True, None, ("13900001111",)),
+        NewResident("吴静琳", "spouse", True, None, ("13812348231",)),
+    )
+    [household] = services.households.add_households(
+        [NewHousehold(building, 3, "302", "JYXC-1-1-302", unit="1", residents=people)]
+    )
+    [row] = services.search.find("wjl")
+    assert (row.id, row.head_name, row.matched) == (household, "许逸浩", "吴静琳")
+    assert services.search.find("8231")[0].matched == "吴静琳"
+    assert services.search.find("xyh")[0].matched == ""
+    assert services.search.find("1-302")[0].matched == ""
