@@ -3,9 +3,8 @@ exported for the office's records, with a badge saying whether the chain is whol
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +32,21 @@ if TYPE_CHECKING:
 
 COLUMNS = ("seq", "at", "actor", "action", "target", "detail")
 MAX_ROWS = 5000  # the newest; older entries are in an export
+
+
+def detail_words(catalog: Catalog, detail: dict[str, Any]) -> str:
+    """An entry's details in words (此前输错次数：0；方式：解锁屏幕), never raw JSON; a
+    detail a newer version wrote and this one has no words for shows its own name."""
+    known = catalog.known_keys()
+    parts = []
+    for key, value in sorted(detail.items()):
+        label_key = f"ui.audit.detail.{key}"
+        label = catalog.tr(label_key) if label_key in known else key
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        value_key = f"ui.audit.value.{text}"
+        shown = catalog.tr(value_key) if value_key in known else text
+        parts.append(catalog.tr("ui.audit.detail_item", label=label, value=shown))
+    return catalog.tr("ui.audit.detail_join").join(parts)
 
 
 class AuditView(QWidget):
@@ -124,7 +138,7 @@ class AuditView(QWidget):
         code = self._catalog.code
         self.table.setRowCount(len(self._entries))
         for r, e in enumerate(self._entries):
-            detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
+            detail = detail_words(self._catalog, e.detail)
             cells = (
                 str(e.seq),
                 display_time(e.at),

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from gridapp.errors import InvalidInput
 from gridapp.i18n import Catalog
@@ -80,9 +80,16 @@ class Screen:
 
 
 def _dialog_of(ctx: ScreenContext, widget: QWidget, key: str) -> QDialog:
+    """A screen in a dialog of the window: Esc or 关闭 closes it (a machine with no window
+    manager draws no title-bar button)."""
     dialog = QDialog(ctx.window)
     dialog.setWindowTitle(ctx.catalog.tr(key))
-    QVBoxLayout(dialog).addWidget(widget)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(widget)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.setObjectName("closeButtons")
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
     dialog.resize(960, 620)
     return dialog
 
@@ -175,12 +182,10 @@ def _accounts(ctx: ScreenContext, parent: QWidget) -> QWidget:
 def _conflicts(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.office.conflicts import ConflictsView
 
-    view = ConflictsView(ctx.services.sync, ctx.catalog, None)  # a window of its own
-    view.setWindowTitle(ctx.catalog.tr("ui.conflicts.title"))
+    view = ConflictsView(ctx.services.sync, ctx.catalog)
     view.resolved.connect(lambda _id: ctx.events.changed.emit())
     view.failed.connect(ctx.events.failed)
-    view.resize(900, 560)
-    return view
+    return _dialog_of(ctx, view, "ui.conflicts.title")
 
 
 def _enroll(ctx: ScreenContext, parent: QWidget) -> None:

@@ -109,7 +109,7 @@ class SyncDialog(QDialog):
                 tr("ui.sync.not_enrolled", fingerprint=status["fingerprint"])
                 if office is None
                 else tr(
-                    "ui.sync.confirmed",
+                    "ui.sync.confirmed" if status["unsent"] else "ui.sync.all_sent",
                     name=office["name"],
                     seq=office["acked_seq"],
                     at=display_time(office["acked_at"]),

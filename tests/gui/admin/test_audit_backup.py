@@ -43,6 +43,7 @@ def test_audit_view_filters_exports_and_shows_the_chain_badge(
     view.show()
     assert view.table.rowCount() == 2
     assert _text(view.table, 0, 3) == "查看号码"
+    assert _text(view.table, 0, 5) == "电话数：2"  # in words, not {"phones": 2}
     assert view.badge.property("intact") is True and "完整" in view.badge.text()
     view.action.setCurrentIndex(view.action.findData(A.SIGN_IN))
     assert view.table.rowCount() == 1 and _text(view.table, 0, 2) == "W0101"
@@ -59,6 +60,19 @@ def test_audit_view_filters_exports_and_shows_the_chain_badge(
     view.failed.connect(failures.append)
     assert view.export_to(tmp_path / "audit.txt") is None
     assert len(failures) == 1
+
+
+def test_audit_details_read_as_words_in_either_language() -> None:
+    from gridapp.ui.admin.audit import detail_words
+
+    detail = {"failed_before": 0, "via": "unlock", "masked": True, "from_the_future": "x"}
+    assert detail_words(Catalog("zh_CN"), detail) == (
+        "此前输错次数：0；from_the_future：x；姓名遮挡：是；方式：解锁屏幕"
+    )
+    assert detail_words(Catalog("en"), {"failed_before": 1, "via": "unlock"}) == (
+        "failed attempts before: 1; via: unlocking the screen"
+    )
+    assert detail_words(Catalog("zh_CN"), {}) == ""
 
 
 def test_audit_view_badge_turns_red_when_the_chain_is_broken(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from gridapp.i18n import Catalog
@@ -63,6 +64,30 @@ def test_each_office_action_opens_its_dialog(
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.windowTitle()
     dialog.reject()
+
+
+@pytest.mark.parametrize("key", ["ui.menu.conflicts", "ui.office.backup", "ui.office.audit"])
+def test_a_screen_in_a_dialog_closes_by_esc_or_its_button(
+    window: MainWindow, qtbot: QtBot, key: str
+) -> None:
+    """With no window manager there is no title-bar button: 关闭 and Esc close it."""
+    office = window.office
+    assert office is not None
+    office.actions[key].trigger()
+    dialog = office.opened
+    assert isinstance(dialog, QDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    office.actions[key].trigger()
+    again = office.opened
+    assert isinstance(again, QDialog)
+    qtbot.waitUntil(again.isVisible)
+    [close] = [
+        b for b in again.findChildren(QPushButton) if b.text().replace("&", "") in ("关闭", "Close")
+    ]
+    close.click()
+    assert not again.isVisible()
 
 
 def test_a_roster_import_refreshes_what_the_window_shows(window: MainWindow, qtbot: QtBot) -> None:
