@@ -241,7 +241,9 @@ class SyncService:
                 "acked_seq": anchor["acked_seq"],
                 "acked_at": anchor["acked_at"],
             },
-            "unsent": max(0, last - (anchor["acked_seq"] if anchor else 0)),
+            "unsent": changelog.unsent_count(
+                self.store.db, device.device_id, anchor["acked_seq"] if anchor else 0
+            ),
         }
 
     def _office(self) -> None:

@@ -225,6 +225,16 @@ def record_entries(db: Database, entries: Iterable[ChangeEntry]) -> None:
     )
 
 
+def unsent_count(db: Database, device_id: str, after_seq: int) -> int:
+    """This device's changes after `after_seq`, less its own device row: the office knows
+    that from the enrolment request, so a newly enrolled laptop has nothing to send."""
+    row = db.execute(
+        "SELECT count(*) FROM change_log WHERE device_id = ? AND seq > ? AND entity != 'device'",
+        [device_id, after_seq],
+    ).fetchone()
+    return int(row[0])
+
+
 def last_seq(db: Database, device_id: str) -> int:
     row = db.execute(
         "SELECT COALESCE(MAX(seq), 0) FROM change_log WHERE device_id = ?", [device_id]
