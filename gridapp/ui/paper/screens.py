@@ -17,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 _VERDICT_COLOURS = {"valid": "#067647"}
 log = logging.getLogger("gridapp.ui")
 PRINT_PREFIX = "gridapp-print-"
+#: A click that starts slower work shows a progress window by then (a busy cursor at once).
+FEEDBACK_MS = 150
 _OWNER = "owner.pid"  # which process uses the folder: a live one's is never swept
 #: A folder with no owner file (made by an older version) is swept once this old.
 _UNOWNED_AGE_S = 24 * 3600
@@ -113,6 +116,7 @@ class PaperActions:
         self.folder = new_print_folder()
         self._keep: list[Any] = []
         self.closed = False
+        self._waiting = False
         # At exit, however the app ends: Qt's quit, or the interpreter's (a test, a crash
         # that still unwinds). A hard kill leaves it for the next start's sweep.
         atexit.register(remove_print_folder, self.folder)
@@ -133,9 +137,11 @@ class PaperActions:
     def receipt(self, visit_id: str, layout: str = "a5") -> None:
         from gridapp.paper.receipt_pdf import render_receipts
 
+        self._busy()  # the click is answered at once, whatever follows
         try:
             doc = self.paper.receipt_document(self.paper.issue_receipt(visit_id), self.catalog.lang)
         except GridappError as exc:
+            self._idle()
             self.on_error(exc)
             return
         out = self.folder / f"receipt-{doc.short_code}-{layout}.pdf"
@@ -184,22 +190,50 @@ class PaperActions:
 
         self._render(work)
 
+    def _busy(self) -> None:
+        if not self._waiting:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self._waiting = True
+
+    def _idle(self) -> None:
+        if self._waiting:
+            QApplication.restoreOverrideCursor()
+        self._waiting = False
+
     def _render(self, work: Callable[[Progress], Path]) -> None:
+        """Rendering runs in the background; a busy cursor at once and, from 150 ms on,
+        a progress window that stays until the preview is on screen (loading the print
+        preview the first time is slow too)."""
+        self._busy()
         dialog = QProgressDialog(self.catalog.tr("ui.paper.rendering"), "", 0, 0, self.parent)
+        dialog.setObjectName("renderProgress")
         dialog.setCancelButton(None)
-        dialog.setMinimumDuration(600)  # quick jobs never flash a dialog
+        dialog.setMinimumDuration(FEEDBACK_MS)
+        # setMinimumDuration alone does not restart the dialog's own timer (it shows
+        # after Qt's default 4 s unless a value is set): show it ourselves.
+        finished: list[bool] = []
+
+        def show_if_running() -> None:
+            if not finished:
+                dialog.show()
+
+        QTimer.singleShot(FEEDBACK_MS, dialog, show_if_running)
 
         def progressed(n: int, total: int) -> None:
             dialog.setMaximum(total)
             dialog.setValue(n)
 
         def done(path: Path) -> None:
-            dialog.close()
+            finished.append(True)
             if not self.closed:  # quitting: a late render is not shown, only deleted
                 self.preview(path)
+            dialog.close()
+            self._idle()
 
         def failed(exc: GridappError) -> None:
+            finished.append(True)
             dialog.close()
+            self._idle()
             self.on_error(exc)
 
         self._keep = [dialog]

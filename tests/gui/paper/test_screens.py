@@ -46,6 +46,50 @@ def test_a_receipt_renders_in_the_background_and_opens_the_preview(
     qtbot.waitUntil(lambda: (paper.folder / f"sheet-{building}.pdf").exists(), timeout=10_000)
 
 
+def test_a_slow_first_preview_is_answered_at_once(
+    qtbot: QtBot, demo_services: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy cursor on the click, a progress window by 150 ms (a first preview once
+    took 5 s with nothing on screen for 3), both gone when the preview is up."""
+    import time
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+    from gridapp.paper import receipt_pdf
+    from gridapp.ui.paper.screens import FEEDBACK_MS
+
+    real = receipt_pdf.render_receipts
+
+    def slow(*args: object, **kwargs: object) -> None:
+        time.sleep(0.8)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(receipt_pdf, "render_receipts", slow)
+    clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))
+    visit = demo_services.visits.record(
+        VisitInput(demo_services.read.household_ids()[2], "W0101", "met")
+    )
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.show()
+    paper = PaperActions(demo_services.paper, Catalog("zh_CN"), host, print)
+    started = time.monotonic()
+    paper.receipt(visit.visit_id)
+    cursor = QApplication.overrideCursor()
+    assert cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
+    [progress] = host.findChildren(QProgressDialog, "renderProgress")
+    qtbot.waitUntil(progress.isVisible, timeout=2000)
+    assert time.monotonic() - started < 0.8  # shown while the render still runs
+    assert FEEDBACK_MS <= 200
+    qtbot.waitUntil(
+        lambda: any(getattr(k, "isVisible", lambda: False)() for k in paper._keep[1:]),
+        timeout=10_000,
+    )
+    assert not progress.isVisible() and QApplication.overrideCursor() is None
+    paper.cleanup()
+
+
 def test_the_verify_screen_gives_verdicts(
     qtbot: QtBot, demo_services: Services, clock: FixedClock
 ) -> None:
