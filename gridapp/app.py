@@ -18,7 +18,7 @@ from gridapp.clock import display_time
 from gridapp.errors import AccessDenied, GridappError, InvalidInput, UnreadableFile
 from gridapp.i18n import LANGUAGES, Catalog
 from gridapp.logs import setup_logging
-from gridapp.paths import resolve_data_dir
+from gridapp.paths import demo_data_dir, resolve_data_dir
 from gridapp.private import tighten_data_folder
 from gridapp.services import Services
 from gridapp.services.backup import pending_restore
@@ -43,7 +43,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", help="数据文件夹 / data folder")
     parser.add_argument("--demo", action="store_true", help="打开演示专项行动 / open the demo")
     parser.add_argument("--lang", choices=LANGUAGES, help="界面语言 / language")
-    parser.add_argument("--screenshot", metavar="PNG", help="保存窗口截图 / save a screenshot")
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="保存窗口截图后退出 / save a screenshot of the window, then quit",
+    )
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(argv))
 
@@ -206,7 +210,10 @@ def _daily_backup(services: Services) -> Jobs:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    data_dir = resolve_data_dir(args.data_dir)
+    data_dir = resolve_data_dir(args.data_dir or (demo_data_dir() if args.demo else None))
+    if args.demo:
+        # Say where: the demo's made-up residents never mix with a real campaign's.
+        print(f"gridapp: 演示数据 / demo data: {data_dir}", file=sys.stderr)
     settings = load_settings(data_dir)
     if args.lang:
         settings.language = args.lang
@@ -333,8 +340,9 @@ def _run(
             pool.wait(10_000)  # show the progress and counts, not the placeholders
             for _ in range(3):  # results arrive as events; their layout as more events
                 app.processEvents()
-            window.grab().save(args.screenshot)
-        if args.exit_when_ready:
+            saved = window.grab().save(args.screenshot)
+            print(f"gridapp: screenshot {'saved to' if saved else 'NOT saved:'} {args.screenshot}")
+        if args.exit_when_ready or args.screenshot:  # a screenshot is taken, then it quits
             elapsed_ms = (time.perf_counter() - _STARTED) * 1000
             print(f"READY {elapsed_ms:.0f} ms {_rss_kb()} kB", flush=True)
             window.close()

@@ -171,3 +171,23 @@ def test_the_demo_starts_on_an_empty_folder_signed_in_as_its_administrator(
     data = tmp_path / "demo"
     assert main(["--data-dir", str(data), "--demo", "--exit-when-ready"]) == 0
     assert (data / "keyring.json").exists()
+
+
+def test_a_screenshot_is_saved_and_the_app_quits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's `--screenshot` on a machine without a display: saved, then it quits
+    (it used to wait forever); the demo, given no folder, has its own and says which."""
+    from gridapp.services import session as session_module
+    from gridapp.trust.crypto import FAST
+
+    monkeypatch.setattr(session_module, "KDF_PARAMS", FAST)
+    monkeypatch.delenv("GRIDAPP_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    shot = tmp_path / "shot.png"
+    assert main(["--demo", "--screenshot", str(shot)]) == 0
+    assert shot.stat().st_size > 10_000
+    demo = tmp_path / "home" / "gridapp-demo"
+    assert (demo / "gridapp.db").exists() and not (tmp_path / "home" / "gridapp").exists()
+    captured = capsys.readouterr()
+    assert f"demo data: {demo}" in captured.err and f"saved to {shot}" in captured.out
