@@ -126,8 +126,11 @@ def _worker_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _scope(ctx: Context, args: argparse.Namespace) -> Scope:
-    compounds = [ctx.services().campaigns.compound_id(c) for c in args.compound]
-    return Scope(buildings=args.building, grids=args.grid, compounds=compounds)
+    campaigns = ctx.services().campaigns
+    compounds = [campaigns.compound_id(c) for c in args.compound]
+    buildings = [campaigns.building_id(b) for b in args.building]
+    grids = [campaigns.grid_id(g) for g in args.grid]
+    return Scope(buildings=buildings, grids=grids, compounds=compounds)
 
 
 def _assign(args: argparse.Namespace, ctx: Context) -> int:
@@ -223,8 +226,8 @@ def register_campaign(csub: Any, tr: Any) -> None:
 
 def _scope_options(p: Any) -> None:
     p.add_argument("--campaign", type=Ref())
-    p.add_argument("--building", type=Ref(), action="append", default=[], metavar="ID")
-    p.add_argument("--grid", type=Ref(), action="append", default=[], metavar="ID")
+    p.add_argument("--building", type=Ref(), action="append", default=[], metavar="NAME|ID")
+    p.add_argument("--grid", type=Ref(), action="append", default=[], metavar="NAME|ID")
     p.add_argument("--compound", type=Ref(), action="append", default=[], metavar="ID|NAME")
     p.add_argument("--json", action="store_true")
 

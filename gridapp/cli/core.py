@@ -132,9 +132,8 @@ def _household_list(args: argparse.Namespace, ctx: Context) -> int:
     read = ctx.services().read
     if args.team is not None:
         team_exists(ctx, args.team)
-    if args.building is not None and args.building not in {b.id for b in read.buildings()}:
-        raise InvalidInput("error.building_not_found", id=args.building)
-    ids = read.household_ids(building_id=args.building, team_number=args.team)
+    building = ctx.services().campaigns.building_id(args.building) if args.building else None
+    ids = read.household_ids(building_id=building, team_number=args.team)
     if args.limit:
         ids = ids[: args.limit]
     _print_households(read.household_rows(ids), args, ctx)
@@ -229,7 +228,7 @@ def register(sub: Any, tr: Any) -> None:
     hsub = household.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = hsub.add_parser("list", help=tr("cli.help.household_list"))
     p.add_argument("--team", type=Integer(1, TEAM_NUMBER))
-    p.add_argument("--building", type=Ref())
+    p.add_argument("--building", type=Ref(), metavar="NAME|ID")
     p.add_argument("--limit", type=Integer(0, 1_000_000), default=0)
     p.add_argument("--json", action="store_true")
     _reveal_options(p, tr)

@@ -92,7 +92,9 @@ def _sheets(args: argparse.Namespace, ctx: Context) -> int:
     services = ctx.services()
     out = Path(args.out)
     with services.store.unit_of_work(ctx.actor()):  # no audit entry for a file not written
-        sheet = services.paper.sheet(args.building, args.team, args.mask_names)
+        building = services.campaigns.building_id(args.building) if args.building else None
+        grid = services.campaigns.grid_id(args.grid) if args.grid else None
+        sheet = services.paper.sheet(building, args.team, args.mask_names, grid)
         pages = render_sheets(sheet, out, ctx.catalog, _progress(ctx, "page"))
     households = sum(len(g.rows) for g in sheet.groups)
     ctx.out(ctx.catalog.tr("cli.sheets_written", pages=pages, households=households, path=str(out)))
@@ -119,7 +121,8 @@ def register(sub: Any, tr: Any) -> None:
 
     p = sub.add_parser("sheets", help=tr("cli.help.sheets"))
     scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--building", type=Ref(), metavar="ID")
+    scope.add_argument("--building", type=Ref(), metavar="NAME|ID")
+    scope.add_argument("--grid", type=Ref(), metavar="NAME|ID")
     scope.add_argument("--team", type=Integer(1, TEAM_NUMBER), metavar="N")
     p.add_argument("--out", type=OutFile(), required=True, metavar="FILE.pdf")
     p.add_argument("--mask-names", action="store_true")

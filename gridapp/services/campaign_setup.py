@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gridapp import limits
+from gridapp import limits, places
 from gridapp.codes import StaffRole
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.model import Team, Worker
@@ -309,10 +309,34 @@ class CampaignSetup:
 
     @requires(Action.VIEW)
     def compound_id(self, ref: str) -> str:
+        """A compound by id or name (full-width, spaces: as typed)."""
         found = setup_queries.compound_by_ref(self.store.db, ref.strip())
-        if found is None:
-            raise InvalidInput("error.setup.compound_not_found", ref=ref)
-        return found
+        if found is not None:
+            return found
+        rows = setup_queries.compound_names(self.store.db)
+        try:
+            return places.resolve("compound", ref, (places.compound(*r) for r in rows))
+        except NotFound:
+            raise InvalidInput("error.setup.compound_not_found", ref=ref[:80]) from None
+
+    @requires(Action.VIEW)
+    def building_id(self, ref: str) -> str:
+        """A building by id or as people name it: 建业新村1号, 建业新村 1, or 1号 when
+        only one compound has a building 1."""
+        rows = setup_queries.building_names(self.store.db)
+        return places.resolve("building", ref, (places.building(*r) for r in rows))
+
+    @requires(Action.VIEW)
+    def grid_choices(self) -> list[tuple[str, str]]:
+        """(id, label) of every grid, for a chooser: 建业新村 · 建业新村第1网格."""
+        rows = setup_queries.grid_names(self.store.db)
+        return [(g.id, g.label) for g in (places.grid(*r) for r in rows)]
+
+    @requires(Action.VIEW)
+    def grid_id(self, ref: str) -> str:
+        """A grid by id, name or code (with its compound's name before it if need be)."""
+        rows = setup_queries.grid_names(self.store.db)
+        return places.resolve("grid", ref, (places.grid(*r) for r in rows))
 
     @requires(Action.VIEW)
     def questionnaire_id(self, ref: str) -> str:

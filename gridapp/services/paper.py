@@ -200,25 +200,28 @@ class PaperService:
         building_id: str | None = None,
         team_number: int | None = None,
         mask_names: bool = False,
+        grid_id: str | None = None,
     ) -> SheetDoc:
-        """A building's or a team's households in walking order, a group per building."""
+        """A building's, a grid's or a team's households in walking order, a group per
+        building."""
         actor = actor_of(self.store).code
         db = self.store.db
-        if (building_id is None) == (team_number is None):
+        if [building_id, team_number, grid_id].count(None) != 2:
             raise InvalidInput("error.sheets_scope")
-        team = ""
+        team = ""  # a grid's buildings may belong to several teams: none is named
         if building_id is not None:
             if pq.building_label(db, building_id) is None:
                 raise NotFound("error.building_not_found", id=building_id)
             number = queries.team_of_building(db, building_id)
             team = (pq.team_name(db, number) or "") if number is not None else ""
-        else:
-            assert team_number is not None
+        elif team_number is not None:
             found = pq.team_name(db, team_number)
             if found is None:
                 raise NotFound("error.team_not_found", team=team_number)
             team = found
-        ids = queries.household_ids(db, building_id=building_id, team_number=team_number)
+        ids = queries.household_ids(
+            db, building_id=building_id, team_number=team_number, grid_id=grid_id
+        )
         groups: list[SheetGroup] = []
         for h in queries.household_rows(db, ids):
             if not groups or (groups[-1].compound, groups[-1].building) != (
@@ -233,7 +236,7 @@ class PaperService:
         self._audit(
             actor,
             SHEET_EXPORTED,
-            building_id or f"team-{team_number}",
+            building_id or grid_id or f"team-{team_number}",
             households=sum(len(g.rows) for g in groups),
             masked=mask_names,
         )

@@ -98,6 +98,7 @@ def household_ids(
     building_id: str | None = None,
     team_number: int | None = None,
     compound_id: str | None = None,
+    grid_id: str | None = None,
 ) -> list[str]:
     """Household ids in walking order (building, unit, floor, room)."""
     where: list[str] = []
@@ -106,6 +107,9 @@ def household_ids(
     if building_id is not None:
         where.append("h.building_id = ?")
         params.append(building_id)
+    if grid_id is not None:
+        where.append("b.grid_id = ?")
+        params.append(grid_id)
     if compound_id is not None:
         where.append("b.compound_id = ?")
         params.append(compound_id)

@@ -57,6 +57,35 @@ def compound_by_ref(db: Database, ref: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def building_names(db: Database) -> list[tuple[str, str, str]]:
+    """(id, compound name, number) of every building: what people call it."""
+    return [
+        (str(r[0]), str(r[1]), str(r[2]))
+        for r in db.execute(
+            "SELECT b.id, c.name, b.number FROM building b JOIN compound c ON c.id = b.compound_id"
+            " ORDER BY c.created_at, c.name, b.sort_key, b.number"
+        ).fetchall()
+    ]
+
+
+def grid_names(db: Database) -> list[tuple[str, str, str, str]]:
+    """(id, compound name, name, code) of every grid."""
+    return [
+        (str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+        for r in db.execute(
+            "SELECT g.id, c.name, g.name, g.code FROM grid g"
+            " JOIN compound c ON c.id = g.compound_id ORDER BY c.created_at, c.name, g.name"
+        ).fetchall()
+    ]
+
+
+def compound_names(db: Database) -> list[tuple[str, str]]:
+    return [
+        (str(r[0]), str(r[1]))
+        for r in db.execute("SELECT id, name FROM compound ORDER BY created_at, name").fetchall()
+    ]
+
+
 def team(db: Database, ref: int | str) -> dict[str, Any] | None:
     """A team by number (int) or id (str)."""
     column = "number" if isinstance(ref, int) else "id"

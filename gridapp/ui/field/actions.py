@@ -62,6 +62,8 @@ class FieldActions:
         self.online.triggered.connect(lambda: self.online_answer())
         self.sheet = QAction(parent)
         self.sheet.triggered.connect(self.print_sheet)
+        self.grid_sheet = QAction(parent)
+        self.grid_sheet.triggered.connect(lambda: self.print_grid_sheet())
         self.day_receipts = QAction(parent)
         self.day_receipts.triggered.connect(lambda: self.paper.todays_receipts())
         self.verify = QAction(parent)
@@ -77,7 +79,7 @@ class FieldActions:
             bar.addMenu(self.menu)
         self.menu.addActions([self.record, self.online])
         self.menu.addSeparator()
-        self.menu.addActions([self.sheet, self.day_receipts, self.verify])
+        self.menu.addActions([self.sheet, self.grid_sheet, self.day_receipts, self.verify])
         toolbar.addSeparator()
         toolbar.addWidget(self.worker_label)
         toolbar.addWidget(self.worker)
@@ -91,6 +93,7 @@ class FieldActions:
         self.record.setText(tr("ui.menu.record_visit"))
         self.online.setText(tr("ui.menu.online_answer"))
         self.sheet.setText(tr("ui.menu.print_sheet"))
+        self.grid_sheet.setText(tr("ui.menu.print_grid_sheet"))
         self.day_receipts.setText(tr("ui.menu.day_receipts"))
         self.verify.setText(tr("ui.menu.verify_receipt"))
         self.worker_label.setText(tr("ui.worker.label") + " ")
@@ -179,6 +182,31 @@ class FieldActions:
             self.on_error(InvalidInput("error.paper.choose_building"))
             return
         self.paper.sheet(building, mask_names=self.settings.mask_names_on_sheets)
+
+    def print_grid_sheet(self, grid_id: str | None = None) -> None:
+        """A whole grid's visit sheet: the grid chosen from a list (or given)."""
+        if grid_id is None:
+            try:
+                choices = self.services.campaigns.grid_choices()
+            except GridappError as exc:
+                self.on_error(exc)
+                return
+            if not choices:
+                self.on_error(InvalidInput("error.paper.no_grids"))
+                return
+            tr = self.catalog.tr
+            label, ok = QInputDialog.getItem(
+                self.parent,
+                tr("ui.menu.print_grid_sheet"),
+                tr("ui.paper.choose_grid"),
+                [label for _id, label in choices],
+                0,
+                False,
+            )
+            if not ok:
+                return
+            grid_id = next(i for i, shown in choices if shown == label)
+        self.paper.sheet(grid_id=grid_id, mask_names=self.settings.mask_names_on_sheets)
 
     def open_verify(self) -> VerifyDialog:
         from gridapp.ui.paper.screens import VerifyDialog

@@ -174,15 +174,18 @@ class PaperActions:
     def todays_receipts(self) -> Path | None:
         return self.receipts(self.paper.todays_visits())
 
-    def sheet(self, building_id: str, mask_names: bool = True) -> None:
+    def sheet(
+        self, building_id: str | None = None, mask_names: bool = True, grid_id: str | None = None
+    ) -> None:
+        """A building's visit sheet, or a whole grid's (a group per building)."""
         from gridapp.paper.sheet_pdf import render_sheets
 
         try:
-            doc = self.paper.sheet(building_id=building_id, mask_names=mask_names)
+            doc = self.paper.sheet(building_id=building_id, mask_names=mask_names, grid_id=grid_id)
         except GridappError as exc:
             self.on_error(exc)
             return
-        out = self.folder / f"sheet-{building_id}.pdf"
+        out = self.folder / f"sheet-{building_id or grid_id}.pdf"
 
         def work(progress: Callable[[int, int], None]) -> Path:
             render_sheets(doc, out, self.catalog, progress)

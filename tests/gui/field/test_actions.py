@@ -56,3 +56,51 @@ def test_the_visit_sheet_masks_names_as_the_setting_says(
     [doc] = made
     names = [r.head_name for g in doc.groups for r in g.rows if len(r.head_name) > 1]
     assert names and all(("*" in name) is masked for name in names)
+
+
+def test_a_grids_visit_sheet_is_chosen_from_the_list(
+    qtbot: QtBot, demo_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    actions = FieldActions(
+        demo_services,
+        Catalog("zh_CN"),
+        Settings(),
+        tmp_path,
+        host,
+        lambda: None,
+        lambda: None,
+        lambda _e: None,
+    )
+    offered: list[list[str]] = []
+
+    def choose(*args: object) -> tuple[str, bool]:
+        items = list(args[3])  # type: ignore[call-overload]
+        offered.append(items)
+        return items[1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    made: list[SheetDoc] = []
+    real_sheet = demo_services.paper.sheet
+
+    def sheet(**kwargs: object) -> SheetDoc:
+        made.append(real_sheet(**kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(demo_services.paper, "sheet", sheet)
+    paper = actions.paper
+    monkeypatch.setattr(paper, "_render", lambda work: None)
+    try:
+        actions.print_grid_sheet()
+    finally:
+        paper.cleanup()
+    [items] = offered
+    assert items[:2] == ["建业新村 · 建业新村第1网格", "建业新村 · 建业新村第2网格"]
+    [doc] = made
+    buildings = {g.building for g in doc.groups}
+    assert {g.compound for g in doc.groups} == {"建业新村"} and len(buildings) > 1
+    compound = {b.number for b in demo_services.read.buildings() if b.compound_name == "建业新村"}
+    assert buildings < compound  # the second grid: some of the compound's buildings

@@ -197,7 +197,7 @@ BASES: dict[str, Base] = {
     "sheets": Base(
         "office",
         options=(("--team", "1"), ("--out", f"{OUT}/s.pdf")),
-        drop={"building": ("--team",)},
+        drop={"building": ("--team",), "grid": ("--team",)},
     ),
     "roster import": Base("office", ("{csv}",)),
     "roster preview": Base("office", ("{csv}",)),
