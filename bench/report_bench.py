@@ -42,14 +42,14 @@ def _bare_xlsx(db: Database, out: Path) -> None:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("visits")
-    for row in report_queries.visit_rows(db):
+    for row in report_queries.visit_rows(db, None):
         sheet.append(row)
     book.save(out)
 
 
 def _bare_csv(db: Database, out: Path) -> None:
     with open(out, "w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(report_queries.visit_rows(db))
+        csv.writer(handle).writerows(report_queries.visit_rows(db, None))
 
 
 def run(row: Row, households: int = 2000) -> None:
@@ -60,7 +60,7 @@ def run(row: Row, households: int = 2000) -> None:
         services.device.initialise("office", "bench office")
         build_demo(services, DemoOptions(households=households, seed=1, progress=0.9))
         catalog = Catalog()
-        visits = list(report_queries.visit_rows(services.store.db))
+        visits = list(report_queries.visit_rows(services.store.db, None))
         print(f"{len(visits)} live visits")
         reports = services.reports
         xlsx = _timed(lambda: reports.write(work / "r.xlsx", catalog, DAY))

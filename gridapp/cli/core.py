@@ -91,7 +91,9 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _stats(args: argparse.Namespace, ctx: Context) -> int:
-    counts = asdict(ctx.services().read.counts())
+    services = ctx.services()
+    campaign = services.campaigns.campaign_ref(args.campaign) if args.campaign else None
+    counts = asdict(services.read.counts(campaign))
     if args.json:
         ctx.json(counts)
         return 0
@@ -213,6 +215,7 @@ def register(sub: Any, tr: Any) -> None:
     p.set_defaults(handler=_demo)
 
     p = sub.add_parser("stats", help=tr("cli.help.stats"))
+    p.add_argument("--campaign", type=Ref(), metavar="NAME|ID", help=tr("cli.help.stats_campaign"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_stats)
 

@@ -320,6 +320,14 @@ class CampaignSetup:
             raise InvalidInput("error.setup.compound_not_found", ref=ref[:80]) from None
 
     @requires(Action.VIEW)
+    def campaign_ref(self, ref: str) -> str:
+        """A campaign by id or name."""
+        found = setup_queries.campaign_by_ref(self.store.db, ref.strip())
+        if found is None:
+            raise InvalidInput("error.campaign_not_found", ref=ref[:80])
+        return found
+
+    @requires(Action.VIEW)
     def building_id(self, ref: str) -> str:
         """A building by id or as people name it: 建业新村1号, 建业新村 1, or 1号 when
         only one compound has a building 1."""

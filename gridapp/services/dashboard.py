@@ -138,12 +138,12 @@ class DashboardService:
         with q.one_snapshot(db):
             campaign = q.campaign(db, campaign_id)
             cid = campaign["id"] if campaign else None
-            counts = stats.counts(db)
+            counts = stats.counts(db, cid)
             buildings = q.buildings(db, cid)
-            first = q.first_visits_by_building_day(db)
-            by_day_outcome = q.visits_by_day_outcome(db)
+            first = q.first_visits_by_building_day(db, cid)
+            by_day_outcome = q.visits_by_day_outcome(db, cid)
             teams = q.teams(db)
-            overdue, callbacks = q.open_callbacks(db, iso(now), LIST_LIMIT)
+            overdue, callbacks = q.open_callbacks(db, iso(now), LIST_LIMIT, cid)
             conflicts = sync_store.conflicts(db)
             peers = sync_store.peers(db)
             held = sync_store.held(db)

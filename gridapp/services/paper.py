@@ -212,7 +212,8 @@ class PaperService:
         if building_id is not None:
             if pq.building_label(db, building_id) is None:
                 raise NotFound("error.building_not_found", id=building_id)
-            number = queries.team_of_building(db, building_id)
+            active = queries.active_campaign(db)
+            number = queries.team_of_building(db, building_id, active["id"] if active else None)
             team = (pq.team_name(db, number) or "") if number is not None else ""
         elif team_number is not None:
             found = pq.team_name(db, team_number)

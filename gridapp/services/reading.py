@@ -50,8 +50,10 @@ class ReadingService:
         return DashboardService(self.store).snapshot(campaign_id, now)
 
     @requires(Action.VIEW)
-    def counts(self) -> Counts:
-        return stats.counts(self.store.db)
+    def counts(self, campaign_id: str | None = None) -> Counts:
+        """CLI.md's counts, of every campaign or of one (its visits, answers, suggestions,
+        callbacks; places and people are the database's)."""
+        return stats.counts(self.store.db, campaign_id)
 
     @requires(Action.VIEW)
     def compounds(self) -> list[CompoundSummary]:

@@ -73,14 +73,19 @@ class ReportService:
 
     @requires(Action.REPORTS)
     def data(
-        self, day: str | None = None, question: str = "stance", parts: frozenset[str] = PARTS
+        self,
+        day: str | None = None,
+        question: str = "stance",
+        parts: frozenset[str] = PARTS,
+        campaign_id: str | None = None,
     ) -> ReportData:
         """The report's figures; `parts` (of PARTS) limits the work to what a format
         shows: a CSV of the visits needs none of the charts or the forecast."""
         db = self.store.db
         now = self.store.clock.now()
         day = report_day(day, now.date())
-        campaign = rq.campaign(db) or {}
+        campaign = rq.campaign(db, campaign_id) or {}
+        cid = campaign.get("id")
         notes: list[str] = []
         stances: dict[str, StanceCounts] = {}
         forecasts: list[CompoundForecast] = []
@@ -102,7 +107,7 @@ class ReportService:
                 r["consultations"],
                 stances.get(r["id"], StanceCounts(r["households"], unknown=r["households"])),
             )
-            for r in (rq.building_progress(db) if "buildings" in parts else [])
+            for r in (rq.building_progress(db, cid) if "buildings" in parts else [])
         ]
         charts = "charts" in parts
         return ReportData(
@@ -111,23 +116,23 @@ class ReportService:
             ends_on=campaign.get("ends_on", ""),
             day=day,
             generated_at=iso(now),
-            counts=stats.counts(db) if "counts" in parts else Counts(),
-            today=rq.day_figures(db, day) if "counts" in parts else {},
+            counts=stats.counts(db, cid) if "counts" in parts else Counts(),
+            today=rq.day_figures(db, day, cid) if "counts" in parts else {},
             buildings=buildings,
             teams=[
                 TeamLine(r["number"], r["name"], r["households"], r["visited"])
-                for r in (rq.team_coverage(db) if charts else [])
+                for r in (rq.team_coverage(db, cid) if charts else [])
             ],
             daily=[
                 DayLine(r["day"], r["visits"], r["consultations"], r["newly_visited"])
-                for r in (rq.daily_progress(db, day) if charts else [])
+                for r in (rq.daily_progress(db, day, cid) if charts else [])
             ],
-            outcomes=rq.outcomes_on(db, day) if charts else {},
+            outcomes=rq.outcomes_on(db, day, cid) if charts else {},
             forecasts=forecasts if "forecast" in parts else [],
-            visit_total=rq.visit_count(db),
-            visits=lambda: rq.visit_rows(db),
-            suggestion_total=rq.suggestion_count(db),
-            suggestions=lambda: rq.suggestion_rows(db),
+            visit_total=rq.visit_count(db, cid),
+            visits=lambda: rq.visit_rows(db, cid),
+            suggestion_total=rq.suggestion_count(db, cid),
+            suggestions=lambda: rq.suggestion_rows(db, cid),
             notes=notes,
         )
 

@@ -16,13 +16,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from gridapp.storage.figures import VISITED
+
 _LATEST = """
 WITH latest AS MATERIALIZED (
     SELECT v.id AS visit_id, v.household_id,
            ROW_NUMBER() OVER (
                PARTITION BY v.household_id ORDER BY v.started_at DESC, v.id DESC) AS n
     FROM live_visit v
-    WHERE v.mode = 'in_person' AND v.outcome = 'met'
+    WHERE {visited} AND v.outcome = 'met'
       AND EXISTS (SELECT 1 FROM answer a WHERE a.visit_id = v.id AND a.question = :question)
 )
 SELECT h.id, h.code, h.area, b.id AS building_id, b.number AS building,
@@ -62,7 +64,7 @@ def household_stances(
     """Every household (of one compound, or all) with its latest consulted stance."""
     where = "WHERE c.id = :compound" if compound_id is not None else ""
     params = {"question": question, "attend": attend_question, "compound": compound_id}
-    rows = db.execute(_LATEST.format(where=where), params).fetchall()
+    rows = db.execute(_LATEST.format(where=where, visited=VISITED), params).fetchall()
     return [
         HouseholdStance(
             household_id=r[0],

@@ -1,8 +1,8 @@
 """SQL for the office dashboard: every figure aggregated in the database, so a
 100,000-household campaign comes back as a few thousand small rows.
 
-Definitions are the ones of stats.py (CLI.md "The counts"): a household is visited when
-it has a live `in_person` visit; a callback is open while `OPEN_CALLBACK` holds.
+Definitions are figures.py's (CLI.md "The counts"), for the campaign shown: its visits,
+its callbacks, its buildings' teams.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from gridapp.storage.stats import OPEN_CALLBACK
+from gridapp.storage import figures
+from gridapp.storage.figures import BUILDING_TEAM, OPEN_CALLBACK, VISITED, in_campaign
 
-#: Each visited household with the moment of its first live in-person visit (walks
-#: the index of m008_dashboard_indexes in household order: no sort, no table rows).
-_FIRST_VISIT = """
-SELECT household_id, min(started_at) AS first_at FROM live_visit
-WHERE mode = 'in_person' GROUP BY household_id
+#: Each household the campaign visited, with the moment of its first live in-person
+#: visit (walks the index of m008_dashboard_indexes in household order).
+_FIRST_VISIT = f"""
+SELECT v.household_id, min(v.started_at) AS first_at FROM live_visit v
+WHERE {VISITED} AND {in_campaign("v")} GROUP BY v.household_id
 """
 
 
@@ -39,24 +40,14 @@ def one_snapshot(db: Database) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
-def campaign(db: Database, campaign_id: str | None) -> dict[str, Any] | None:
-    """The campaign asked for, else the active one (latest start)."""
-    if campaign_id is not None:
-        return next(db.query("SELECT * FROM campaign WHERE id = ?", [campaign_id]), None)
-    return next(
-        db.query("SELECT * FROM campaign WHERE status = 'active' ORDER BY starts_on DESC LIMIT 1"),
-        None,
-    )
+campaign = figures.campaign
 
 
 def buildings(db: Database, campaign_id: str | None) -> list[tuple[Any, ...]]:
     """(building id, compound id, compound name, number, team id, households) in walking
     order; the team is the one the campaign assigned (any assignment without one)."""
     return db.execute(
-        """SELECT b.id, c.id, c.name, b.number,
-                  (SELECT a.team_id FROM assignment a WHERE a.building_id = b.id
-                     AND (:campaign IS NULL OR a.campaign_id = :campaign)
-                   ORDER BY a.rowid LIMIT 1),
+        f"""SELECT b.id, c.id, c.name, b.number, {BUILDING_TEAM},
                   (SELECT count(*) FROM household h WHERE h.building_id = b.id)
            FROM building b JOIN compound c ON c.id = b.compound_id
            ORDER BY c.created_at, c.name, b.sort_key, b.number""",
@@ -64,22 +55,26 @@ def buildings(db: Database, campaign_id: str | None) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-def first_visits_by_building_day(db: Database) -> list[tuple[str, str, int]]:
+def first_visits_by_building_day(
+    db: Database, campaign_id: str | None
+) -> list[tuple[str, str, int]]:
     """(building id, day, households whose first live in-person visit fell on that day):
     coverage per place and the cumulative curve per day, from one pass over visits."""
     return db.execute(
         f"""SELECT h.building_id, substr(f.first_at, 1, 10) AS day, count(*)
             FROM ({_FIRST_VISIT}) f JOIN household h ON h.id = f.household_id
-            GROUP BY h.building_id, day"""
+            GROUP BY h.building_id, day""",
+        {"campaign": campaign_id},
     ).fetchall()
 
 
-def visits_by_day_outcome(db: Database) -> list[tuple[str, str, int]]:
+def visits_by_day_outcome(db: Database, campaign_id: str | None) -> list[tuple[str, str, int]]:
     """(day, outcome, live visits of any mode); times are stored in China time, so the
     first ten characters are the local date."""
     return db.execute(
-        """SELECT substr(started_at, 1, 10) AS day, outcome, count(*) FROM live_visit
-           GROUP BY day, outcome"""
+        f"""SELECT substr(v.started_at, 1, 10) AS day, v.outcome, count(*) FROM live_visit v
+           WHERE {in_campaign("v")} GROUP BY day, v.outcome""",
+        {"campaign": campaign_id},
     ).fetchall()
 
 
@@ -87,23 +82,24 @@ def teams(db: Database) -> list[tuple[str, int, str]]:
     return db.execute("SELECT id, number, name FROM team ORDER BY number").fetchall()
 
 
-def open_callbacks(db: Database, now: str, limit: int) -> tuple[int, list[dict[str, Any]]]:
-    """(how many open callbacks are overdue, the first `limit` of them due first with
-    where they are): the open set is computed once for both."""
+def open_callbacks(
+    db: Database, now: str, limit: int, campaign_id: str | None
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many of the campaign's open callbacks are overdue, the first `limit` of them
+    due first with where they are): the open set is computed once for both."""
     rows = list(
         db.query(
             f"""WITH due AS (
                   SELECT c.id, c.household_id, c.due_at, c.note,
                          sum(c.due_at < :now) OVER () AS overdue
-                  FROM callback c WHERE {OPEN_CALLBACK}
+                  FROM callback c WHERE {OPEN_CALLBACK} AND {in_campaign("c")}
                   ORDER BY c.due_at, c.id LIMIT :limit)
             SELECT due.*, h.code, co.name AS compound, b.number AS building, h.unit, h.room,
-                   (SELECT t.number FROM assignment a JOIN team t ON t.id = a.team_id
-                    WHERE a.building_id = b.id ORDER BY a.rowid LIMIT 1) AS team
+                   {figures.BUILDING_TEAM_NUMBER} AS team
             FROM due JOIN household h ON h.id = due.household_id
             JOIN building b ON b.id = h.building_id JOIN compound co ON co.id = b.compound_id
             ORDER BY due.due_at, due.id""",
-            {"now": now, "limit": limit},
+            {"now": now, "limit": limit, "campaign": campaign_id},
         )
     )
     return (int(rows[0]["overdue"]) if rows else 0), rows

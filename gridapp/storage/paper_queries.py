@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from gridapp.storage import records
+from gridapp.storage import figures, records
 
 
 def receipt_for_visit(db: Database, visit_id: str) -> dict[str, Any] | None:
@@ -146,10 +146,8 @@ def team_name(db: Database, team_number: int) -> str | None:
 
 
 def active_campaign_name(db: Database) -> str:
-    row = db.execute(
-        "SELECT name FROM campaign WHERE status = 'active' ORDER BY starts_on DESC LIMIT 1"
-    ).fetchone()
-    return str(row[0]) if row else ""
+    found = figures.active_campaign(db)
+    return str(found["name"]) if found else ""
 
 
 def device_certificate(db: Database, device_id: str) -> str:

@@ -18,12 +18,13 @@ from gridapp.model import (
     ResidentView,
     TimelineEvent,
 )
-from gridapp.storage.stats import OPEN_CALLBACK
+from gridapp.storage import figures
+from gridapp.storage.figures import OPEN_CALLBACK, VISITED
 
-_VISITED_BY_BUILDING = """
+_VISITED_BY_BUILDING = f"""
 SELECT h.building_id AS building_id, count(*) AS visited
 FROM household h
-WHERE EXISTS (SELECT 1 FROM live_visit v WHERE v.household_id = h.id AND v.mode = 'in_person')
+WHERE EXISTS (SELECT 1 FROM live_visit v WHERE v.household_id = h.id AND {VISITED})
 GROUP BY h.building_id
 """
 
@@ -241,20 +242,16 @@ def worker_by_code(db: Database, code: str) -> dict[str, Any] | None:
     return next(db.query("SELECT * FROM worker WHERE code = ?", [code]), None)
 
 
-def active_campaign(db: Database) -> dict[str, Any] | None:
-    return next(
-        db.query("SELECT * FROM campaign WHERE status = 'active' ORDER BY starts_on DESC LIMIT 1"),
-        None,
-    )
+active_campaign = figures.active_campaign
 
 
-def team_of_building(db: Database, building_id: str) -> int | None:
+def team_of_building(db: Database, building_id: str, campaign_id: str | None = None) -> int | None:
+    """The building's team number in the campaign (any campaign's when None)."""
     row = db.execute(
-        """SELECT t.number FROM assignment a JOIN team t ON t.id = a.team_id
-           WHERE a.building_id = ?""",
-        [building_id],
+        f"SELECT {figures.BUILDING_TEAM_NUMBER} FROM building b WHERE b.id = :building",
+        {"building": building_id, "campaign": campaign_id},
     ).fetchone()
-    return int(row[0]) if row else None
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def is_empty(db: Database) -> bool:

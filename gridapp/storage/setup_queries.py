@@ -57,6 +57,15 @@ def compound_by_ref(db: Database, ref: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def campaign_by_ref(db: Database, ref: str) -> str | None:
+    """A campaign by id or by its exact name."""
+    row = db.execute(
+        "SELECT id FROM campaign WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
+        [ref, ref, ref],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def building_names(db: Database) -> list[tuple[str, str, str]]:
     """(id, compound name, number) of every building: what people call it."""
     return [

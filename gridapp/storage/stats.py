@@ -10,32 +10,16 @@ from sqlite_utils import Database
 
 from gridapp.model import Counts
 
-# The definitions of CLI.md as SQL conditions, shared by every surface that counts
-# (stats, dashboard, reports), so no two places can disagree about what counts.
-
-#: A suggestion (alias s) that counts: not voided, not hanging off a dead visit (voided,
-#: or superseded by a live correction: `live_visit`, written per row so that checking a
-#: few suggestions never lists every live visit first, ~2× faster on 20,000 households).
-LIVE_SUGGESTION = """NOT EXISTS (
-        SELECT 1 FROM void x WHERE x.entity = 'suggestion' AND x.record_id = s.id)
-    AND (s.visit_id IS NULL OR (
-        NOT EXISTS (SELECT 1 FROM void x WHERE x.entity = 'visit' AND x.record_id = s.visit_id)
-        AND NOT EXISTS (
-            SELECT 1 FROM visit sv WHERE sv.supersedes_id = s.visit_id
-              AND NOT EXISTS (
-                  SELECT 1 FROM void y WHERE y.entity = 'visit' AND y.record_id = sv.id))))"""
-
-#: A live visit (alias v) that is a consultation (入户征询).
-CONSULTATION = """v.mode = 'in_person' AND v.outcome = 'met'
-    AND EXISTS (SELECT 1 FROM answer a WHERE a.visit_id = v.id)"""
-
-# A callback (alias c) is open until a live visit to the same household starts after it
-# was scheduled: computed, not stored, so it stays right whatever order sync delivers.
-OPEN_CALLBACK = """
-    NOT EXISTS (SELECT 1 FROM void x WHERE x.entity = 'callback' AND x.record_id = c.id)
-    AND NOT EXISTS (
-        SELECT 1 FROM live_visit v
-        WHERE v.household_id = c.household_id AND v.started_at > c.created_at)"""
+# The definitions live in figures.py, shared by every surface that counts.
+from gridapp.storage.figures import (
+    CONSULTATION,
+    EXPLAINED,
+    LIVE_ONLINE_ANSWER,
+    LIVE_SUGGESTION,
+    OPEN_CALLBACK,
+    VISITED,
+    in_campaign,
+)
 
 _QUERIES: dict[str, str] = {
     "compounds": "SELECT count(*) FROM compound",
@@ -44,24 +28,32 @@ _QUERIES: dict[str, str] = {
     "residents": "SELECT count(*) FROM resident",
     "teams": "SELECT count(*) FROM team",
     "workers": "SELECT count(*) FROM worker",
-    "visits": "SELECT count(*) FROM live_visit",
-    "households_visited": (
-        "SELECT count(DISTINCT household_id) FROM live_visit WHERE mode = 'in_person'"
-    ),
-    "consultations": f"SELECT count(*) FROM live_visit v WHERE {CONSULTATION}",
-    "online_answers": """
-        SELECT count(*) FROM online_answer o
-        WHERE NOT EXISTS (
-            SELECT 1 FROM void x WHERE x.entity = 'online_answer' AND x.record_id = o.id)""",
-    "policy_explanations": """
-        SELECT count(*) FROM live_visit v
-        WHERE EXISTS (SELECT 1 FROM explanation e WHERE e.visit_id = v.id)""",
-    "suggestions": f"SELECT count(*) FROM suggestion s WHERE {LIVE_SUGGESTION}",
-    "callbacks_open": f"SELECT count(*) FROM callback c WHERE {OPEN_CALLBACK}",
+    "visits": f"SELECT count(*) FROM live_visit v WHERE {in_campaign('v')}",
+    "households_visited": f"""SELECT count(DISTINCT v.household_id) FROM live_visit v
+        WHERE {VISITED} AND {in_campaign("v")}""",
+    "consultations": f"""SELECT count(*) FROM live_visit v
+        WHERE {CONSULTATION} AND {in_campaign("v")}""",
+    "online_answers": f"""SELECT count(*) FROM online_answer o
+        WHERE {LIVE_ONLINE_ANSWER} AND {in_campaign("o")}""",
+    "policy_explanations": f"""SELECT count(*) FROM live_visit v
+        WHERE {EXPLAINED} AND {in_campaign("v")}""",
+    "suggestions": f"""SELECT count(*) FROM suggestion s
+        WHERE {LIVE_SUGGESTION} AND {in_campaign("s")}""",
+    "callbacks_open": f"""SELECT count(*) FROM callback c
+        WHERE {OPEN_CALLBACK} AND {in_campaign("c")}""",
     "conflicts_open": "SELECT count(*) FROM conflict WHERE resolved_at IS NULL",
 }
 
 
-def counts(db: Database) -> Counts:
-    values = {key: int(db.execute(sql).fetchone()[0]) for key, sql in _QUERIES.items()}
+def counts(db: Database, campaign_id: str | None = None) -> Counts:
+    """The counts of every campaign (None), or of one: its visits, online answers,
+    suggestions and callbacks; the places, people and conflicts are the database's."""
+    values = {
+        key: int(db.execute(sql, _params(sql, campaign_id)).fetchone()[0])
+        for key, sql in _QUERIES.items()
+    }
     return Counts(**values)
+
+
+def _params(sql: str, campaign_id: str | None) -> dict[str, str | None]:
+    return {"campaign": campaign_id} if ":campaign" in sql else {}

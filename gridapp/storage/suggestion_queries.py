@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from gridapp.storage.stats import LIVE_SUGGESTION
+from gridapp.storage.figures import LIVE_SUGGESTION, building_team_number
 
 _LIVE = LIVE_SUGGESTION
 
@@ -26,8 +26,7 @@ SELECT s.id, s.category, s.text, s.created_at, s.household_id,
        COALESCE(h.unit, '') AS unit, COALESCE(h.room, '') AS room,
        COALESCE((SELECT t.number FROM visit v JOIN team t ON t.id = v.team_id
                  WHERE v.id = s.visit_id),
-                (SELECT t.number FROM assignment a JOIN team t ON t.id = a.team_id
-                 WHERE a.building_id = h.building_id LIMIT 1)) AS team,
+                {building_team_number("s.campaign_id")}) AS team,
        COALESCE({_LATEST.format(column="status", extra="")}, 'new') AS status,
        COALESCE({_LATEST.format(column="at", extra="")}, s.created_at) AS status_at,
        COALESCE({_LATEST.format(column="handler", extra="AND st.handler <> ''")}, '')
