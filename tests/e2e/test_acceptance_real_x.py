@@ -36,10 +36,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -49,6 +49,7 @@ from gridapp.i18n import Catalog
 from tests.gui.real_x import ROOT, XServer, running_xvfb, wait_for
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.gui]
+T = TypeVar("T")
 
 SCREEN = "1366x768x24"
 SHOTS = ROOT / "build" / "acceptance"
@@ -136,40 +137,68 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return {"office": office, "field": field, "met": chosen[0], "away": chosen[1]}
 
 
-def start_app(x: XServer, data_dir: Path, lang: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **x.env,
-        "PYTHONPATH": str(ROOT),
-        # Qt's file dialogs remember folders in QSettings: keep that out of $HOME.
-        "XDG_CONFIG_HOME": str(log.parent / "xdg-config"),
-        # No file manager opens on the test screen (the report dialog shows its folder).
-        "BROWSER": "true",
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "gridapp.app", "--data-dir", str(data_dir), "--lang", lang],
-            env=env,
-            cwd=log.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+class App:
+    """gridapp in its own process on the test screen. Each wait fails at once when the
+    app has died, and any failed wait says what the app printed and logged."""
+
+    def __init__(self, x: XServer, data_dir: Path, lang: str, out: Path) -> None:
+        self.x, self.data_dir, self.out = x, data_dir, out
+        env = {
+            **x.env,
+            "PYTHONPATH": str(ROOT),
+            # Qt's file dialogs remember folders in QSettings: keep that out of $HOME.
+            "XDG_CONFIG_HOME": str(out.parent / "xdg-config"),
+            # No file manager opens on the test screen (the report dialog shows its folder).
+            "BROWSER": "true",
+        }
+        with out.open("ab") as sink:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gridapp.app", "--data-dir", str(data_dir), "--lang", lang],
+                env=env,
+                cwd=out.parent,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+
+    def said(self) -> str:
+        log = self.data_dir / "logs" / "gridapp.log"
+        logged = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
+        printed = self.out.read_text(errors="replace")[-3000:] if self.out.exists() else ""
+        return f"app output:\n{printed}\napp log (last lines):\n" + "\n".join(logged)
+
+    def until(self, what: str, probe: Callable[[], T | None], timeout: float = 60.0) -> T:
+        def alive() -> T | None:
+            code = self.process.poll()
+            if code is not None:
+                raise AssertionError(f"gridapp exited ({code}) before {what}")
+            return probe()
+
+        try:
+            return wait_for(what, alive, timeout)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.said()}") from None
+
+    def window(self, part: str, what: str, timeout: float = 60.0) -> str:
+        return self.until(what, lambda: self.x.find(part), timeout)
+
+    def quit(self, main: str) -> None:
+        self.x.key("ctrl+q", window=main)
+        code = self.process.wait(timeout=60)
+        assert code == 0, self.said()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 @contextlib.contextmanager
-def app_process(
-    x: XServer, data_dir: Path, lang: str, log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    process = start_app(x, data_dir, lang, log)
+def running_app(x: XServer, data_dir: Path, lang: str, out: Path) -> Iterator[App]:
+    app = App(x, data_dir, lang, out)
     try:
-        yield process
+        yield app
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-def window(x: XServer, part: str, what: str, timeout: float = 30.0) -> str:
-    return wait_for(what, lambda: x.find(part), timeout)
+        app.kill()
 
 
 def main_window(x: XServer, title: str) -> str | None:
@@ -190,7 +219,7 @@ def settle(seconds: float = 0.4) -> None:
     time.sleep(seconds)
 
 
-def rightmost_label(png: Path, box: tuple[int, int, int, int], row: int) -> tuple[int, int]:
+def rightmost_label(png: Path, box: tuple[int, int, int, int], row: int) -> tuple[int, int] | None:
     """A point on the rightmost dark text in a strip of the screen: the last button of a
     tool bar (the print preview's "save as PDF", added after Qt's own buttons)."""
     from PIL import Image
@@ -202,12 +231,7 @@ def rightmost_label(png: Path, box: tuple[int, int, int, int], row: int) -> tupl
     for px in range(x0 + width - 4, x0, -1):
         if any(pixels[py * stride + px] < 110 for py in range(y0 + row - 6, y0 + row + 7)):
             return px - 8 - x0, row
-    raise AssertionError("no tool bar label found in the preview")
-
-
-def exited(process: subprocess.Popen[bytes], log: Path) -> None:
-    code = process.wait(timeout=60)
-    assert code == 0, log.read_text(errors="replace")
+    return None  # not painted yet
 
 
 def field_day(
@@ -218,15 +242,15 @@ def field_day(
     receipt_pdf, usb = tmp_path / "receipt.pdf", tmp_path / "usb"
     usb.mkdir()
     log = tmp_path / "field-app.out"
-    with app_process(x, world["field"], lang, log) as app:
+    with running_app(x, world["field"], lang, log) as app:
         # Sign in: the code box has the keyboard; Tab to the PIN, Return.
-        sign_in = window(x, tr("ui.sign_in.title"), "the sign-in dialog")
+        sign_in = app.window(tr("ui.sign_in.title"), "the sign-in dialog", timeout=120)
         x.type(WORKER, window=sign_in)
         x.key("Tab")
         x.type(PIN)
         shots("sign-in")
         x.key("Return")
-        main = wait_for("the main window", lambda: main_window(x, tr("ui.window_title")))
+        main = app.until("the main window", lambda: main_window(x, tr("ui.window_title")))
         settle(1.0)
         shots("today-at-start")
 
@@ -241,7 +265,7 @@ def field_day(
 
         # A met visit: the dialog's title names the household the search opened.
         x.key("ctrl+r", window=main)
-        visit = window(x, met["address"], "the visit form of the household found")
+        visit = app.window(met["address"], "the visit form of the household found")
         x.key("alt+1", window=visit)  # 见面
         # People met, the tab bar, the form's scroll area, the first question.
         x.key("Tab", "Tab", "Tab", "Tab")
@@ -265,22 +289,27 @@ def field_day(
         # 保存并打印回执 (two Backtabs before the category; the button is below the
         # screen's edge at 1366×768, so no click can reach it).
         x.key("shift+Tab", "shift+Tab", "space")
-        preview = window(x, PREVIEW_TITLE[lang], "the receipt's print preview")
-        wait_for("the visit form closed", lambda: gone(x, met["address"]))
+        preview = app.window(PREVIEW_TITLE[lang], "the receipt's print preview")
+        app.until("the visit form closed", lambda: gone(x, met["address"]))
         settle(1.0)
-        shot = shots("receipt-preview")
-        box = x.geometry(preview)
-        x.click(preview, *rightmost_label(shot, box, 19))  # 另存为 PDF
-        save = window(x, tr("ui.paper.save_pdf"), "the save-as-PDF file dialog")
+        shots("receipt-preview")
+        box, probe = x.geometry(preview), tmp_path / "preview.png"
+
+        def save_as_pdf() -> tuple[int, int] | None:
+            x.screenshot(probe)
+            return rightmost_label(probe, box, 19)
+
+        x.click(preview, *app.until("the preview's tool bar", save_as_pdf))  # 另存为 PDF
+        save = app.window(tr("ui.paper.save_pdf"), "the save-as-PDF file dialog")
         settle()
         shots("receipt-save-as")
         x.key("ctrl+a", window=save)
         x.type(str(receipt_pdf))
         x.key("Return")
-        wait_for("the receipt PDF", lambda: receipt_pdf.exists() and receipt_pdf.stat().st_size)
-        wait_for("the file dialog closed", lambda: gone(x, tr("ui.paper.save_pdf")))
+        app.until("the receipt PDF", lambda: receipt_pdf.exists() and receipt_pdf.stat().st_size)
+        app.until("the file dialog closed", lambda: gone(x, tr("ui.paper.save_pdf")))
         x.key("Escape", window=preview)
-        wait_for("the preview closed", lambda: gone(x, PREVIEW_TITLE[lang]))
+        app.until("the preview closed", lambda: gone(x, PREVIEW_TITLE[lang]))
 
         # Nobody home at the second household: a callback tomorrow at 19:00.
         tomorrow = datetime.now(CHINA_TZ).date() + timedelta(days=1)
@@ -288,7 +317,7 @@ def field_day(
         x.type(away["initials"])
         x.key("Return")
         x.key("ctrl+r", window=main)
-        visit = window(x, away["address"], "the second visit form")
+        visit = app.window(away["address"], "the second visit form")
         x.key("alt+2", window=visit)  # 无人在家: the callback field opens
         settle(0.3)
         # Into the callback field from the outcome row (its first part, the year, chosen)
@@ -297,7 +326,7 @@ def field_day(
         settle()
         shots("not-home-callback")
         x.key("ctrl+Return")
-        wait_for("the second visit saved", lambda: gone(x, away["address"]))
+        app.until("the second visit saved", lambda: gone(x, away["address"]))
 
         # 今日工作: the first tab of a laptop's window.
         x.click(main, 20, 66)
@@ -306,19 +335,18 @@ def field_day(
 
         # 同步 → export to a "USB stick" folder typed into the folder dialog.
         x.key("ctrl+shift+s", window=main)
-        sync = window(x, tr("ui.sync.title"), "the sync dialog")
+        sync = app.window(tr("ui.sync.title"), "the sync dialog")
         _sx, _sy, width, height = x.geometry(sync)
         x.click(sync, width // 2, height - 40)  # the results table, then back to 导出
         x.key("shift+Tab", "space")
-        folder = window(x, tr("ui.sync.choose_folder"), "the folder dialog")
+        folder = app.window(tr("ui.sync.choose_folder"), "the folder dialog")
         x.type(str(usb), window=folder)
         x.key("Return")
-        bundle = wait_for("the exported bundle", lambda: next(usb.glob("*.gsb"), None))
+        bundle = app.until("the exported bundle", lambda: next(usb.glob("*.gsb"), None))
         settle()
         shots("sync-exported")
         x.key("Escape", window=sync)
-        x.key("ctrl+q", window=main)
-        exited(app, log)
+        app.quit(main)
     return {"receipt": receipt_pdf, "bundle": bundle}
 
 
@@ -330,8 +358,10 @@ def office_evening(
     report = tmp_path / "report.xlsx"
     log = tmp_path / "office-app.out"
     before = cli_json("--data-dir", office, "stats")
-    with app_process(x, world["office"], lang, log) as app:
-        main = wait_for("the office window", lambda: main_window(x, tr("ui.window_title")))
+    with running_app(x, world["office"], lang, log) as app:
+        main = app.until(
+            "the office window", lambda: main_window(x, tr("ui.window_title")), timeout=120
+        )
         # 进度总览: two turns of the wheel over the tab bar from 住户 (a click on a tab
         # does not take the keyboard).
         x.click(main, 20, 66)
@@ -341,14 +371,14 @@ def office_evening(
         shots("office-dashboard-before")
 
         x.key("ctrl+shift+s", window=main)
-        sync = window(x, tr("ui.sync.title"), "the office's sync dialog")
+        sync = app.window(tr("ui.sync.title"), "the office's sync dialog")
         _sx, _sy, width, height = x.geometry(sync)
         x.click(sync, width // 2, height - 40)  # the results table; Tab: 导入同步包
         x.key("Tab", "space")
-        chooser = window(x, tr("ui.sync.choose"), "the bundle file dialog")
+        chooser = app.window(tr("ui.sync.choose"), "the bundle file dialog")
         x.type(str(bundle), window=chooser)
         x.key("Return")
-        wait_for(
+        app.until(
             "the bundle merged",
             lambda: cli_json("--data-dir", office, "stats")["visits"] > before["visits"],
         )
@@ -360,16 +390,15 @@ def office_evening(
 
         x.key("alt+o", window=main)  # 办公 → 导出报表…
         x.key("Down", "Return")
-        dialog = window(x, tr("ui.report.title"), "the report dialog")
+        dialog = app.window(tr("ui.report.title"), "the report dialog")
         x.key("shift+Tab", "shift+Tab", "shift+Tab", "ctrl+a", window=dialog)  # 保存到
         x.type(str(report))
         x.key("Return")
-        wait_for("the report", lambda: report.exists() and report.stat().st_size, 60)
+        app.until("the report", lambda: report.exists() and report.stat().st_size)
         settle(1.0)
         shots("office-report")
         x.key("Escape", window=dialog)
-        x.key("ctrl+q", window=main)
-        exited(app, log)
+        app.quit(main)
     after = cli_json("--data-dir", office, "stats")
     moved = {k: after[k] - before[k] for k in ("visits", "households_visited", "suggestions")}
     assert moved == {"visits": 2, "households_visited": 2, "suggestions": 1}, moved
