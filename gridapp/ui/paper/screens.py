@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -263,8 +263,13 @@ class PaperActions:
 
     def save_as(self, path: Path, target: Path | None = None) -> Path | None:
         if target is None:
+            # Offered in the user's documents, not wherever the app was started from.
+            documents = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            start = Path(documents or Path.home()) / path.name
             name, _ = QFileDialog.getSaveFileName(
-                self.parent, self.catalog.tr("ui.paper.save_pdf"), path.name, "PDF (*.pdf)"
+                self.parent, self.catalog.tr("ui.paper.save_pdf"), str(start), "PDF (*.pdf)"
             )
             if not name:
                 return None
