@@ -232,3 +232,9 @@ def test_after_campaign_close_no_backup_keeps_a_name(
     identity = backup.load_identity(backups)
     assert identity is not None
     assert backup.check(left[0], identity, known_schemas())["kind"] == "daily"
+
+    # The office purges its own copy later: its backups go the same way.
+    assert all(s in folder_bytes(office / "backups") for s in everything)
+    cli(capsys, "--data-dir", str(office), "campaign", "purge", "--now")
+    data = folder_bytes(office)
+    assert not [s for s in everything if s in data]
