@@ -20,6 +20,7 @@ from gridapp.errors import AccessDenied
 from gridapp.services import Services
 from gridapp.services.campaign_setup import Scope
 from gridapp.services.visits import VisitInput
+from gridapp.storage import records
 from gridapp.sync import container, export
 from tests.conftest import make_services
 
@@ -88,19 +89,23 @@ def world(tmp_path: Path, clock: FixedClock) -> Iterator[World]:
     laptop.store.close()
 
 
-def test_unsent_work_keeps_its_household_until_the_office_has_it(world: World) -> None:
+def test_unsent_work_keeps_its_household_until_the_office_has_it(
+    world: World, clock: FixedClock
+) -> None:
     moving = world.buildings[0]
-    visited, called, *rest = world.households(moving)
+    visited, called, edited, *rest = world.households(moving)
     worker = f"W{world.team:02d}01"
     world.laptop.act_as(worker, "field")  # the team's scope applies
     world.laptop.visits.record(VisitInput(visited, worker, "not_home"))
     due = world.laptop.store.clock.now() + timedelta(days=2)
     callback = VisitInput(called, worker, "appointment", callback_at=due, notes="周六再来")
     world.laptop.visits.record(replace(callback, suggestions=(("facility", "门铃坏了"),)))
+    world.laptop.households.update_household(edited, {"note": "三楼东", "area": 88.5})
+    clock.advance(minutes=5)  # the office moves the building after that work
     world.move(moving, world.other)
 
     world.receive("moved")
-    assert sorted(world.households(moving)) == sorted([visited, called])
+    assert sorted(world.households(moving)) == sorted([visited, called, edited])
     gone = _column(
         world.laptop,
         f"SELECT count(*) FROM resident WHERE household_id IN ({','.join('?' * len(rest))})",
@@ -115,6 +120,8 @@ def test_unsent_work_keeps_its_household_until_the_office_has_it(world: World) -
     text = _column(world.office, "SELECT text FROM suggestion WHERE household_id = ?", called)
     assert text == ["门铃坏了"]
     assert _column(world.office, "SELECT count(*) FROM callback WHERE household_id = ?", called)
+    # an edit made while the team held the household merges too
+    assert _column(world.office, "SELECT area FROM household WHERE id = ?", edited) == [88.5]
     assert _column(world.office, "SELECT count(*) FROM visit WHERE household_id = ?", visited)
     world.receive("acked")
     assert world.households(moving) == []
@@ -170,3 +177,22 @@ def test_an_older_laptop_refuses_a_format_2_roster(
     monkeypatch.setattr(container, "FORMAT_VERSION", 1)
     (result,) = world.laptop.sync.import_files([world.roster("new")])
     assert (result.status, result.reason) == ("refused", "error.bundle.version_future")
+
+
+def test_an_edit_made_after_the_move_is_still_refused(world: World, clock: FixedClock) -> None:
+    """Past holdings admit work done before the move, not after (a laptop that skipped
+    its own scope check)."""
+    moving = world.buildings[0]
+    household = world.households(moving)[0]
+    clock.advance(minutes=5)
+    world.move(moving, world.other)
+    clock.advance(minutes=5)
+    with world.laptop.store.unit_of_work(f"W{world.team:02d}01") as db:
+        records.update(db, "household", household, {"area": 70.5})
+    out = world.tmp / "late-edit.gsb"
+    world.laptop.sync.export(out)
+    (result,) = world.office.sync.import_files([out])
+    assert (result.status, result.reason) == (
+        "refused",
+        "error.bundle.authority.other_team_household",
+    )
