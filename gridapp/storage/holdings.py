@@ -148,15 +148,29 @@ def let_go(
             "DELETE FROM assignment WHERE id NOT IN (SELECT id FROM temp._held_a)"
         ).rowcount
         residents, phones = erase(db, gone) if gone else (0, 0)
-        db.execute(
-            """DELETE FROM building WHERE id NOT IN (SELECT building_id FROM assignment)
-               AND id NOT IN (SELECT building_id FROM household)"""
-        )
+        _let_places_go(db)
         moved = _let_workers_go(db)
     finally:
         for name in _HELD:
             db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     return Erased(len(gone), residents, phones, len(outside) - len(gone), max(dropped, 0), moved)
+
+
+def _let_places_go(db: Database) -> None:
+    """Buildings left with neither an assignment nor a household go, and the grids
+    and compounds (with their campaign links) left with no building: the place
+    navigator lists every compound the laptop has."""
+    db.execute(
+        """DELETE FROM building WHERE id NOT IN (SELECT building_id FROM assignment)
+           AND id NOT IN (SELECT building_id FROM household)"""
+    )
+    db.execute(
+        "DELETE FROM grid WHERE id NOT IN (SELECT grid_id FROM building WHERE grid_id IS NOT NULL)"
+    )
+    empty = "SELECT id FROM compound WHERE id NOT IN (SELECT compound_id FROM building)"
+    db.execute(f"DELETE FROM campaign_compound WHERE compound_id IN ({empty})")
+    db.execute(f"DELETE FROM grid WHERE compound_id IN ({empty})")
+    db.execute(f"DELETE FROM compound WHERE id IN ({empty})")
 
 
 def _let_workers_go(db: Database) -> int:

@@ -186,6 +186,9 @@ def test_a_building_moves_to_another_team_and_back(
     everything = {s for values in secrets.values() for s in values}
     assert not [s for s in everything if s in data]
     assert not list((lap1 / "backups").glob("gridapp-pre-import-*"))
+    # Team 1 had one building: its laptop's navigator has no place left to show.
+    left = json.loads(cli(capsys, "--data-dir", str(lap1), "stats", "--json"))
+    assert (left["compounds"], left["households"]) == (0, 0)
 
     # Team 2's laptop receives the building, the visit and the worker.
     roster(capsys, office, lap2, 2)
