@@ -170,7 +170,8 @@ def test_a_building_moves_to_another_team_and_back(
     assert active_workers(capsys, lap1) == {"W0101"}
     audit = cli(capsys, "--data-dir", str(lap1), "audit", "--action", "roster_erased", "--json")
     detail = json.loads(audit)["entries"][-1]["detail"]
-    assert (detail["households"], detail["kept"]) == (23, 1) and detail["residents"] >= 45
+    erased = (detail["households"], detail["residents"], detail["phones"], detail["kept"])
+    assert erased == (23, 53, 44, 1)  # of 24 households, 55 residents, 45 phones
 
     # The visit reaches the office and counts there (the team held it when it was made).
     bundle = tmp_path / "lap1-work.gsb"
@@ -182,6 +183,12 @@ def test_a_building_moves_to_another_team_and_back(
     # The next roster acknowledges it: the last household goes, its name from the log too.
     roster(capsys, office, lap1, 1)
     assert households_in(capsys, lap1, moving) == []
+    audit = cli(capsys, "--data-dir", str(lap1), "audit", "--action", "roster_erased", "--json")
+    counts = {
+        (d["households"], d["residents"], d["phones"], d["kept"], d["workers"])
+        for d in (e["detail"] for e in json.loads(audit)["entries"])
+    }
+    assert counts == {(23, 53, 44, 1, 1), (1, 2, 1, 0, 0)}
     data = folder_bytes(lap1)
     everything = {s for values in secrets.values() for s in values}
     assert not [s for s in everything if s in data]
