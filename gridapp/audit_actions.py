@@ -32,6 +32,11 @@ PIN_CHANGED = "pin_changed"  # by the account's owner
 ACCOUNT_RECOVERED = "account_recovered"  # with the recovery code
 CAMPAIGN_CLOSED = "campaign_close"  # laptops purge its personal data next
 PURGED = "purge"  # a campaign's personal data erased (counts only in the entry)
+#: A laptop let go of households and workers its team no longer holds (a roster's
+#: `holds` record; counts only).
+ROSTER_ERASED = "roster_erased"
+#: Backups that could hold erased personal data replaced by a fresh one.
+BACKUPS_SCRUBBED = "backups_scrubbed"
 
 #: Every action, in the order the audit screen's filter lists them.
 ALL: tuple[str, ...] = (
@@ -60,6 +65,8 @@ ALL: tuple[str, ...] = (
     ACCOUNT_RECOVERED,
     CAMPAIGN_CLOSED,
     PURGED,
+    ROSTER_ERASED,
+    BACKUPS_SCRUBBED,
 )
 
 #: The app itself, when it acts on its own (daily and pre-import backups, finishing a
