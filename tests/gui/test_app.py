@@ -159,6 +159,7 @@ def test_database_faults_during_work_become_a_message(qtbot: QtBot) -> None:
         dialog.close()
 
 
+@pytest.mark.slow
 def test_the_demo_starts_on_an_empty_folder_signed_in_as_its_administrator(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
