@@ -13,7 +13,10 @@ variable to read one elsewhere. So the scheduler runs in a mount namespace of it
 backend it starts writes into our folder, while every other process still sees the
 system's file. The namespace goes away with the scheduler. Where namespaces are not
 allowed, the backend keeps the system configuration (its output in the job owner's
-~/PDF) and the files that appeared there while it ran are removed at the end."""
+~/PDF) and the files that appeared there while it ran are removed at the end.
+
+The scheduler gets SIGTERM when the test process dies, however it dies (setpriv
+--pdeathsig); the folder of a killed run is swept by the next one."""
 
 from __future__ import annotations
 
@@ -133,8 +136,9 @@ def _can_bind_mount() -> bool:
     unshare = shutil.which("unshare")
     if unshare is None or not CUPS_PDF_CONF.exists():
         return False
+    conf = str(CUPS_PDF_CONF)
     probe = subprocess.run(
-        [unshare, "--mount", "--propagation", "private", "mount", "--bind", "/", "/mnt"],
+        [unshare, "--mount", "--propagation", "private", "mount", "--bind", conf, conf],
         capture_output=True,
     )
     return probe.returncode == 0
@@ -159,6 +163,28 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
+def _in_use(folder: Path) -> bool:
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(folder).encode() in (proc / "cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def sweep_stale() -> None:
+    """Folders of a run that was killed (its scheduler died with it): no process names
+    them, and they are over a minute old (a starting one is not taken for stale)."""
+    for folder in Path(tempfile.gettempdir()).glob("gridapp-cups-*"):
+        try:
+            young = time.time() - folder.stat().st_mtime < 60
+        except OSError:
+            continue
+        if not young and not _in_use(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def private_cups() -> Iterator[PrivateCups]:
     """Start a private cupsd; yield it; stop it and remove its folder, whatever happens."""
@@ -166,6 +192,7 @@ def private_cups() -> Iterator[PrivateCups]:
         raise CupsError("CUPS with cups-pdf, as root, is needed (scripts/setup.sh installs it)")
     # Not under pytest's tmp_path (0700): the filters run as the scheduler's user (lp)
     # and must reach the spool; and the socket path must stay short (108 bytes).
+    sweep_stale()
     root = Path(tempfile.mkdtemp(prefix="gridapp-cups-"))
     root.chmod(0o755)
     socket = root / "cups.sock"
@@ -185,8 +212,17 @@ def private_cups() -> Iterator[PrivateCups]:
         ]  # fmt: skip
     else:
         command = daemon
+    if shutil.which("setpriv"):
+        # SIGTERM to the scheduler when the test process dies, however it dies: a killed
+        # run leaves no cupsd behind (kept across exec; nothing here is setuid).
+        command = ["setpriv", "--pdeathsig", "TERM", "--", *command]
     stderr = (root / "log" / "cupsd.stderr").open("wb")
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=stderr,
+        stderr=stderr,
+    )
     cups = PrivateCups(root, socket, output, process, isolated)
     try:
         deadline = time.monotonic() + 30
