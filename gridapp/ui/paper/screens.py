@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -130,7 +131,8 @@ class PaperActions:
         self.closed = True
         self.jobs.wait()
         for kept in self._keep:
-            if isinstance(kept, QDialog) and kept.isVisible():
+            # A dialog whose window was deleted before the quit is gone with it.
+            if isinstance(kept, QDialog) and shiboken6.isValid(kept) and kept.isVisible():
                 kept.reject()
         remove_print_folder(self.folder)
 
