@@ -36,6 +36,9 @@ def test_every_old_backup_is_replaced_by_a_fresh_one(tmp_path: Path, clock: Fixe
         services.store.close()
 
 
+@pytest.mark.expected_log(
+    r"^fresh backup after an erasure failed: \[Errno 28\]"
+)  # the full disk is the case
 def test_a_full_disk_costs_the_fresh_copy_not_the_erasure(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,6 +171,9 @@ def test_a_roster_without_holds_erases_nothing(
     assert world.households(moving) == before
 
 
+@pytest.mark.expected_log(
+    r"^refused roster-new\.gsb: error\.bundle\.version_future"
+)  # the refusal is the case
 def test_an_older_laptop_refuses_a_format_2_roster(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,6 +182,9 @@ def test_an_older_laptop_refuses_a_format_2_roster(
     assert (result.status, result.reason) == ("refused", "error.bundle.version_future")
 
 
+@pytest.mark.expected_log(
+    r"^refused late-edit\.gsb: error\.bundle\.authority\.other_team_household"
+)  # the refusal is the case
 def test_an_edit_made_after_the_move_is_still_refused(world: World, clock: FixedClock) -> None:
     """Past holdings admit work done before the move, not after (a laptop that skipped
     its own scope check)."""
