@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
@@ -352,6 +352,9 @@ def _run(
     if window.office is not None:
         window.office.events.restart_needed.connect(app.quit)
     code = app.exec()
+    # Closing the last window posted a quit of its own; delivered after this loop, it
+    # would end every event loop at once (an app made again in this process, tests).
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     collector.stop()
     if idle_lock is not None:
         idle_lock.stop()

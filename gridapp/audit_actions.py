@@ -34,6 +34,11 @@ CAMPAIGN_CLOSED = "campaign_close"  # laptops purge its personal data next
 PURGED = "purge"  # a campaign's personal data erased (counts only in the entry)
 VISIT_APPROVED = "visit_approved"  # the office's review: approved
 VISIT_RETURNED = "visit_returned"  # the office's review: returned to its worker to correct
+#: A laptop let go of households and workers its team no longer holds (a roster's
+#: `holds` record; counts only).
+ROSTER_ERASED = "roster_erased"
+#: Backups that could hold erased personal data replaced by a fresh one.
+BACKUPS_SCRUBBED = "backups_scrubbed"
 
 #: Every action, in the order the audit screen's filter lists them.
 ALL: tuple[str, ...] = (
@@ -64,6 +69,8 @@ ALL: tuple[str, ...] = (
     PURGED,
     VISIT_APPROVED,
     VISIT_RETURNED,
+    ROSTER_ERASED,
+    BACKUPS_SCRUBBED,
 )
 
 #: The app itself, when it acts on its own (daily and pre-import backups, finishing a

@@ -64,24 +64,33 @@ def _lines(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> list[_Line]:
         for item in items or [tr("paper.receipt.none")]:
             add(item, indent=size)
 
+    # Punctuation is the language's: 地址：… （有疑虑） in Chinese, Address: … (has doubts).
+    def field(key: str, value: str) -> str:
+        return tr("ui.fmt.field", label=tr(key), value=value)
+
+    def aside(text: str, note: str) -> str:
+        return tr("ui.fmt.aside", text=text, aside=note)
+
+    gap = tr("ui.fmt.gap")
     address = format_address(doc.compound, doc.building, doc.unit, doc.room)
-    add(f"{tr('paper.receipt.address')}：{address}")
-    add(f"{tr('paper.receipt.time')}：{display_time(doc.started_at)}")
+    add(field("paper.receipt.address", address))
+    add(field("paper.receipt.time", display_time(doc.started_at)))
     add(
-        f"{tr('paper.receipt.mode')}：{code('mode', doc.mode)}　"
-        f"{tr('paper.receipt.outcome')}：{code('outcome', doc.outcome)}"
+        field("paper.receipt.mode", code("mode", doc.mode))
+        + gap
+        + field("paper.receipt.outcome", code("outcome", doc.outcome))
     )
-    worker = f"{tr('paper.receipt.worker')}：{doc.worker}"
-    add(f"{worker}　{doc.team}" if doc.team else worker)
+    worker = field("paper.receipt.worker", doc.worker)
+    add(f"{worker}{gap}{doc.team}" if doc.team else worker)
     if doc.phone_masked:
-        add(f"{tr('paper.receipt.phone')}：{doc.phone_masked}")
+        add(field("paper.receipt.phone", doc.phone_masked))
     consulted = tr("paper.receipt.consulted")
     if doc.questionnaire_title:
-        consulted = f"{consulted}（{doc.questionnaire_title}）"
-    section(consulted, [_qa(q, a) for q, a in doc.answers if q])
+        consulted = aside(consulted, doc.questionnaire_title)
+    section(consulted, [_qa(q, a, tr) for q, a in doc.answers if q])
     section(
         tr("paper.receipt.explained"),
-        [f"· {t}（{code('reaction', r)}）" if r else f"· {t}" for t, r in doc.explained],
+        [f"· {aside(t, code('reaction', r))}" if r else f"· {t}" for t, r in doc.explained],
     )
     section(
         tr("paper.receipt.suggestions"),
@@ -90,9 +99,11 @@ def _lines(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> list[_Line]:
     return out
 
 
-def _qa(question: str, answer: str) -> str:
+def _qa(question: str, answer: str, tr: Callable[..., str]) -> str:
     # Questions mostly end in "？"; a colon after it reads as a typo.
-    return f"{question} {answer}" if question[-1] in "？?：:" else f"{question}：{answer}"
+    if question[-1] in "？?：:":
+        return f"{question} {answer}"
+    return tr("ui.fmt.field", label=question, value=answer)
 
 
 def _leading(line: _Line) -> float:

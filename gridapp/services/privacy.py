@@ -15,12 +15,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from gridapp.audit_actions import CAMPAIGN_CLOSED, PURGED
+from gridapp.audit_actions import BACKUPS_SCRUBBED, CAMPAIGN_CLOSED, PURGED
 from gridapp.clock import epoch_ms, iso
 from gridapp.errors import InvalidInput, NotFound
 from gridapp.privacy import RETENTION_DAYS, PurgeCounts, retention_date
 from gridapp.services.guard import actor_of, requires
-from gridapp.storage import audit, purge, records
+from gridapp.storage import audit, backup_scrub, purge, records
+from gridapp.storage.schema import schema_version
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
 
@@ -129,4 +130,21 @@ class PrivacyService:
                     phones=counts.phones,
                 )
             purge.compact(db)
+            if counts.changed:
+                self._scrub_backups(actor)
         return PurgeReport(counts, campaign["name"], until.isoformat(), dry_run, early)
+
+    def _scrub_backups(self, actor: str) -> None:
+        """The purge has committed: the backups made before it still hold what it
+        erased; one fresh backup of the purged database replaces them."""
+        if self.store.path is None:
+            return
+        db = self.store.db
+        moment = self.store.clock.now()
+        folder = self.store.path.parent / "backups"
+        result = backup_scrub.scrub(db, folder, moment, schema_version(db), self.store.key)
+        if result.removed:
+            with self.store.replaying() as tx:
+                audit.append(
+                    tx, iso(moment), actor, BACKUPS_SCRUBBED, result.fresh, removed=result.removed
+                )

@@ -104,7 +104,7 @@ def set_status_quietly(db: Database, campaign_id: str, status: str) -> None:
 _TEMP = ("_purge_h", "_purge_r", "_purge_p", "_purge_v", "_purge_c")
 
 
-def _stage(db: Database, household_ids: Iterable[str]) -> None:
+def stage(db: Database, household_ids: Iterable[str]) -> None:
     for name in _TEMP:
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
         db.execute(f"CREATE TEMP TABLE {name} (id TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -131,7 +131,7 @@ def _stage(db: Database, household_ids: Iterable[str]) -> None:
         )
 
 
-def _drop_stage(db: Database) -> None:
+def drop_stage(db: Database) -> None:
     for name in _TEMP:
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
@@ -162,7 +162,7 @@ def preview(db: Database, campaign_id: str, household_ids: list[str]) -> PurgeCo
     own = not db.conn.in_transaction
     if own:
         db.execute("BEGIN")
-    _stage(db, household_ids)
+    stage(db, household_ids)
     try:
         return PurgeCounts(
             campaign_id=campaign_id,
@@ -174,7 +174,7 @@ def preview(db: Database, campaign_id: str, household_ids: list[str]) -> PurgeCo
             ),
         )
     finally:
-        _drop_stage(db)
+        drop_stage(db)
         if own:
             db.execute("ROLLBACK")
 
@@ -197,7 +197,7 @@ def purge(
     caller's replaying transaction). `stamp` (an HLC) dates the purge: a late entry
     older than it is redacted on arrival (`redact_late`)."""
     db.execute("PRAGMA secure_delete = ON")
-    _stage(db, household_ids)
+    stage(db, household_ids)
     try:
         households = int(
             db.execute(
@@ -209,7 +209,7 @@ def purge(
         notes = sum(_blank(db, t) for t in ("household", "visit", "callback"))
         _redact_conflicts(db)
         _redact_quarantine(db)
-        entries = _redact_log(db)
+        entries = redact_log(db)
         drafts = db.execute(
             "DELETE FROM _draft WHERE household_id IN (SELECT id FROM temp._purge_h)"
         ).rowcount
@@ -219,7 +219,7 @@ def purge(
             [(h, campaign_id, stamp, at) for h in household_ids],
         )
     finally:
-        _drop_stage(db)
+        drop_stage(db)
     counts = PurgeCounts(campaign_id, households, residents, phones, notes, entries, max(drafts, 0))
     if counts.changed:
         # Re-derive the search text now and merge the index's segments, so the old
@@ -291,7 +291,7 @@ def _redact_quarantine(db: Database) -> None:
             db.execute("UPDATE _quarantine SET entry = ? WHERE id = ?", [redacted, row_id])
 
 
-def _redact_log(db: Database) -> int:
+def redact_log(db: Database) -> int:
     db.execute("UPDATE _write_context SET redacting = 1 WHERE id = 1")
     count = 0
     for entity, temp in _STAGED.items():

@@ -48,21 +48,25 @@ def compound_name(db: Database, compound_id: str) -> str | None:
     return str(row[0]) if row else None
 
 
+#: Id-or-name lookups, one statement per table (no table name ever comes from data).
+_BY_REF = {
+    table: f"SELECT id FROM {table} WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1"
+    for table in ("compound", "campaign")
+}
+
+
 def compound_by_ref(db: Database, ref: str) -> str | None:
     """A compound by id or by its exact name."""
-    row = db.execute(
-        "SELECT id FROM compound WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
-        [ref, ref, ref],
-    ).fetchone()
-    return str(row[0]) if row else None
+    return _by_ref(db, "compound", ref)
 
 
 def campaign_by_ref(db: Database, ref: str) -> str | None:
     """A campaign by id or by its exact name."""
-    row = db.execute(
-        "SELECT id FROM campaign WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
-        [ref, ref, ref],
-    ).fetchone()
+    return _by_ref(db, "campaign", ref)
+
+
+def _by_ref(db: Database, table: str, ref: str) -> str | None:
+    row = db.execute(_BY_REF[table], [ref, ref, ref]).fetchone()
     return str(row[0]) if row else None
 
 

@@ -182,8 +182,20 @@ def conflicts(db: Database, include_resolved: bool = False) -> list[dict[str, An
 
 #: Tables sent to a team's laptop, each with the rows that team may hold.
 _ROSTER_SQL: dict[str, str] = {
-    "team": "SELECT * FROM team WHERE id = :team",
-    "worker": "SELECT * FROM worker WHERE team_id = :team",
+    # A building that moved brings its past visits: the team and the workers that made
+    # them come along, those workers in no team and not active (in no list there).
+    "team": """SELECT * FROM team WHERE id = :team OR id IN (SELECT team_id FROM visit
+               WHERE household_id IN (SELECT id FROM _roster_household))""",
+    "worker": """SELECT id, code, name, team_id, role, active FROM worker WHERE team_id = :team
+                 UNION ALL SELECT id, code, name, NULL, role, 0 FROM worker
+                 WHERE team_id IS NOT :team AND id IN (SELECT worker_id FROM visit
+                   WHERE household_id IN (SELECT id FROM _roster_household)
+                   UNION SELECT recorded_by FROM visit
+                   WHERE household_id IN (SELECT id FROM _roster_household)
+                   UNION SELECT worker_id FROM suggestion
+                   WHERE household_id IN (SELECT id FROM _roster_household)
+                   UNION SELECT worker_id FROM void WHERE record_id IN (SELECT id FROM visit
+                     WHERE household_id IN (SELECT id FROM _roster_household)))""",
     "questionnaire": """SELECT q.* FROM questionnaire q JOIN campaign c ON c.questionnaire_id = q.id
                         WHERE c.status = 'active'""",
     "policy_item": """SELECT DISTINCT p.* FROM policy_item p JOIN campaign_policy cp
@@ -284,6 +296,18 @@ def roster_rows(db: Database, team_id: str) -> Iterator[tuple[str, dict[str, Any
                 yield table, row
     finally:
         db.execute("DROP TABLE IF EXISTS temp._roster_household")
+
+
+def holdings(db: Database, team_id: str) -> dict[str, list[str]]:
+    """The ids of what the team's laptops should hold now: the roster's `holds` record
+    (households of its buildings, its assignments, its workers)."""
+    sql = {
+        "households": "SELECT id FROM household WHERE building_id IN (SELECT building_id"
+        " FROM assignment WHERE team_id = ?) ORDER BY id",
+        "assignments": "SELECT id FROM assignment WHERE team_id = ? ORDER BY id",
+        "workers": "SELECT id FROM worker WHERE team_id = ? ORDER BY id",
+    }
+    return {kind: [r[0] for r in db.execute(q, [team_id])] for kind, q in sql.items()}
 
 
 def team_id_by_number(db: Database, number: int) -> str | None:

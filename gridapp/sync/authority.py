@@ -135,7 +135,9 @@ class Authority:
             self._references(entity, fields)
         current = self._current_household(entity, entry.record_id)
         if current is not None:
-            self._household_in_scope(current, None)
+            # An edit made while the team held the building still arrives after a move
+            # (the laptop keeps the household until the office has its work).
+            self._household_in_scope(current, entry.hlc)
         elif entry.op != "insert":
             return  # unknown to the office: the merge quarantines it (missing_record)
         if entry.op == "delete":
@@ -143,7 +145,9 @@ class Authority:
         parent_column = _PARENT[entity]
         if parent_column in fields:
             household = self._household_of(entity, fields[parent_column])
-            self._household_in_scope(household, None)
+            # A new record may join a household the team held when it was made; an edit
+            # may move a record only to a household the team holds now.
+            self._household_in_scope(household, entry.hlc if entry.op == "insert" else None)
         if entry.op == "insert":
             self.new_parent[(entity, entry.record_id)] = fields[parent_column]
 
@@ -265,8 +269,9 @@ class Authority:
         return None if parent is None else self._household_of(entity, str(parent))
 
     def _household_in_scope(self, building_id: str | None, hlc: str | None) -> None:
-        """The team holds the building now, or (visit-side records, `hlc` given) held it
-        when the entry was made. Master data follows the current assignment only."""
+        """The team holds the building now, or (`hlc` given) held it when the entry was
+        made: work done before a move still arrives (visits, and edits of what the team
+        held then); moving a record to another household needs the current one."""
         if building_id is None:
             raise Denied("reference", "household_id")
         if building_id in self.buildings or (hlc is not None and self._held_at(building_id, hlc)):

@@ -30,7 +30,10 @@ from gridapp.sync import crypto
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
 
 FORMAT = "gridapp-bundle"
-FORMAT_VERSION = 1
+#: Read: anything up to this. Written: 1 for sync bundles; 2 for roster bundles, whose
+#: payload carries a `holds` record (docs/sync-bundles.md) an older laptop cannot read:
+#: it refuses the file as "from a newer version" instead of ignoring what it must obey.
+FORMAT_VERSION = 2
 SUFFIX = ".gsb"
 MEMBERS = ("manifest.json", "manifest.sig", "key.sealed", "payload.enc")
 
@@ -130,7 +133,7 @@ def write_bundle(
         full = {
             **manifest,
             "format": FORMAT,
-            "format_version": FORMAT_VERSION,
+            "format_version": manifest.get("format_version", 1),
             "sender": sender.device_id,
             "recipients": [r.device_id for r in recipients],
             "records": counter["records"],

@@ -108,6 +108,8 @@ def write_roster(store: Store, team_number: int, out: Path) -> dict[str, Any]:
             if households:
                 yield {"t": "purge", "campaign": campaign_id, "households": households}
         purged = {h for _, households in orders for h in households}
+        # What the team holds now: the laptop lets go of anything else (format 2).
+        yield {"t": "holds", **sync_store.holdings(db, team_id)}
         yield {"t": "row", "table": "device", "row": sync_store.device(db, keys.device_id)}
         for laptop in laptops:
             yield {"t": "row", "table": "device", "row": laptop}
@@ -117,6 +119,7 @@ def write_roster(store: Store, team_number: int, out: Path) -> dict[str, Any]:
     office = keys.public
     manifest = {
         "kind": "roster",
+        "format_version": 2,
         "bundle_id": store.new_id(now),
         "created_at": iso(now),
         "schema": schema_version(db),

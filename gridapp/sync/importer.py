@@ -68,7 +68,9 @@ def import_file(store: Store, path: Path, actor: str = SYSTEM_ACTOR) -> ImportRe
         role = store.require_device().role
         if role == "office":
             return _import_sync(store, path, actor)
-        return _import_roster(store, path, actor)
+        from gridapp.sync.roster_import import import_roster  # it imports this module
+
+        return import_roster(store, path, actor)
     except BundleRefused as exc:
         return _refused(store, path, exc, actor)
     except GridappError as exc:
@@ -339,112 +341,3 @@ def _entry(line: bytes, window: wire.Window, name: str, index: int) -> tuple[Cha
             "entry", file=name, line=index, entity=exc.entity, field=exc.field, detail=exc.detail
         ) from exc
     return entry, Hlc.decode(entry.hlc).wall_ms
-
-
-def _import_roster(store: Store, path: Path, actor: str) -> ImportResult:
-    me = keys_of(store)
-    db = store.db
-    anchor = sync_store.office_anchor(db)
-    with BundleReader(path) as reader:
-        if anchor is None:
-            office = reader.unverified_manifest().get("office")
-            if not isinstance(office, dict) or not all(
-                isinstance(office.get(k), str)
-                for k in ("device_id", "sign_public_key", "box_public_key", "name")
-            ):
-                raise BundleRefused("manifest", file=path.name, detail="office")
-            trusted = PublicKeys(
-                office["device_id"], office["sign_public_key"], office["box_public_key"]
-            )
-        else:
-            trusted = PublicKeys(
-                anchor["device_id"], anchor["sign_public_key"], anchor["box_public_key"]
-            )
-        signer, manifest = reader.verify([trusted])
-        if manifest.kind != "roster":
-            raise BundleRefused("wrong_kind", file=path.name, kind=manifest.kind)
-        if me.device_id not in manifest["recipients"]:
-            raise BundleRefused("not_for_us", file=path.name)
-        _check_common(store, manifest, path.name)
-        if sync_store.was_imported(db, manifest["bundle_id"]):
-            return ImportResult(path.name, "already")
-        applied = _apply_roster(
-            store, reader, manifest, me, path.name, anchor is None, signer, actor
-        )
-    return ImportResult(path.name, "applied", applied=applied)
-
-
-def _apply_roster(
-    store: Store,
-    reader: BundleReader,
-    manifest: Manifest,
-    me: DeviceKeys,
-    name: str,
-    first: bool,
-    office: PublicKeys,
-    actor: str,
-) -> int:
-    received = iso(store.clock.now())
-    applied = 0
-    with store.replaying(defer_foreign_keys=True) as db:
-        if first:
-            sync_store.set_office_anchor(
-                db,
-                office.device_id,
-                manifest["office"]["name"][:80],
-                office.sign_public_key,
-                office.box_public_key,
-            )
-        anchor = sync_store.office_anchor(db)
-        assert anchor is not None
-        acked: int | None = None
-        keep: set[tuple[str, str, str]] | None = None
-        # Purge orders (closed campaigns) come before the rows (docs/privacy.md).
-        purged = False
-        stamp = Hlc(epoch_ms(store.clock.now())).encode()
-        office_name = str(manifest["office"]["name"])[:80]
-        window = wire.Window(store.clock.now())
-        for index, line in enumerate(reader.lines(manifest, me), start=1):
-            record = _roster_record(line, window, name, index)
-            if isinstance(record, wire.WireAck):
-                if record.device == me.device_id:
-                    acked = record.seq
-            elif isinstance(record, wire.WirePurge):
-                order = (record.campaign, list(record.households))
-                purged |= purge.apply_orders(db, [order], stamp, received, office_name)
-            else:
-                if keep is None:
-                    # Fields this laptop changed that the office has not confirmed (acks
-                    # come first in the payload) stay as they are: a roster never
-                    # overwrites unsent local work.
-                    confirmed = max(anchor["acked_seq"], acked or 0)
-                    keep = sync_store.unsent_fields(db, me.device_id, confirmed)
-                table, row = record
-                if table not in _ROSTER_TABLES:
-                    raise BundleRefused(
-                        "entry", file=name, line=index, entity=table, field="table", detail="entity"
-                    )
-                applied += sync_store.upsert_rows(db, table, [row], keep)
-        if acked is not None:
-            sync_store.set_acked(db, acked, received)
-        sync_store.mark_imported(
-            db, manifest["bundle_id"], office.device_id, "roster", applied, received
-        )
-        _audit(db, received, actor, manifest, office.device_id, applied)
-    if purged:
-        purge.compact(store.db)
-    return applied
-
-
-_ROSTER_TABLES = frozenset((*sync_store.ROSTER_ORDER, "device"))
-
-
-def _roster_record(
-    line: bytes, window: wire.Window, name: str, index: int
-) -> wire.WireAck | wire.WirePurge | tuple[str, dict[str, Any]]:
-    try:
-        return wire.decode_roster_record(line, window)
-    except wire.Refused as exc:
-        raise BundleRefused(
-            "entry", file=name, line=index, entity=exc.entity, field=exc.field, detail=exc.detail
-        ) from exc

@@ -270,19 +270,29 @@ class WirePurge(msgspec.Struct, tag_field="t", tag="purge", forbid_unknown_field
     households: Annotated[list[Uuid], Meta(max_length=1_000_000)]
 
 
+class WireHolds(msgspec.Struct, tag_field="t", tag="holds", forbid_unknown_fields=True):
+    """What the team's laptops should hold now (roster format 2): anything else of
+    these kinds on a laptop leaves it (storage/holdings.py)."""
+
+    households: Annotated[list[Uuid], Meta(max_length=1_000_000)]
+    assignments: Annotated[list[Uuid], Meta(max_length=1_000_000)]
+    workers: Annotated[list[Uuid], Meta(max_length=100_000)]
+
+
 class WireRow(msgspec.Struct, tag_field="t", tag="row", forbid_unknown_fields=True):
     table: Annotated[str, Meta(max_length=40)]
     row: msgspec.Raw
 
 
-RosterRecord = WireAck | WirePurge | WireRow
+RosterRecord = WireAck | WirePurge | WireHolds | WireRow
 _ROSTER = msgspec.json.Decoder(RosterRecord)
 
 
 def decode_roster_record(
     line: bytes, window: Window
-) -> WireAck | WirePurge | tuple[str, dict[str, Any]]:
-    """One payload line of a roster bundle: an ack, a purge order or a (table, row)."""
+) -> WireAck | WirePurge | WireHolds | tuple[str, dict[str, Any]]:
+    """One payload line of a roster bundle: an ack, a purge order, what the team holds
+    or a (table, row)."""
     record: RosterRecord = _decode(_ROSTER, line, "record")
     if isinstance(record, WireRow):
         if record.table not in TABLES:

@@ -12,6 +12,8 @@ import pytest
 
 from gridapp.cli import main
 
+pytestmark = pytest.mark.slow  # end to end (scripts/fast.sh leaves it out)
+
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 0) -> str:
     result = main(list(argv))

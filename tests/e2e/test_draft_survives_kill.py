@@ -18,7 +18,7 @@ from gridapp.services import Services
 from gridapp.storage.store import Store
 from gridapp.ui.field.visit_dialog import VisitDialog
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 NOTES = "居民说：楼上漏水三个月了，物业一直没来修。"
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench import soak
+
+pytestmark = pytest.mark.slow  # end to end (scripts/fast.sh leaves it out)
 
 
 def test_sigkill_loses_nothing_committed(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ import pytest
 from gridapp.cli import main
 from gridapp.storage.schema import SYNCED_TABLES
 
+pytestmark = pytest.mark.slow  # end to end (scripts/fast.sh leaves it out)
+
 COUNTS = (
     "visits",
     "households_visited",

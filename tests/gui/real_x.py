@@ -59,6 +59,24 @@ class XServer:
     def title(self, window: str) -> str:
         return self.xdotool("getwindowname", window)
 
+    def find(self, part: str) -> str | None:
+        """The first visible window whose title contains `part` (plain text, no pattern)."""
+        for window in self.windows("."):
+            with contextlib.suppress(AssertionError):  # gone between the search and now
+                if part in self.title(window):
+                    return window
+        return None
+
+    def geometry(self, window: str) -> tuple[int, int, int, int]:
+        """x, y, width, height of a window on the screen."""
+        shell = self.xdotool("getwindowgeometry", "--shell", window)
+        values = dict(line.split("=", 1) for line in shell.splitlines() if "=" in line)
+        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+    def click(self, window: str, x: int, y: int, button: int = 1) -> None:
+        """A real mouse click at (x, y) inside `window` (button 4/5: the wheel)."""
+        self.xdotool("mousemove", "--window", window, str(x), str(y), "click", str(button))
+
     def type(self, text: str, window: str | None = None) -> None:
         """Each character as a real key press: into `window` (given the keyboard focus
         first), or wherever the focus is (where the app itself put it)."""
@@ -96,8 +114,9 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30.0) ->
 
 
 @contextlib.contextmanager
-def running_xvfb() -> Iterator[XServer]:
-    """A private Xvfb for the block; fails (on Linux) when setup.sh has not run."""
+def running_xvfb(screen: str = "1280x800x24") -> Iterator[XServer]:
+    """A private Xvfb for the block (`screen`: width x height x depth); fails (on Linux)
+    when setup.sh has not run."""
     missing = [tool for tool in NEEDED if shutil.which(tool) is None]
     if missing:
         if not sys.platform.startswith("linux"):
@@ -105,7 +124,7 @@ def running_xvfb() -> Iterator[XServer]:
         pytest.fail(f"{', '.join(missing)} missing: run scripts/setup.sh (apt: xvfb xdotool)")
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -180,8 +184,25 @@ def test_household_text_without_unit_residents_or_phones() -> None:
 
 
 def test_household_text_is_deterministic() -> None:
+    """The stored line is the same in every process (no set or hash order leaks into it:
+    a rebuilt index on another laptop must equal this one), and keeps the residents in
+    the order given, the shorter name that lies inside a longer one dropped."""
     args = ("临沂二村", "5", "2", "402", "LYEC-5-2-402", ["王芳", "王芳芳", "李四"], ["1"])
-    assert household_search_text(*args) == household_search_text(*args)
+    expected = "临沂二村 5-402 lyec-5-2-402 王芳芳 wangfangfang wff 李四 lisi ls 1"
+    assert household_search_text(*args) == expected
+    script = (
+        "import sys; from gridapp.search import household_search_text as h; "
+        f"sys.stdout.write(h(*{args!r}))"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    for seed in ("0", "1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": root}
+        other = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, check=True
+        )
+        assert other.stdout.decode() == expected, seed
+    swapped = household_search_text(*args[:5], ["李四", "王芳芳", "王芳"], ["1"])
+    assert swapped == "临沂二村 5-402 lyec-5-2-402 李四 lisi ls 王芳芳 wangfangfang wff 1"
 
 
 def test_household_text_normalises_like_queries() -> None:

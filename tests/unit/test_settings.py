@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from gridapp.settings import (
     Settings,
     UiState,
@@ -52,6 +54,8 @@ def test_v2_mask_phones_becomes_what_it_did_and_the_unread_setting_goes(
         assert "mask_phones" not in saved and "show_voided_in_timeline" not in saved
 
 
+# an unreadable settings file is set aside with a warning: part of falling back
+@pytest.mark.expected_log(r"^ignoring unreadable .*settings\.json: ")
 def test_bad_values_fall_back_safely(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text(
         json.dumps({"version": 2, "language": "fr", "idle_lock_minutes": 0, "unknown": 1})

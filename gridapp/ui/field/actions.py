@@ -109,7 +109,7 @@ class FieldActions:
         chosen = self.worker_code()  # kept across a refresh within this sign-in
         self.worker.clear()
         for w in self.services.field.credited_workers():
-            label = f"{w['name']}（{w['code']}）"
+            label = self.catalog.tr("ui.fmt.aside", text=w["name"], aside=w["code"])
             if not w["own"] and self.services.signed_in:
                 label = self.catalog.tr("ui.worker.transcribe", worker=label)
             self.worker.addItem(label, w["code"])

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
 
 from gridapp.i18n import Catalog
 from gridapp.policy_text import to_html
+from gridapp.ui.common.screen import fit_to_screen
 
 RESIDENT_FONT_PX = 34
 
@@ -39,7 +40,7 @@ class ResidentView(QDialog):
         QShortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self.zoom(4))
         QShortcut(QKeySequence("Ctrl+="), self, lambda: self.zoom(4))
         QShortcut(QKeySequence.StandardKey.ZoomOut, self, lambda: self.zoom(-4))
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
         self._show()
 
     def zoom(self, step: int) -> None:

@@ -163,7 +163,7 @@ class TodayView(QWidget):
                 self.buildings,
                 r,
                 (
-                    f"{b.compound_name}{b.number}号",
+                    tr("ui.fmt.building", compound=b.compound_name, number=b.number),
                     tr("ui.today.progress", visited=b.households_visited or 0, total=b.households),
                     str(b.team_number or "—"),
                 ),

@@ -33,6 +33,7 @@ from gridapp.ids import uuid7
 from gridapp.rules import CALLBACK_OUTCOMES, NOBODY_MET_OUTCOMES, suggest_callback
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
+from gridapp.ui.common.screen import fit_to_screen
 from gridapp.ui.field.form_widget import FormWidget
 from gridapp.ui.field.resident_view import ResidentView
 from gridapp.ui.field.visit_parts import RadioRow, SuggestionRow, checked, radio_row
@@ -144,7 +145,7 @@ class VisitDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+N"), self, lambda: self.add_suggestion().text.setFocus())
         for n in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self, lambda n=n: self.tabs.setCurrentIndex(n))
-        self.resize(860, 820)
+        fit_to_screen(self, 860, 820)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)

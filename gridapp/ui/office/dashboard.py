@@ -396,7 +396,8 @@ class DashboardView(QWidget):
         tr = self.catalog.tr
         self.refresh_button.setText(tr("ui.dashboard.refresh"))
         for name, key in TILES:
-            self.tiles[name].caption.setText(tr(key))
+            caption = tr(key)  # a heading: "Households visited" beside "Coverage"
+            self.tiles[name].caption.setText(caption[:1].upper() + caption[1:])
         if self.snapshot is None:
             self.title.setText(tr("ui.dashboard.title"))
         self._tab_titles(self.snapshot)

@@ -16,6 +16,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintP
 from PySide6.QtWidgets import QWidget
 
 from gridapp.errors import InvalidInput
+from gridapp.ui.common.screen import fit_to_screen
 
 Progress = Callable[[int, int], None]
 _keep_alive: dict[QWidget, QPrinter] = {}
@@ -88,7 +89,7 @@ def preview_pdf(pdf: Path, parent: QWidget | None = None) -> QPrintPreviewDialog
     dialog.finished.connect(lambda _r: _keep_alive.pop(dialog, None))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.paintRequested.connect(lambda p: paint_pdf(pdf, p))
-    dialog.resize(900, 1000)
+    fit_to_screen(dialog, 900, 1000)
     return dialog
 
 

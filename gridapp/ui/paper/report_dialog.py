@@ -56,7 +56,9 @@ class ReportDialog(QDialog):
         today: dt.date,
         catalog: Catalog,
         parent: QWidget | None = None,
-        on_done: Callable[[Path], None] | None = open_folder,
+        # Nothing opens by itself (a machine without a file manager only logs a warning):
+        # 打开所在文件夹 is a button.
+        on_done: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -130,7 +131,8 @@ class PaperActions:
         self.closed = True
         self.jobs.wait()
         for kept in self._keep:
-            if isinstance(kept, QDialog) and kept.isVisible():
+            # A dialog whose window was deleted before the quit is gone with it.
+            if isinstance(kept, QDialog) and shiboken6.isValid(kept) and kept.isVisible():
                 kept.reject()
         remove_print_folder(self.folder)
 
@@ -263,8 +265,13 @@ class PaperActions:
 
     def save_as(self, path: Path, target: Path | None = None) -> Path | None:
         if target is None:
+            # Offered in the user's documents, not wherever the app was started from.
+            documents = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            start = Path(documents or Path.home()) / path.name
             name, _ = QFileDialog.getSaveFileName(
-                self.parent, self.catalog.tr("ui.paper.save_pdf"), path.name, "PDF (*.pdf)"
+                self.parent, self.catalog.tr("ui.paper.save_pdf"), str(start), "PDF (*.pdf)"
             )
             if not name:
                 return None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
+from gridapp.ui.common.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from gridapp.ui.field.form_widget import FormWidget
@@ -50,7 +51,7 @@ class QuestionnairePreview(QWidget):
             finish = QPushButton(catalog.tr("ui.form.finish"), self)
             finish.clicked.connect(self.form.try_finish)
             layout.addWidget(finish)
-        self.resize(720, 820)
+        fit_to_screen(self, 720, 820)
 
 
 class ContentMenu:

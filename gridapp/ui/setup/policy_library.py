@@ -25,6 +25,7 @@ from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.policy_text import to_html
 from gridapp.services import Services
+from gridapp.ui.common.screen import fit_to_screen
 from gridapp.ui.field.resident_view import ResidentView
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -94,7 +95,7 @@ class PolicyLibrary(QWidget):
         self.new_button.clicked.connect(self.new_item)
         self.show_button.clicked.connect(self.show_resident)
         self.list.itemActivated.connect(lambda _i: self.show_resident())
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
         self.reload()
 
     def reload(self, select: str | None = None) -> None:

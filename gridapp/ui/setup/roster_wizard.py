@@ -31,6 +31,7 @@ from gridapp.roster.fields import Field, resolve
 from gridapp.roster.report import outcome_lines
 from gridapp.services import Services
 from gridapp.ui.common.jobs import Jobs
+from gridapp.ui.common.screen import fit_to_screen
 from gridapp.ui.setup.roster_preview import PreviewPage, make_table
 
 ERROR_STYLE = "color: #b00020;"
@@ -235,7 +236,7 @@ class RosterWizard(QWizard):
             (QWizard.WizardButton.CommitButton, "ui.roster.wizard.commit"),
         ):
             self.setButtonText(which, catalog.tr(key))
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
 
     def set_file(self, path: Path, sheet: str | None = None) -> None:
         """Choose the file as the browse button does (tests, drag and drop)."""

@@ -57,7 +57,7 @@ class FirstRunDialog(QDialog):
         self.session: Session | None = None
         self.recovery = ""
         tr = catalog.tr
-        self.setWindowTitle(f"{tr('ui.window_title')} — {tr('ui.first_run.title')}")
+        self.setWindowTitle(tr("ui.first_run.title"))  # Qt appends the app's name
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._form_page())
         self.pages.addWidget(self._done_page())

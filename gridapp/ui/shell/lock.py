@@ -295,7 +295,7 @@ class IdleLock(QObject):
         while popup is not None:
             popup.close()
             popup = QApplication.activePopupWidget()
-        lock_title = f"{self.catalog.tr('ui.window_title')} — {self.catalog.tr('ui.lock.heading')}"
+        lock_title = self.catalog.tr("ui.lock.heading")  # Qt appends the app's name
         for top in QApplication.topLevelWidgets():
             if not top.isVisible() or top.windowType() in _TRANSIENT:
                 continue

@@ -22,6 +22,7 @@ from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.trust.roles import Action, Session
 from gridapp.ui.common.jobs import ReadPool
+from gridapp.ui.common.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from gridapp.services.session import SessionService
@@ -90,7 +91,7 @@ def _dialog_of(ctx: ScreenContext, widget: QWidget, key: str) -> QDialog:
     buttons.setObjectName("closeButtons")
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    dialog.resize(960, 620)
+    fit_to_screen(dialog, 960, 620)
     return dialog
 
 

@@ -58,7 +58,8 @@ class SignInDialog(QDialog):
         self.session: Session | None = None
         self._checking = False
         tr = catalog.tr
-        self.setWindowTitle(f"{tr('ui.window_title')} — {tr('ui.sign_in.title')}")
+        # Qt adds " — gridapp 网格走访" (the application's display name) itself.
+        self.setWindowTitle(tr("ui.sign_in.title"))
         heading = QLabel(tr("ui.sign_in.heading"), self)
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)

@@ -20,6 +20,35 @@ log = logging.getLogger("gridapp.ui")
 #: Our catalog's language → Qt's locale name (translation files are qt_<name>.qm).
 QT_LOCALES = {"zh_CN": "zh_CN", "en": "en_US"}
 
+#: Words Qt 6 shows that its own zh_CN translation lacks (their source text gained a
+#: mnemonic, or is new): found by opening the file, print and preview dialogs.
+_MISSING = {
+    "zh_CN": {
+        "&Look in:": "查找范围(&L)：",
+        "Files of &type:": "文件类型(&T)：",
+        "Folder": "文件夹",
+        "Page &Set:": "页面集(&S)：",
+    }
+}
+
+
+class _Supplement(QTranslator):
+    """Qt's own words its translation file does not have, whatever their context."""
+
+    def __init__(self, words: dict[str, str], parent: QApplication) -> None:
+        super().__init__(parent)
+        self._words = words
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None is Qt's null string: "not mine, ask the next translator" ("" would be
+        # taken as the translation and blank every other word).
+        return self._words.get(source)
+
+    def isEmpty(self) -> bool:
+        return not self._words
+
 
 class QtTranslations:
     """Installs Qt's translation for a language and makes its locale the default (the
@@ -57,6 +86,10 @@ class QtTranslations:
                 loaded = True
         if not loaded:
             log.warning("no Qt translation for %s in %s", name, folder)
+        if lang in _MISSING:
+            supplement = _Supplement(_MISSING[lang], self._app)
+            self._app.installTranslator(supplement)  # the last installed is asked first
+            self._installed.append(supplement)
         return loaded
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from gridapp.clock import display_time
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
+from gridapp.ui.common.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from gridapp.services.sync import SyncService
@@ -55,6 +56,10 @@ class SyncDialog(QDialog):
         self.results = QTableWidget(0, 2, self)
         self.results.setObjectName("importResults")
         self.results.setHorizontalHeaderLabels([tr("ui.sync.file"), tr("ui.sync.result")])
+        # The whole file name (gridapp-laptop-1-20261206-1930.gsb), the result beside it.
+        self.results.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.results.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.results.verticalHeader().setVisible(False)
         self.import_button = QPushButton(tr(f"ui.sync.import_{self.role}"), self)
@@ -82,7 +87,7 @@ class SyncDialog(QDialog):
         layout.addWidget(self.import_button)
         layout.addWidget(self.progress)
         layout.addWidget(self.results)
-        self.resize(760, 520)
+        fit_to_screen(self, 760, 520)
         self.setAcceptDrops(True)  # staff drop a whole USB stick's bundles at once
         self.refresh()
 

@@ -17,6 +17,32 @@ from gridapp.ui.field.actions import FieldActions
 pytestmark = pytest.mark.gui
 
 
+def _actions_making_sheets(
+    qtbot: QtBot,
+    services: Services,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[FieldActions, list[SheetDoc]]:
+    """Field actions whose sheets are made (their words kept), never rendered."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    actions = FieldActions(
+        services, Catalog("zh_CN"), settings, tmp_path, host, lambda: None, lambda: None,
+        lambda _e: None,
+    )  # fmt: skip
+    made: list[SheetDoc] = []
+    real_sheet = services.paper.sheet
+
+    def sheet(**kwargs: object) -> SheetDoc:
+        made.append(real_sheet(**kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(services.paper, "sheet", sheet)
+    monkeypatch.setattr(actions.paper, "_render", lambda work: None)
+    return actions, made
+
+
 @pytest.mark.parametrize("masked", [True, False])
 def test_the_visit_sheet_masks_names_as_the_setting_says(
     qtbot: QtBot,
@@ -25,30 +51,12 @@ def test_the_visit_sheet_masks_names_as_the_setting_says(
     monkeypatch: pytest.MonkeyPatch,
     masked: bool,
 ) -> None:
-    host = QWidget()
-    qtbot.addWidget(host)
-    actions = FieldActions(
-        demo_services,
-        Catalog("zh_CN"),
-        Settings(mask_names_on_sheets=masked),
-        tmp_path,
-        host,
-        lambda: None,
-        lambda: None,
-        lambda _e: None,
+    actions, made = _actions_making_sheets(
+        qtbot, demo_services, Settings(mask_names_on_sheets=masked), tmp_path, monkeypatch
     )
     building = demo_services.read.buildings()[0].id
     actions.current_building = lambda: building
-    made: list[SheetDoc] = []
-    real_sheet = demo_services.paper.sheet
-
-    def sheet(**kwargs: object) -> SheetDoc:
-        made.append(real_sheet(**kwargs))  # type: ignore[arg-type]
-        return made[-1]
-
-    monkeypatch.setattr(demo_services.paper, "sheet", sheet)
     paper = actions.paper
-    monkeypatch.setattr(paper, "_render", lambda work: None)  # the sheet's words, no PDF
     try:
         actions.print_sheet()
     finally:
@@ -63,18 +71,7 @@ def test_a_grids_visit_sheet_is_chosen_from_the_list(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    host = QWidget()
-    qtbot.addWidget(host)
-    actions = FieldActions(
-        demo_services,
-        Catalog("zh_CN"),
-        Settings(),
-        tmp_path,
-        host,
-        lambda: None,
-        lambda: None,
-        lambda _e: None,
-    )
+    actions, made = _actions_making_sheets(qtbot, demo_services, Settings(), tmp_path, monkeypatch)
     offered: list[list[str]] = []
 
     def choose(*args: object) -> tuple[str, bool]:
@@ -83,16 +80,7 @@ def test_a_grids_visit_sheet_is_chosen_from_the_list(
         return items[1], True
 
     monkeypatch.setattr(QInputDialog, "getItem", choose)
-    made: list[SheetDoc] = []
-    real_sheet = demo_services.paper.sheet
-
-    def sheet(**kwargs: object) -> SheetDoc:
-        made.append(real_sheet(**kwargs))  # type: ignore[arg-type]
-        return made[-1]
-
-    monkeypatch.setattr(demo_services.paper, "sheet", sheet)
     paper = actions.paper
-    monkeypatch.setattr(paper, "_render", lambda work: None)
     try:
         actions.print_grid_sheet()
     finally:

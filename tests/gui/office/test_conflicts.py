@@ -91,6 +91,10 @@ def test_a_phone_conflict_from_two_laptops(qtbot: QtBot, tmp_path: Path, clock: 
     assert original not in {"13911112222", "13933334444"}
 
 
+# two of the dropped files are not bundles: their refusals are logged
+@pytest.mark.expected_log(
+    r"^refused a\.gsb: error\.bundle\.not_a_bundle ", r"^refused b\.gsb: error\.bundle\.empty "
+)
 def test_dropping_files_on_the_sync_screen_imports_them(
     qtbot: QtBot, tmp_path: Path, clock: FixedClock
 ) -> None:

@@ -154,6 +154,7 @@ def test_hidden_it_waits_to_be_shown(qtbot: QtBot, office: Services) -> None:
     ]
 
 
+@pytest.mark.expected_log(r"^refused forged\.gsb: error\.bundle\.authority\.")  # the refusal
 def test_a_refused_bundle_raises_an_alarm_on_the_dashboard(
     qtbot: QtBot, tmp_path: Path, clock: FixedClock, office: Services, pool: ThreadReadPool
 ) -> None:

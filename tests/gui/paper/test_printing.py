@@ -3,9 +3,7 @@ the job's output is found on disk."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,40 +16,29 @@ from reportlab.pdfgen import canvas
 
 from gridapp.errors import InvalidInput
 from gridapp.ui.paper.printing import print_pdf, printer_names
+from tests.private_cups import CupsError, forget_cached_server, private_cups
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
 QUEUE = "gridapp-pdf"
-PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
-
-
-def _cups_available() -> bool:
-    return shutil.which("cupsd") is not None or Path("/usr/sbin/cupsd").exists()
 
 
 @pytest.fixture(scope="module")
 def cups_queue() -> Iterator[Path]:
-    """Start CUPS if it is not running and add the cups-pdf queue; yield where its PDFs
-    land. scripts/setup.sh installs cups and printer-driver-cups-pdf."""
-    if not _cups_available() or not PPD.exists() or os.geteuid() != 0:
-        pytest.fail("CUPS with cups-pdf is needed (scripts/setup.sh installs it, as root)")
-    if (
-        subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout.find("is running")
-        < 0
-    ):
-        subprocess.run(["/usr/sbin/cupsd"], check=True)
-        for _ in range(50):
-            if (
-                "is running"
-                in subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout
-            ):
-                break
-            time.sleep(0.1)
-    subprocess.run(
-        ["lpadmin", "-p", QUEUE, "-E", "-v", "cups-pdf:/", "-P", str(PPD)],
-        check=True,
-        capture_output=True,
-    )
-    yield Path.home() / "PDF"
+    """A private CUPS scheduler (tests/private_cups.py) with the cups-pdf queue, seen by
+    this process through CUPS_SERVER; yields where its PDFs land. Stopped and removed at
+    the end: the machine's own CUPS is neither used nor changed."""
+    try:
+        with private_cups() as cups, pytest.MonkeyPatch.context() as env:
+            cups.add_pdf_queue(QUEUE)
+            env.setenv("CUPS_SERVER", str(cups.socket))
+            forget_cached_server()
+            try:
+                yield cups.output
+            finally:
+                env.undo()
+                forget_cached_server()
+    except CupsError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def _pdf(path: Path) -> Path:
@@ -66,7 +53,7 @@ def _pdf(path: Path) -> Path:
 def test_a_pdf_printed_through_qt_reaches_the_cups_queue(
     qtbot: QtBot, tmp_path: Path, cups_queue: Path
 ) -> None:
-    assert QUEUE in printer_names()
+    assert printer_names() == [QUEUE]  # the private scheduler's queues, only
     before = set(cups_queue.glob("*.pdf")) if cups_queue.exists() else set()
     pages: list[int] = []
     printed = print_pdf(_pdf(tmp_path / "receipt.pdf"), QUEUE, lambda n, _t: pages.append(n))

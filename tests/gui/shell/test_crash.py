@@ -25,6 +25,8 @@ def test_a_known_error_is_a_message_in_chinese(qtbot: QtBot) -> None:
     dialog.close()
 
 
+# the log line and the crash are what the report must show
+@pytest.mark.expected_log(r"^the line before the crash$", r"(?s)^unexpected error\n.*boom")
 def test_an_unexpected_error_shows_the_report_and_log_tail(qtbot: QtBot) -> None:
     logging.getLogger("gridapp.test").warning("the line before the crash")
     presenter = ErrorPresenter(Catalog("zh_CN"))

@@ -28,7 +28,7 @@ from gridapp.trust.crypto import FAST
 from gridapp.trust.keyring import load_keyring
 from tests.gui.real_x import ROOT, XServer, running_xvfb, wait_for
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 PINS = {"A0001": "246813", "B0001": "135792"}
 IDLE_SECONDS = 5

@@ -13,7 +13,9 @@ from pytestqt.qtbot import QtBot
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.settings import Settings, UiState
+from gridapp.ui.setup.roster_wizard import RosterWizard
 from gridapp.ui.shell.main_window import MainWindow, ShellContext
+from tests.unit.roster.helpers import write_csv
 
 pytestmark = pytest.mark.gui
 
@@ -90,13 +92,27 @@ def test_a_screen_in_a_dialog_closes_by_esc_or_its_button(
     assert not again.isVisible()
 
 
-def test_a_roster_import_refreshes_what_the_window_shows(window: MainWindow, qtbot: QtBot) -> None:
+def test_a_roster_import_refreshes_what_the_window_shows(
+    window: MainWindow, qtbot: QtBot, demo_services: Services, tmp_path: Path
+) -> None:
+    """The households a roster brings are in the window's counts once the wizard says
+    it imported (the wizard's own import runs in tests/gui/setup)."""
     office = window.office
     assert office is not None
+    qtbot.waitUntil(lambda: bool(window.status_counts.text()))
+    total = demo_services.read.counts().households
+    shown_before = window.status_counts.text()
+    assert f"/{total} 户" in shown_before
     office.actions["ui.office.roster_import"].trigger()
     wizard = office.opened
+    assert isinstance(wizard, RosterWizard)
+    demo_services.act_as("B0001", "office")
+    result = demo_services.roster.import_file(write_csv(tmp_path / "r.csv"))
+    assert result.households == 6  # behind the window's back, as the wizard's job does
     with qtbot.waitSignal(window.counts_shown, timeout=5000):
-        wizard.imported.emit(None)
+        wizard.imported.emit(result)
+    assert f"/{total + 6} 户" in window.status_counts.text()
+    wizard.reject()
 
 
 def test_a_field_laptop_has_no_office_area(qtbot: QtBot, tmp_path: Path, clock: object) -> None:

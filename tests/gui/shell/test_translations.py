@@ -6,8 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication, QCalendarWidget, QDialogButtonBox
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import (
+    QApplication,
+    QCalendarWidget,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+)
 from pytestqt.qtbot import QtBot
 
 from gridapp.clock import FixedClock
@@ -45,6 +51,13 @@ def test_chinese_then_english_then_chinese_again(qapp: QApplication, qtbot: QtBo
         assert _buttons(qtbot) == ["Cancel", "OK"]
         assert QLocale().monthName(12) == "December"
         assert words.apply("zh_CN") and _buttons(qtbot) == sorted(["确定", "取消"])
+        # Words Qt 6's own zh_CN file lacks are supplied; the others still come through.
+        files = QFileDialog()
+        files.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(files)
+        labels = [label.text() for label in files.findChildren(QLabel)]
+        assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels
+        assert QCoreApplication.translate("QFileDialog", "Back") == "后退"
     finally:
         words.apply("en")  # removes the translators it installed
         QLocale.setDefault(before)

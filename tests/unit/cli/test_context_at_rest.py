@@ -227,6 +227,8 @@ def _loose(folder: Path) -> list[str]:
     return found
 
 
+# junk is imported on purpose to make the refused/ folder: its refusal is logged
+@pytest.mark.expected_log(r"^refused junk\.gsb: error\.bundle\.not_a_bundle ")
 @pytest.mark.skipif(not POSIX, reason="file modes are POSIX")
 def test_every_kind_of_folder_is_private_under_umask_022(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

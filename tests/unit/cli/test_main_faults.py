@@ -92,6 +92,8 @@ def test_disk_full(
     assert _visits_and_integrity(data) == before
 
 
+# the lock also stops the daily backup, which says so in the log
+@pytest.mark.expected_log(r"^daily backup failed: error\.db_locked ")
 def test_database_locked_by_another_program(
     data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -237,3 +237,25 @@ def test_a_receipt_speaks_in_labels_and_masks_numbers_typed_in_text(
     for whole in ("13912345678", "12345678", "199001011234"):
         assert whole not in text
     assert "意见建议" in text and "楼道灯坏了" in text
+
+
+def test_an_english_receipt_has_english_punctuation(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    """Address: …, (has doubts): never the Chinese colon, brackets or wide spaces."""
+    from gridapp.i18n import Catalog
+
+    services = demo_services
+    household = services.read.household_ids()[0]
+    policy = services.read.policy_item_id("FEE-Q1")
+    visit = services.visits.record(
+        VisitInput(household, "W0101", "met", people_met=1, explained=((policy, "doubts"),))
+    ).visit_id
+    [doc] = services.paper.receipt_documents([visit], lang="en")
+    out = tmp_path / "r.pdf"
+    render_receipts([doc], out, "a5", Catalog("en"))
+    text = _run("pdftotext", str(out), "-")
+    assert "Address: " in text and "Outcome: met" in text and "(has doubts)" in text
+    # (the policy's own title is Chinese content: 一问：为什么要调整物业费？)
+    for chinese in ("（", "）", "\u3000", "Address：", "Outcome："):
+        assert chinese not in text, chinese

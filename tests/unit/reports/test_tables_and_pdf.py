@@ -102,6 +102,7 @@ def test_visits_and_suggestions_list_no_resident_names_or_phones(
     assert not any(p in text for p in list(phones)[:200])
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_the_workbook(workbook: Path, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -205,6 +206,28 @@ def test_english_sheet_names(demo_services: Services, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["empty.xlsx", "empty.csv", "empty.pdf"])
 def test_an_empty_database_still_reports(services: Services, tmp_path: Path, name: str) -> None:
+    """A report of nothing is a readable report that says so: every count 0, the day's
+    heading there, no visits listed."""
     out = tmp_path / name
-    services.reports.write(out, Catalog("zh_CN"), day=DAY, sheet="summary")
-    assert out.stat().st_size > 0
+    catalog = Catalog("zh_CN")
+    services.reports.write(out, catalog, day=DAY, sheet="summary")
+    counts = asdict(services.read.counts())
+    assert counts and not any(counts.values())
+    totals = {catalog.tr(f"count.{k}"): 0 for k in counts}
+    if name.endswith(".xlsx"):
+        summary = _sheet(out, "汇总")
+        assert summary[0] == ("项目", "数值") and ("报表日期", DAY) in summary
+        labels = [row[0] for row in summary]
+        at = labels.index("累计")
+        assert {row[0]: row[1] for row in summary[at + 1 : at + 1 + len(counts)]} == totals
+        day_at = labels.index(f"当日（{DAY}）")
+        assert summary[day_at + 1] == ("走访记录", 0)
+        assert _sheet(out, "走访")[1:] == []  # the heading row only
+    elif name.endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        assert rows[0] == ["项目", "数值"] and ["报表日期", DAY] in rows
+        assert all([label, "0"] in rows for label in totals)
+    else:
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+        assert "走访日报" in text and DAY in text
+        assert "当日没有走访记录" in text

@@ -114,6 +114,8 @@ def test_plain_to_encrypted_keeps_every_row_and_leaves_nothing_plain(
         encrypt_in_place(path, key)  # already encrypted
 
 
+# undoing the interrupted swap is logged as a warning: that is the case tested
+@pytest.mark.expected_log(r"^encryption of .* was interrupted; the plain file is back$")
 def test_an_interrupted_swap_is_finished_or_undone(tmp_path: Path, clock: FixedClock) -> None:
     path = tmp_path / "gridapp.db"
     Store.open(path, clock).close()

@@ -26,6 +26,9 @@ from gridapp.sync.container import BundleReader, write_bundle
 from gridapp.sync.crypto import DeviceKeys
 from tests.conftest import START, make_services
 
+# Refusing each attack is what this module tests: each refusal is logged.
+pytestmark = pytest.mark.expected_log(r"^refused \S+: error\.bundle\.")
+
 #: Local bookkeeping a refusal is meant to change: the alarm and its audit line.
 EXPECTED_TO_CHANGE = {"_sync_alarm", "_audit"}
 

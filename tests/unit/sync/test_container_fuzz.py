@@ -29,6 +29,8 @@ from gridapp.sync.container import BundleReader, BundleRefused, write_bundle
 from gridapp.sync.crypto import DeviceKeys, PublicKeys
 from tests.conftest import START, make_services
 
+pytestmark = pytest.mark.slow  # fuzzing: a minute and more
+
 T = TypeVar("T")
 
 SLOW_SECONDS = 5.0  # far above a normal read (milliseconds): anything slower is a hang
@@ -207,6 +209,8 @@ def test_reader_reads_the_original_or_refuses(setup: Setup, data: st.DataObject)
         assert outcome == setup.records
 
 
+# most mutations are refused, and each refusal is logged (at least one in a run)
+@pytest.mark.expected_log(r"^refused mutated-import\.gsb: error\.bundle\.")
 @settings(
     max_examples=40,
     deadline=None,
@@ -282,6 +286,8 @@ def arbitrary_entries(draw: st.DrawFn, setup: Setup) -> list[dict[str, Any]]:
     return [*honest, *extra]
 
 
+# arbitrary entries are refused, and each refusal is logged (at least one in a run)
+@pytest.mark.expected_log(r"^refused signed-arbitrary\.gsb: error\.bundle\.")
 @settings(
     max_examples=60,
     deadline=None,

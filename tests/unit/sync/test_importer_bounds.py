@@ -111,6 +111,7 @@ def first_roster(two: Two, *, manifest: dict[str, Any] | None = None, row: bytes
     return out
 
 
+@pytest.mark.expected_log(r"^refused roster-\w+\.gsb: error\.bundle\.entry ")  # the refusal
 def test_a_deeply_nested_first_roster_row_is_refused(two: Two) -> None:
     path = first_roster(two, row=b'{"t":"row","table":"team","row":' + DEEP + b"}")
     [result] = two.new_lap.sync.import_files([path])
@@ -118,6 +119,7 @@ def test_a_deeply_nested_first_roster_row_is_refused(two: Two) -> None:
     assert two.new_lap.sync.status()["office"] is None  # trusted nothing
 
 
+@pytest.mark.expected_log(r"^refused roster-\w+\.gsb: error\.bundle\.manifest ")  # the refusal
 def test_a_deeply_nested_first_roster_manifest_is_refused(two: Two) -> None:
     nested: Any = "x"
     for _ in range(200):
@@ -152,6 +154,10 @@ def test_a_deeply_nested_receipt_payload_is_malformed(two: Two, payload: str) ->
 # -- one file's fate is its own ---------------------------------------------------------
 
 
+# the crash is logged with its traceback, then the file is refused
+@pytest.mark.expected_log(
+    r"^importing b0\.gsb failed$", r"^refused b0\.gsb: error\.bundle\.internal "
+)
 def test_a_crashing_file_does_not_stop_the_next(two: Two, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = two.bundles(2)
     calls = {"n": 0}
@@ -171,6 +177,8 @@ def test_a_crashing_file_does_not_stop_the_next(two: Two, monkeypatch: pytest.Mo
     assert results[1].applied > 0
 
 
+# the refusal (logged) is what this tests
+@pytest.mark.expected_log(r"^refused b0\.gsb: error\.bundle\.constraint ")
 def test_a_database_rule_that_still_fires_is_a_clear_refusal(
     two: Two, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +197,8 @@ def test_a_database_rule_that_still_fires_is_a_clear_refusal(
     assert alarms == [("constraint",)]
 
 
+# a bad file among good ones: its refusal is logged
+@pytest.mark.expected_log(r"^refused bad\.gsb: error\.bundle\.not_a_bundle ")
 def test_the_cli_gives_each_file_its_verdict(two: Two, capsys: pytest.CaptureFixture[str]) -> None:
     from gridapp.cli import main
 

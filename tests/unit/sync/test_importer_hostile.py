@@ -28,6 +28,9 @@ from gridapp.sync.crypto import DeviceKeys, PublicKeys
 from gridapp.sync.importer import ImportResult
 from tests.conftest import make_services
 
+# Refusing a hostile bundle is what this module tests: each refusal is logged.
+pytestmark = pytest.mark.expected_log(r"^refused \S+: error\.bundle\.")
+
 M, S, K, P = MEMBERS  # manifest.json, manifest.sig, key.sealed, payload.enc
 DEFLATED = zipfile.ZIP_DEFLATED
 

@@ -14,6 +14,7 @@ from gridapp.errors import AccessDenied, InvalidInput
 from gridapp.trust.accounts import AccountBook, check_new_pin, lock_after
 from gridapp.trust.crypto import FAST
 from gridapp.trust.keyring import load_keyring
+from gridapp.trust.pins import pin_problem
 from gridapp.trust.roles import Action, can
 
 PIN = "246813"
@@ -123,10 +124,15 @@ def test_short_and_obvious_pins_are_refused(pin: str) -> None:
         check_new_pin(pin)
 
 
-def test_good_pins_and_passphrases_pass() -> None:
+def test_good_pins_and_passphrases_pass(book: AccountBook) -> None:
     # 147258 passed here once; it is a keypad run now (tests/unit/trust/test_pins.py).
-    for pin in ("246813", "南码头 7 号楼", "correct horse"):
-        check_new_pin(pin)
+    admin, _ = book.create("A0001", "admin", PIN)
+    for number, pin in enumerate(("246813", "南码头 7 号楼", "correct horse"), start=1):
+        code = f"W01{number:02d}"
+        assert pin_problem(pin, code) is None, pin
+        check_new_pin(pin, code)
+        book.add(admin, code, "field", pin)  # an account takes it, and opens with it
+        assert book.sign_in(code, pin).code == code
 
 
 def test_the_permission_table() -> None:

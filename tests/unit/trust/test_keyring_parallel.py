@@ -21,6 +21,8 @@ from gridapp.trust.accounts import FREE_ATTEMPTS, AccountBook, lock_after
 from gridapp.trust.crypto import FAST
 from gridapp.trust.keyring import keyring_lock, load_keyring, save_keyring
 
+pytestmark = pytest.mark.slow  # a dozen processes at once
+
 ROOT = Path(__file__).resolve().parents[3]
 PROCESSES = 12
 
