@@ -143,3 +143,37 @@ def test_returned_corrected_resent_approved(tmp_path: Path, clock: FixedClock) -
     assert states == {fine: "approved", wrong: "returned", fixed: "approved"}
     office.store.close()
     lap.store.close()
+
+
+def test_a_laptop_lets_go_of_reviewed_visits_with_their_building(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A building moving to another team takes its households' visits off the laptop
+    (roster `holds`): their reviews go with them, nothing left pointing at nothing."""
+    office = make_services(tmp_path / "office" / "gridapp.db", clock)
+    build_demo(office, DemoOptions(households=80, seed=4))
+    lap = make_services(tmp_path / "lap" / "gridapp.db", clock, role="field")
+    lap.sync.request(tmp_path / "lap.json")
+    office.sync.enroll(tmp_path / "lap.json", 1, tmp_path / "first.gsb")
+    lap.sync.import_files([tmp_path / "first.gsb"])
+    clock.advance(hours=2)
+    household = lap.read.household_ids(team_number=1)[0]
+    visit = lap.visits.record(VisitInput(household, "W0101", "met")).visit_id
+    _send(office, lap, tmp_path / "b1.gsb")
+    office.review.return_visit(visit, "请补填问卷")
+    _roster(office, lap, tmp_path / "r1.gsb")
+    assert [r.id for r in lap.review.returned_for_me()] == [visit]
+    db = office.store.db
+    building = db.execute("SELECT building_id FROM household WHERE id = ?", [household]).fetchone()
+    team2 = db.execute("SELECT id FROM team WHERE number = 2").fetchone()[0]
+    campaign = office.campaigns.campaign()
+    assert campaign is not None
+    office.campaigns.assign_buildings(campaign["id"], team2, [building[0]])
+    clock.advance(hours=1)
+    _roster(office, lap, tmp_path / "r2.gsb")
+    assert household not in lap.read.household_ids()
+    left = lap.store.db.execute("SELECT count(*) FROM review").fetchone()[0]
+    assert left == 0 and lap.review.returned_for_me() == []
+    assert lap.store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    office.store.close()
+    lap.store.close()
