@@ -32,6 +32,8 @@ PIN_CHANGED = "pin_changed"  # by the account's owner
 ACCOUNT_RECOVERED = "account_recovered"  # with the recovery code
 CAMPAIGN_CLOSED = "campaign_close"  # laptops purge its personal data next
 PURGED = "purge"  # a campaign's personal data erased (counts only in the entry)
+VISIT_APPROVED = "visit_approved"  # the office's review: approved
+VISIT_RETURNED = "visit_returned"  # the office's review: returned to its worker to correct
 #: A laptop let go of households and workers its team no longer holds (a roster's
 #: `holds` record; counts only).
 ROSTER_ERASED = "roster_erased"
@@ -65,6 +67,8 @@ ALL: tuple[str, ...] = (
     ACCOUNT_RECOVERED,
     CAMPAIGN_CLOSED,
     PURGED,
+    VISIT_APPROVED,
+    VISIT_RETURNED,
     ROSTER_ERASED,
     BACKUPS_SCRUBBED,
 )

@@ -34,6 +34,7 @@ TEXT_LIMITS: Final[dict[str, int]] = {
     "campaign_description": 4000,
     "suggestion_handler": 120,
     "suggestion_response": 4000,
+    "review_comment": 2000,
 }
 
 #: The catalog key that names each kind of text in a refusal.
@@ -49,6 +50,7 @@ _TOO_LONG: Final[dict[str, str]] = {
     "campaign_description": "error.limit.campaign_description",
     "suggestion_handler": "error.limit.suggestion_handler",
     "suggestion_response": "error.limit.suggestion_response",
+    "review_comment": "error.limit.review_comment",
 }
 
 

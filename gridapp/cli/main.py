@@ -22,6 +22,7 @@ from gridapp.cli import (
     forms,
     paper,
     reports,
+    review,
     roster,
     sync,
     visits,
@@ -55,6 +56,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     reports.register(sub, tr)
     admin.register(sub, tr)
     campaign.register(sub, tr)
+    review.register(sub, tr)
     accounts.register(sub, tr)
     return parser
 

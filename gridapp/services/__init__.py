@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gridapp.services.dashboard import DashboardService
     from gridapp.services.paper import PaperService
     from gridapp.services.reports import ReportService
+    from gridapp.services.review import ReviewService
     from gridapp.services.roster import RosterService
     from gridapp.services.suggestions import SuggestionService
     from gridapp.services.sync import SyncService
@@ -126,6 +127,12 @@ class Services:
         from gridapp.services.suggestions import SuggestionService
 
         return SuggestionService(self.store)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from gridapp.services.review import ReviewService
+
+        return ReviewService(self.store)
 
     @cached_property
     def dashboard(self) -> DashboardService:

@@ -19,7 +19,7 @@ from gridapp.codes import Outcome
 from gridapp.model import Counts
 from gridapp.services.guard import requires
 from gridapp.storage import dashboard_queries as q
-from gridapp.storage import stats, sync_store
+from gridapp.storage import review_queries, stats, sync_store
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
 
@@ -92,6 +92,21 @@ class Laptop:
 
 
 @dataclass(frozen=True)
+class TeamReview:
+    """The office's review of one team's live visits (docs/office-review.md)."""
+
+    team: int
+    name: str
+    new: int  # 待审: not reviewed yet (corrections included)
+    approved: int
+    returned: int  # 退回: waiting for the worker's correction
+
+    @property
+    def visits(self) -> int:
+        return self.new + self.approved + self.returned
+
+
+@dataclass(frozen=True)
 class Dashboard:
     taken_at: str
     campaign_id: str | None
@@ -110,6 +125,8 @@ class Dashboard:
     conflicts_open: int
     conflicts: tuple[OpenConflict, ...]  # the first LIST_LIMIT, oldest first
     laptops: tuple[Laptop, ...]
+    #: Review state per team (teams with visits), in team order.
+    reviews: tuple[TeamReview, ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -147,6 +164,7 @@ class DashboardService:
             conflicts = sync_store.conflicts(db)
             peers = sync_store.peers(db)
             held = sync_store.held(db)
+            reviews = review_queries.team_states(db, cid)
         building_rows = _buildings(buildings, first)
         visits_per_day: dict[str, int] = defaultdict(int)
         outcomes: dict[str, int] = defaultdict(int)
@@ -174,6 +192,10 @@ class DashboardService:
             conflicts_open=counts.conflicts_open,
             conflicts=tuple(_conflict(row) for row in conflicts[:LIST_LIMIT]),
             laptops=tuple(_laptop(peer, held) for peer in peers),
+            reviews=tuple(
+                TeamReview(r["team"], r["name"], r["new"], r["approved"], r["returned"])
+                for r in reviews
+            ),
         )
 
 

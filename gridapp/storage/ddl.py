@@ -338,3 +338,15 @@ CREATE TABLE _sync_alarm (
 );
 CREATE INDEX sync_alarm_device ON _sync_alarm(device_id, at)
 """
+
+REVIEW = """
+CREATE TABLE review (
+    id TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL REFERENCES visit(id),
+    status TEXT NOT NULL CHECK (status IN ('approved', 'returned')),
+    comment TEXT NOT NULL DEFAULT '',
+    worker_id TEXT REFERENCES worker(id),
+    at TEXT NOT NULL
+);
+CREATE INDEX review_visit ON review(visit_id, at)
+"""

@@ -225,7 +225,7 @@ def erase(db: Database, household_ids: list[str]) -> tuple[int, int]:
                  UNION ALL SELECT id FROM online_answer
                    WHERE household_id IN (SELECT id FROM temp._purge_h))"""
         )
-        for table in ("receipt", "answer", "explanation"):
+        for table in ("receipt", "answer", "explanation", "review"):
             db.execute(f"DELETE FROM {table} WHERE visit_id IN (SELECT id FROM temp._purge_v)")
         db.execute(
             "DELETE FROM suggestion_status WHERE suggestion_id IN (SELECT id FROM temp._erase_s)"

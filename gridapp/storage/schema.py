@@ -23,7 +23,8 @@ class Written(StrEnum):
 
     #: The office's own (devices, teams, campaigns, conflicts…): a laptop never writes them.
     OFFICE = "office"
-    #: The office's, never changed once made (a suggestion's follow-up steps).
+    #: The office's, never changed once made (a suggestion's follow-up steps, a visit's
+    #: reviews).
     OFFICE_STEPS = "office_steps"
     #: The office's roster of households; a team's laptops correct it field by field.
     MASTER = "master"
@@ -59,6 +60,7 @@ SYNCED: Final[dict[str, Written]] = {
     "callback": Written.VISIT_SIDE,
     "receipt": Written.VISIT_SIDE,
     "void": Written.VISIT_SIDE,
+    "review": Written.OFFICE_STEPS,
     "conflict": Written.OFFICE,
 }
 SYNCED_TABLES: Final[tuple[str, ...]] = tuple(SYNCED)
@@ -152,6 +154,15 @@ def m011_recorded_by(db: Database) -> None:
     """A visit typed by office staff from a worker's paper form (代录) says who typed it;
     the visit stays the worker's."""
     db.execute("ALTER TABLE visit ADD COLUMN recorded_by TEXT REFERENCES worker(id)")
+
+
+@migrations()
+def m012_review(db: Database) -> None:
+    """The office's review of each visit: immutable steps, approved or returned with a
+    comment (the latest one is the visit's review state; none: not yet reviewed)."""
+    for statement in ddl.REVIEW.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def migrate(db: Database) -> list[str]:

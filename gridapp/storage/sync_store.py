@@ -242,6 +242,10 @@ _ROSTER_SQL: dict[str, str] = {
                    WHERE household_id IN (SELECT id FROM _roster_household)
                  UNION ALL SELECT id FROM suggestion
                    WHERE household_id IN (SELECT id FROM _roster_household))""",
+    # The office's review of the team's visits: a returned one is corrected on the laptop.
+    "review": """SELECT r.id, r.visit_id, r.status, r.comment, NULL AS worker_id, r.at
+                 FROM review r JOIN visit v ON v.id = r.visit_id
+                 WHERE v.household_id IN (SELECT id FROM _roster_household)""",
     "conflict": """SELECT c.* FROM conflict c WHERE c.resolved_at IS NOT NULL AND (
                      (c.entity = 'household' AND c.record_id IN (SELECT id FROM _roster_household))
                      OR (c.entity = 'resident' AND c.record_id IN (SELECT id FROM resident
@@ -274,6 +278,7 @@ ROSTER_ORDER = (
     "suggestion_status",
     "callback",
     "void",
+    "review",
     "conflict",
 )
 

@@ -61,7 +61,9 @@ class Authority:
         self.created: dict[str, set[str]] = {}  # by this bundle since the last flush
         self.new_parent: dict[tuple[str, str], Any] = {}  # (entity, id) → parent id
         self._exists: dict[str, set[str]] = {}
-        self._parent: dict[tuple[str, str], Any] = {}
+        #: (table, column, id) → that column of the office's row: a visit's device and
+        #: its household are two different parents of one id.
+        self._parent: dict[tuple[str, str, str], Any] = {}
         self._fresh: dict[str, dict[str, ChangeEntry]] = {}  # new ids of OWNABLE entities
 
     # -- the entry -----------------------------------------------------------------
@@ -234,7 +236,7 @@ class Authority:
             known.add(value)
 
     def _parent_of(self, table: str, column: str, record_id: str) -> Any:
-        key = (table, record_id)
+        key = (table, column, record_id)
         if key not in self._parent:
             self._parent[key] = q.parents(self.db, table, column, [record_id]).get(record_id)
         return self._parent[key]

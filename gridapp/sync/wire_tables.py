@@ -270,6 +270,14 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "worker_id": _c(Uuid | None, ref="worker"),
         "voided_at": _c(Time, req=True, check="time"),
     },
+    "review": {
+        "id": ID,
+        "visit_id": _c(Uuid, req=True, ref="visit"),
+        "status": _c(Literal["approved", "returned"], req=True),
+        "comment": _c(Text(2000)),
+        "worker_id": _c(Uuid | None, ref="worker"),
+        "at": _c(Time, req=True, check="time"),
+    },
     "conflict": {
         "id": ID,
         "entity": _c(Literal["household", "resident", "phone"], req=True),

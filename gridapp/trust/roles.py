@@ -32,6 +32,7 @@ class Action(StrEnum):
     REPORTS = "reports"
     DASHBOARD = "dashboard"
     SUGGESTIONS = "suggestions"  # follow a suggestion to closure
+    REVIEW = "review"  # approve a visit, or return it to its worker with a comment
     BACKUP = "backup"  # make a copy now (restoring one is RESTORE)
     MANAGE_DEVICES = "manage_devices"
     MANAGE_ACCOUNTS = "manage_accounts"
@@ -59,6 +60,7 @@ _OFFICE = _FIELD | {
     Action.REPORTS,
     Action.DASHBOARD,
     Action.SUGGESTIONS,
+    Action.REVIEW,
     Action.BACKUP,
     Action.MANAGE_DEVICES,
 }

@@ -25,6 +25,7 @@ COLUMNS = {
     "campaign_description": ("campaign", "description"),
     "suggestion_handler": ("suggestion_status", "handler"),
     "suggestion_response": ("suggestion_status", "response"),
+    "review_comment": ("review", "comment"),
 }
 
 

@@ -1,5 +1,6 @@
-"""My work today: the team's buildings with progress, callbacks due (overdue stand out),
-drafts not finished, and the households not yet reached in walking order."""
+"""My work today: visits the office returned to correct (退回待改, with its comment),
+the team's buildings with progress, callbacks due (overdue stand out), drafts not
+finished, and the households not yet reached in walking order."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from gridapp.clock import display_short, parse_iso
 from gridapp.i18n import Catalog
 from gridapp.services.drafts import DraftService
 from gridapp.services.field import FieldService
+from gridapp.services.review import ReviewService
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _OVERDUE = QBrush(QColor("#b42318"))
@@ -40,6 +42,7 @@ def _table(columns: int, parent: QWidget, name: str) -> QTableWidget:
 class TodayView(QWidget):
     open_household = Signal(str)
     resume_draft = Signal(str)  # household id
+    correct_visit = Signal(str)  # a returned visit's id: open its correction
 
     def __init__(
         self,
@@ -47,10 +50,12 @@ class TodayView(QWidget):
         drafts: DraftService,
         catalog: Catalog,
         parent: QWidget | None = None,
+        review: ReviewService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("todayView")
         self._field, self._drafts, self.catalog = field, drafts, catalog
+        self._review = review
         self.title = QLabel(self)
         font = self.title.font()
         font.setPointSize(font.pointSize() + 4)
@@ -62,7 +67,11 @@ class TodayView(QWidget):
         self.callbacks = _table(4, self.callbacks_box, "callbacksDue")
         self.drafts = _table(2, self.drafts_box, "drafts")
         self.unreached = _table(3, self.unreached_box, "unreached")
+        self.returned_box = QGroupBox(self)
+        self.returned_box.setObjectName("returnedBox")
+        self.returned = _table(3, self.returned_box, "returnedVisits")
         for box, table in (
+            (self.returned_box, self.returned),
             (self.buildings_box, self.buildings),
             (self.callbacks_box, self.callbacks),
             (self.drafts_box, self.drafts),
@@ -77,6 +86,7 @@ class TodayView(QWidget):
         grid.setRowStretch(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.returned_box)
         layout.addLayout(grid, 1)
         for table in (self.callbacks, self.unreached):
             table.itemActivated.connect(
@@ -84,6 +94,9 @@ class TodayView(QWidget):
             )
         self.drafts.itemActivated.connect(
             lambda item: self.resume_draft.emit(str(item.data(ID_ROLE)))
+        )
+        self.returned.itemActivated.connect(
+            lambda item: self.correct_visit.emit(str(item.data(ID_ROLE)))
         )
         self._stale = True  # filled when first shown: start-up never waits for it
 
@@ -107,6 +120,8 @@ class TodayView(QWidget):
         self.drafts_box.setTitle(tr("ui.today.drafts"))
         self.unreached_box.setTitle(tr("ui.today.unreached"))
         self.buildings_box.setTitle(tr("ui.today.buildings"))
+        now = field.now()
+        self._fill_returned(now)
         self.callbacks.setHorizontalHeaderLabels(
             [
                 tr("ui.today.col.due"),
@@ -116,7 +131,6 @@ class TodayView(QWidget):
             ]
         )
         due = field.callbacks_due(team)
-        now = field.now()
         self.callbacks.setRowCount(len(due))
         for r, row in enumerate(due):
             when = self._when(row["due_at"], now)
@@ -155,6 +169,23 @@ class TodayView(QWidget):
                 ),
                 b.id,
             )
+
+    def _fill_returned(self, now: datetime) -> None:
+        """退回待改: the office's comment on each visit to correct; shown only when some."""
+        tr = self.catalog.tr
+        rows = self._review.returned_for_me() if self._review is not None else []
+        self.returned_box.setTitle(tr("ui.today.returned", count=len(rows)))
+        self.returned_box.setVisible(bool(rows))
+        self.returned.setHorizontalHeaderLabels(
+            [tr("ui.today.col.household"), tr("ui.today.col.visited"), tr("ui.today.col.comment")]
+        )
+        self.returned.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            cells = (row.address, self._when(row.started_at, now), row.comment)
+            self._fill(self.returned, r, cells, row.id, _OVERDUE)
+            first = self.returned.item(r, 0)
+            if first is not None:
+                first.setToolTip(tr("ui.today.returned_hint"))
 
     def _when(self, stored: str, now: datetime) -> str:
         """今天 19:00, 明天 19:00, 后天 19:00, else the day (with its year when not this one)."""

@@ -115,6 +115,7 @@ class DashboardView(QWidget):
         self.callbacks = RowsTable("callbacksOutstanding", self)
         self.conflicts = RowsTable("openConflicts", self)
         self.laptops = RowsTable("laptops", self)
+        self.reviews = RowsTable("reviewStates", self)
         coverage = QSplitter(Qt.Orientation.Horizontal, self)
         coverage.addWidget(self.compounds)
         coverage.addWidget(self.buildings)
@@ -122,7 +123,7 @@ class DashboardView(QWidget):
         coverage.setStretchFactor(1, 3)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("dashboardTabs")
-        for page in (coverage, self.callbacks, self.conflicts, self.laptops):
+        for page in (coverage, self.callbacks, self.conflicts, self.laptops, self.reviews):
             self.tabs.addTab(page, "")
         self.callbacks.activated.connect(self._callback_activated)
 
@@ -323,6 +324,24 @@ class DashboardView(QWidget):
             s.laptops,
             laptop,
         )
+        self.reviews.rows.set_rows(
+            [
+                tr("ui.dashboard.column.team"),
+                code("review_state", "new"),
+                code("review_state", "approved"),
+                code("review_state", "returned"),
+            ],
+            s.reviews,
+            lambda _i, r: Row(
+                str(r.team),
+                (
+                    Cell(f"{r.team} {r.name}"),
+                    number(r.new),
+                    number(r.approved),
+                    number(r.returned, alert=r.returned > 0),
+                ),
+            ),
+        )
         self._tab_titles(s)
 
     def _word(self, prefix: str, value: str) -> str:
@@ -347,9 +366,11 @@ class DashboardView(QWidget):
         tr = self.catalog.tr
         self.tabs.setTabText(0, tr("ui.dashboard.tab.coverage"))
         if s is None:
-            for i, key in ((1, "callbacks"), (2, "conflicts"), (3, "laptops")):
+            for i, key in ((1, "callbacks"), (2, "conflicts"), (3, "laptops"), (4, "reviews")):
                 self.tabs.setTabText(i, tr(f"ui.dashboard.tab.{key}", count=0))
             return
+        new = sum(r.new for r in s.reviews)
+        self.tabs.setTabText(4, tr("ui.dashboard.tab.reviews", count=f"{new:,}"))
         shown = len(s.callbacks)
         self.tabs.setTabText(
             1,

@@ -109,7 +109,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 4)
-        self.today = TodayView(services.field, services.drafts, catalog, self)
+        self.today = TodayView(
+            services.field, services.drafts, catalog, self, review=services.review
+        )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         device = context.device
@@ -160,6 +162,7 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _i: self.field.record_visit())
         self.today.open_household.connect(self.show_household)
         self.today.resume_draft.connect(lambda hid: self.field.record_visit(hid))
+        self.today.correct_visit.connect(self.field.correct)
         self.detail.correct_requested.connect(self.field.correct)
         self.detail.void_requested.connect(self.field.void)
         self.detail.receipt_requested.connect(lambda visit_id: self.field.paper.receipt(visit_id))

@@ -112,6 +112,15 @@ def _suggestions(ctx: ScreenContext, parent: QWidget) -> QWidget:
     return view
 
 
+def _review(ctx: ScreenContext, parent: QWidget) -> QWidget:
+    from gridapp.ui.office.review import ReviewView
+
+    view = ReviewView(ctx.services.review, ctx.services.campaigns, ctx.catalog, parent)
+    view.failed.connect(ctx.events.failed)
+    view.changed.connect(ctx.events.changed)
+    return view
+
+
 def _forecast(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.office.forecast import ForecastView
 
@@ -203,6 +212,7 @@ def _roster_bundle(ctx: ScreenContext, parent: QWidget) -> None:
 
 SCREENS: tuple[Screen, ...] = (
     Screen("ui.dashboard.title", _dashboard, Action.DASHBOARD, Place.TAB),
+    Screen("ui.office.review", _review, Action.REVIEW, Place.TAB),
     Screen("ui.office.suggestions", _suggestions, Action.SUGGESTIONS, Place.TAB),
     Screen("ui.office.forecast", _forecast, Action.REPORTS, Place.TAB),
     Screen("ui.office.campaign_setup", _campaign_setup, Action.CAMPAIGN_SETUP, Place.TAB),

@@ -3,13 +3,14 @@ the day after tomorrow; drafts by address."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
-from gridapp.clock import FixedClock
+from gridapp.clock import CHINA_TZ, FixedClock
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
@@ -73,3 +74,64 @@ def test_drafts_name_their_household_by_address(
     [row] = services.read.household_rows([household])
     assert _text(view.drafts, 0, 0) == row.address
     assert _text(view.drafts, 0, 1) == f"Today {clock.now():%H:%M}"
+
+
+def test_a_returned_visit_shows_with_its_comment_and_opens_its_correction(
+    qtbot: QtBot, demo_services: Services, clock: FixedClock, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from gridapp.settings import Settings
+    from gridapp.ui.field.actions import FieldActions
+    from gridapp.ui.field.visit_dialog import VisitDialog
+    from tests.gui.helpers import click
+
+    services = demo_services
+    clock.set(datetime(2023, 12, 20, 10, tzinfo=CHINA_TZ))  # after the demo's week
+    household = services.read.household_ids(team_number=1)[7]
+    services.act_as("W0101", "field")
+    visit_id = services.visits.record(
+        VisitInput(household, "", "met", answers={"stance": "agree", "satisfaction": 1})
+    ).visit_id
+    view = TodayView(services.field, services.drafts, Catalog("zh_CN"), review=services.review)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.returned_box.isHidden()  # nothing returned: no section
+    services.act_as("B0001", "office")
+    services.review.return_visit(visit_id, "满意度与态度不符，请核实")
+    services.act_as("W0101", "field")
+    base = services.read.counts()
+    view.refresh()
+    assert not view.returned_box.isHidden()
+    assert view.returned_box.title() == "退回待改（1）"
+    [household_row] = services.read.household_rows([household])
+    assert [_text(view.returned, 0, c) for c in (0, 2)] == [
+        household_row.address,
+        "满意度与态度不符，请核实",
+    ]
+    # double-click (activate) opens the correction, as the household page does
+    host = QWidget()
+    qtbot.addWidget(host)
+    actions = FieldActions(
+        services, Catalog("zh_CN"), Settings(), tmp_path, host, lambda: None, view.refresh,
+        lambda _e: None,
+    )  # fmt: skip
+    opened: list[VisitDialog | None] = []
+    view.correct_visit.connect(lambda vid: opened.append(actions.correct(vid)))
+    item = view.returned.item(0, 0)
+    assert item is not None
+    view.returned.itemActivated.emit(item)
+    [dialog] = opened
+    assert dialog is not None and dialog.correcting is not None
+    assert dialog.correcting["id"] == visit_id
+    assert dialog.form is not None
+    for name in ("choice_owner_present_True", "choice_satisfaction_4"):
+        click(qtbot, dialog.form, name)
+    new_id = dialog.save()
+    assert new_id is not None and new_id != visit_id
+    view.refresh()
+    assert view.returned_box.isHidden()  # corrected: nothing left to correct
+    assert services.read.counts() == base  # the correction counts once, in its place
+    services.act_as("B0001", "office")
+    [fixed] = [r for r in services.review.queue() if r.id == new_id]
+    assert (fixed.state, fixed.corrects) == ("new", visit_id)

@@ -142,6 +142,16 @@ def test_hidden_it_waits_to_be_shown(qtbot: QtBot, office: Services) -> None:
     view.show()
     assert view.snapshot is not None and view.charts is not None
     assert view.tabs.tabText(1).startswith("待回访")
+    new = sum(r.new for r in view.snapshot.reviews)
+    assert new and view.tabs.tabText(4) == f"审核（待审 {new:,}）"
+    model = view.reviews.model()
+    assert model is not None and model.rowCount() == len(view.snapshot.reviews)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
+        "小组",
+        "待审",
+        "已通过",
+        "退回待改",
+    ]
 
 
 @pytest.mark.expected_log(r"^refused forged\.gsb: error\.bundle\.authority\.")  # the refusal

@@ -129,11 +129,13 @@ ACCEPTED: dict[tuple[str, str], frozenset[str]] = {
     ("suggestion export", "search"): WORDS,
     ("suggestion advance", "step_handler"): WORDS,
     ("suggestion advance", "response"): WORDS,
+    ("review return", "comment"): WORDS,
     # A new record's own number or code: any well-formed one is new.
     ("team add", "number"): frozenset({"unknown_team"}),
     ("worker add", "code"): CODE_SHAPED,
     # A filter that matches nobody lists nothing (the audit log keeps system actors too).
     ("audit", "actor"): CODE_SHAPED,
+    ("review list", "worker"): CODE_SHAPED,
     # A plain database has no accounts: the sign-in code is not read.
     (GLOBAL, "sign_in"): CODE_SHAPED,
     # Names the audit log's actor on a plain database (no sign-in to take it from).
@@ -223,6 +225,9 @@ BASES: dict[str, Base] = {
         "office", ("{suggestion}",), (("--to", "forwarded"), ("--handler", "物业公司"))
     ),
     "suggestion export": Base("office", options=(("--out", f"{OUT}/s.xlsx"),)),
+    "review list": Base("office"),
+    "review approve": Base("office", ("{visit}",)),
+    "review return": Base("office", ("{visit}",), (("--comment", "请核实住户"),)),
     "account setup": Base("office", ("A0001",)),
     "account list": Base("office"),
     "account add": Base("office", ("W0103",), (("--role", "field"),)),

@@ -174,3 +174,23 @@ def test_a_visit_years_later_keeps_every_campaign_day_on_the_axis(
         f"2023-12-{n:02d}" for n in range(4, 11)
     ]
     assert len(d.days) <= MAX_DAYS and d.counts.households_visited == 1
+
+
+def test_review_state_per_team_adds_up_to_the_visits(demo_services: Services) -> None:
+    s = demo_services
+    at = datetime(2023, 12, 20, 12, 0, tzinfo=CHINA_TZ)
+    d = _snap(s, at)
+    assert sum(r.visits for r in d.reviews) == d.counts.visits
+    assert sum(r.new for r in d.reviews) == d.counts.visits  # nothing reviewed yet
+    queue = s.review.queue()
+    s.review.approve([queue[0].id, queue[1].id])
+    s.review.return_visit(queue[2].id, "请补充")
+    after = _snap(s, at)
+    assert after.counts == d.counts  # reviews never change a count
+    assert sum(r.visits for r in after.reviews) == d.counts.visits
+    assert (sum(r.approved for r in after.reviews), sum(r.returned for r in after.reviews)) == (
+        2,
+        1,
+    )
+    team = next(r for r in after.reviews if r.team == queue[2].team)
+    assert team.returned == 1

@@ -59,6 +59,7 @@ SERVICES = (
     "reports",
     "suggestions",
     "dashboard",
+    "review",
 )
 
 ROLES = {AccountRole.FIELD: "W0101", AccountRole.OFFICE: "B0001", AccountRole.ADMIN: "A0001"}

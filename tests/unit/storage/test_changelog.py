@@ -49,6 +49,9 @@ def _busy(services: Services, clock: FixedClock) -> None:
     other = read.household_ids()[1]
     wrong = services.visits.record(VisitInput(other, "W0102", "not_home"))
     services.visits.void("visit", wrong.visit_id, "录错住户")
+    queue = services.review.queue()
+    services.review.approve([queue[0].id])
+    services.review.return_visit(queue[1].id, "请核实满意度")
     answer = services.visits.add_online_answer("W0103", "wechat", "几时开会？", "月底。", other)
     services.visits.void("online_answer", answer, "重复录入")
     team = services.campaigns.add_team(17, "第17组")

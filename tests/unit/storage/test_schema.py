@@ -28,8 +28,9 @@ def test_the_lists_derive_from_the_one_table() -> None:
         "receipt",
         "void",
     } == VISIT_SIDE
-    # a suggestion's follow-up steps are the office's, but never change once made
-    assert VISIT_SIDE | {"suggestion_status"} == IMMUTABLE
+    # a suggestion's follow-up steps and a visit's reviews are the office's, but never
+    # change once made
+    assert VISIT_SIDE | {"suggestion_status", "review"} == IMMUTABLE
     assert not MASTER_DATA & IMMUTABLE
     assert {t for t, w in SYNCED.items() if w is Written.OFFICE} == (
         set(SYNCED) - MASTER_DATA - IMMUTABLE

@@ -393,6 +393,21 @@ case(
     ],
 )
 case(
+    "review_of_a_visit",
+    "authority.office_owned",
+    lambda w: [
+        w.change(
+            "review",
+            {
+                "id": str(uuid.uuid4()),
+                "visit_id": w.ids["visit2"],
+                "status": "approved",
+                "at": w.visit()["started_at"],
+            },
+        )
+    ],
+)
+case(
     "suggestion_born_closed",
     "authority.office_owned",
     lambda w: [
