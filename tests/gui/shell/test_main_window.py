@@ -134,6 +134,11 @@ def test_switching_language_retranslates_and_is_remembered(
     assert window.households.headerData(0, Qt.Orientation.Horizontal) == "Address"
     assert window.navigator.model.index(0, 0).data() == "All households"
     assert "Role: office" in window.status_role.text()
+    details = [
+        window.detail.timeline.topLevelItem(i).text(2)  # type: ignore[union-attr]
+        for i in range(window.detail.timeline.topLevelItemCount())
+    ]
+    assert details and all("；" not in d for d in details)  # "; " between the parts
     assert load_settings(tmp_path).language == "en"
     window.language_actions["zh_CN"].trigger()
     assert window.file_menu.title() == "文件(&F)"
