@@ -213,6 +213,10 @@ def erase(db: Database, household_ids: list[str]) -> tuple[int, int]:
                 [entity],
             )
         db.execute("DELETE FROM _draft WHERE household_id IN (SELECT id FROM temp._purge_h)")
+        db.execute(
+            """DELETE FROM household_event WHERE household_id IN (SELECT id FROM temp._purge_h)
+               OR other_household_id IN (SELECT id FROM temp._purge_h)"""
+        )
         _ids(db, "_erase_s", [])
         db.execute(
             """INSERT OR IGNORE INTO temp._erase_s SELECT id FROM suggestion
