@@ -355,7 +355,8 @@ LIFECYCLE = """
 CREATE TABLE household_event (
     id TEXT PRIMARY KEY,
     household_id TEXT NOT NULL REFERENCES household(id),
-    kind TEXT NOT NULL CHECK (kind IN ('moved_out', 'moved_in', 'merged', 'split')),
+    kind TEXT NOT NULL CHECK (kind IN (
+        'moved_out', 'moved_in', 'merged', 'merged_into', 'split', 'split_from')),
     other_household_id TEXT REFERENCES household(id),
     residents INTEGER NOT NULL DEFAULT 0,
     at TEXT NOT NULL,

@@ -282,7 +282,10 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
     "household_event": {
         "id": ID,
         "household_id": _c(Uuid, req=True, ref="household"),
-        "kind": _c(Literal["moved_out", "moved_in", "merged", "split"], req=True),
+        "kind": _c(
+            Literal["moved_out", "moved_in", "merged", "merged_into", "split", "split_from"],
+            req=True,
+        ),
         "other_household_id": _c(Uuid | None, ref="household"),
         "residents": _c(Int(0, 1000)),
         "at": _c(Time, req=True, check="time"),

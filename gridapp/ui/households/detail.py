@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.clock import display_short, iso
 from gridapp.errors import GridappError
-from gridapp.i18n import Catalog
+from gridapp.i18n import Catalog, household_event_words
 from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
@@ -274,6 +274,9 @@ class HouseholdDetailView(QWidget):
         elif event.kind == "online_answer":
             what = tr("ui.timeline.online", channel=code("channel", s.get("channel")))
             details = f"{s.get('question', '')} → {s.get('answer', '')}"
+        elif event.kind == "household_event":
+            what = household_event_words(self._catalog, s)
+            details = ""
         else:
             what = tr("ui.timeline.suggestion", category=code("category", s.get("category")))
             details = f"{s.get('text', '')}（{code('suggestion_status', s.get('status'))}）"
