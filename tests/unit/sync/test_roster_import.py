@@ -202,3 +202,41 @@ def test_an_edit_made_after_the_move_is_still_refused(world: World, clock: Fixed
         "refused",
         "error.bundle.authority.other_team_household",
     )
+
+
+def test_a_household_lifecycle_reaches_the_team_laptop(world: World) -> None:
+    """Moved out, merged and split at the office: the next roster leaves the laptop with
+    the residents where the office has them, one household for the merged rooms, the new
+    one for the split, and the events for the history."""
+    building = world.buildings[0]
+    first, second, third, *_ = _column(
+        world.office,
+        """SELECT h.id FROM household h WHERE h.building_id = ? AND EXISTS
+           (SELECT 1 FROM resident r WHERE r.household_id = h.id) ORDER BY h.code""",
+        building,
+    )
+    world.office.act_as("B0001", "office")
+    gone = _column(world.office, "SELECT id FROM resident WHERE household_id = ?", first)
+    world.office.households.move_out(first)
+    world.office.households.merge(second, third)
+    chosen = _column(world.office, "SELECT id FROM resident WHERE household_id = ?", second)[:1]
+    new = world.office.households.split(second, "9901", chosen)
+    world.receive("lifecycle")
+    laptop = world.laptop
+    assert _column(laptop, "SELECT id FROM resident WHERE household_id = ?", first) == []
+    marks = ",".join("?" * len(gone))
+    assert _column(laptop, f"SELECT id FROM resident WHERE id IN ({marks})", *gone) == []
+    assert _column(laptop, "SELECT merged_into FROM household WHERE id = ?", third) == [second]
+    assert third not in laptop.read.household_ids()
+    assert new in laptop.read.household_ids()
+    assert _column(laptop, "SELECT id FROM resident WHERE household_id = ?", new) == chosen
+    for household in (first, second, third, new):
+        assert _column(
+            laptop,
+            "SELECT kind FROM household_event WHERE household_id = ? ORDER BY at",
+            household,
+        ) == _column(
+            world.office,
+            "SELECT kind FROM household_event WHERE household_id = ? ORDER BY at",
+            household,
+        )
