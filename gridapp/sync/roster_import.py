@@ -112,19 +112,6 @@ def _apply_roster(
                     db, record.households, record.assignments, record.workers, unsent
                 )
                 held = (list(record.households), unsent)
-                if erased.changed or erased.kept:
-                    audit.append(
-                        db,
-                        received,
-                        office_name,
-                        ROSTER_ERASED,
-                        str(manifest["bundle_id"]),
-                        households=erased.households,
-                        residents=erased.residents,
-                        phones=erased.phones,
-                        workers=erased.workers,
-                        kept=erased.kept,
-                    )
             else:
                 if keep is None:
                     # Fields this laptop changed that the office has not confirmed (acks
@@ -149,6 +136,19 @@ def _apply_roster(
                 residents=erased.residents + moved_out[0],
                 phones=erased.phones + moved_out[1],
             )
+            if erased.changed or erased.kept:
+                audit.append(
+                    db,
+                    received,
+                    office_name,
+                    ROSTER_ERASED,
+                    str(manifest["bundle_id"]),
+                    households=erased.households,
+                    residents=erased.residents,
+                    phones=erased.phones,
+                    workers=erased.workers,
+                    kept=erased.kept,
+                )
         if acked is not None:
             sync_store.set_acked(db, acked, received)
         sync_store.mark_imported(
