@@ -239,7 +239,7 @@ def _timeline(db: Database, household_id: str) -> list[TimelineEvent]:
         # The office's lifecycle steps: counts and the other room, never names.
         """SELECT e.id, e.at, e.kind AS event, e.residents, o.room
            FROM household_event e LEFT JOIN household o ON o.id = e.other_household_id
-           WHERE e.household_id = ?""",
+           WHERE e.household_id = ? ORDER BY e.at, e.rowid""",
         [household_id],
     ):
         eid = row.pop("id")
