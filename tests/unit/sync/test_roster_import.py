@@ -19,6 +19,7 @@ from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import AccessDenied
 from gridapp.services import Services
 from gridapp.services.campaign_setup import Scope
+from gridapp.services.households import NewResident
 from gridapp.services.visits import VisitInput
 from gridapp.storage import records
 from gridapp.sync import container, export
@@ -240,3 +241,18 @@ def test_a_household_lifecycle_reaches_the_team_laptop(world: World) -> None:
             "SELECT kind FROM household_event WHERE household_id = ? ORDER BY at",
             household,
         )
+
+
+def test_a_resident_added_on_the_laptop_stays_until_the_office_has_it(world: World) -> None:
+    """The roster does not carry a resident the laptop added and has not sent yet: that
+    is unsent work, not a move-out; once the office has it, the roster carries it."""
+    household = world.households(world.buildings[0])[0]
+    worker = f"W{world.team:02d}01"
+    world.laptop.act_as(worker, "field")
+    added = world.laptop.households.add_resident(household, NewResident("新来的", "tenant"))
+    world.receive("before-send")
+    assert _column(world.laptop, "SELECT name FROM resident WHERE id = ?", added) == ["新来的"]
+    world.send("added")
+    world.receive("after-send")
+    assert _column(world.laptop, "SELECT name FROM resident WHERE id = ?", added) == ["新来的"]
+    assert _column(world.office, "SELECT name FROM resident WHERE id = ?", added) == ["新来的"]
