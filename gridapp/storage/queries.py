@@ -159,6 +159,20 @@ def household_rows(db: Database, ids: Sequence[str]) -> list[HouseholdRow]:
     return [found[i] for i in ids if i in found]
 
 
+def neighbours(db: Database, household_id: str) -> list[str]:
+    """The other households to visit in the same building, in walking order (what a
+    household may merge with)."""
+    return [
+        r[0]
+        for r in db.execute(
+            f"""SELECT h.id FROM household h JOIN household me ON me.id = ?
+                WHERE h.building_id = me.building_id AND h.id != me.id AND {figures.LISTED}
+                ORDER BY {WALK_ORDER}""",
+            [household_id],
+        ).fetchall()
+    ]
+
+
 def household_by_code(db: Database, code: str) -> str | None:
     row = db.execute("SELECT id FROM household WHERE code = ?", [code]).fetchone()
     return row[0] if row else None
