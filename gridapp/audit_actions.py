@@ -34,6 +34,10 @@ CAMPAIGN_CLOSED = "campaign_close"  # laptops purge its personal data next
 PURGED = "purge"  # a campaign's personal data erased (counts only in the entry)
 VISIT_APPROVED = "visit_approved"  # the office's review: approved
 VISIT_RETURNED = "visit_returned"  # the office's review: returned to its worker to correct
+HOUSEHOLD_MOVED_OUT = "household_moved_out"  # its residents left (deleted; counts only)
+HOUSEHOLD_MOVED_IN = "household_moved_in"  # new residents in an empty household
+HOUSEHOLD_MERGED = "household_merged"  # two rooms became one household
+HOUSEHOLD_SPLIT = "household_split"  # a new household split off with some residents
 #: A laptop let go of households and workers its team no longer holds (a roster's
 #: `holds` record; counts only).
 ROSTER_ERASED = "roster_erased"
@@ -71,6 +75,10 @@ ALL: tuple[str, ...] = (
     VISIT_RETURNED,
     ROSTER_ERASED,
     BACKUPS_SCRUBBED,
+    HOUSEHOLD_MOVED_OUT,
+    HOUSEHOLD_MOVED_IN,
+    HOUSEHOLD_MERGED,
+    HOUSEHOLD_SPLIT,
 )
 
 #: The app itself, when it acts on its own (daily and pre-import backups, finishing a

@@ -75,3 +75,13 @@ class Catalog:
 
     def singular_keys(self) -> set[str]:
         return {k for k in self._messages if k.endswith(SINGULAR)}
+
+
+def household_event_words(catalog: Catalog, summary: dict[str, Any]) -> str:
+    """A household lifecycle step in words (已迁出 3 人, 与 302 室合并): the timeline's
+    line for the desktop and the command line alike."""
+    return catalog.tr(
+        f"timeline.household_event.{summary.get('event')}",
+        count=summary.get("residents") or 0,
+        room=summary.get("room") or "",
+    )

@@ -72,6 +72,20 @@ class Household:
 
 
 @dataclass(frozen=True)
+class HouseholdEvent:
+    """One step of a household's lifecycle, written by the office (counts and ids only:
+    no names travel with it)."""
+
+    id: str
+    household_id: str
+    kind: str  # moved_out | moved_in | merged | merged_into | split | split_from
+    at: str
+    other_household_id: str | None = None
+    residents: int = 0
+    actor: str = ""
+
+
+@dataclass(frozen=True)
 class Resident:
     id: str
     household_id: str
@@ -281,7 +295,7 @@ class TimelineEvent:
     """One line of a household's history: a visit, online answer or suggestion."""
 
     at: str
-    kind: str  # visit | online_answer | suggestion | callback
+    kind: str  # visit | online_answer | suggestion | callback | household_event
     record_id: str
     summary: dict[str, Any] = field(default_factory=dict)
     voided: bool = False

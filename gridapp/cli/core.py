@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from gridapp.cli import campaign as campaign_cli
-from gridapp.cli import privacy
+from gridapp.cli import lifecycle, privacy
 from gridapp.cli.args import Code, Integer, Real, Ref, Text
 from gridapp.cli.context import WORKER_ENV, Context
 from gridapp.demo import DemoOptions, build_demo
@@ -242,6 +242,7 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--json", action="store_true")
     _reveal_options(p, tr)
     p.set_defaults(handler=_household_find)
+    lifecycle.register(hsub, tr)
 
 
 def _reveal_options(p: Any, tr: Any) -> None:

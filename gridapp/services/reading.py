@@ -88,6 +88,12 @@ class ReadingService:
         )
 
     @requires(Action.VIEW)
+    def neighbours(self, household_id: str) -> list[HouseholdRow]:
+        """The building's other households to visit (what this one may merge with)."""
+        ids = visible(self.store, queries.neighbours(self.store.db, household_id))
+        return queries.household_rows(self.store.db, ids)
+
+    @requires(Action.VIEW)
     def household_rows(self, ids: Sequence[str]) -> list[HouseholdRow]:
         return queries.household_rows(self.store.db, visible(self.store, list(ids)))
 

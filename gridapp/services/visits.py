@@ -89,8 +89,13 @@ class VisitService:
         with self.store.unit_of_work(actor.code) as db:
             worker, recorded_by = _visit_worker(db, actor, visit.worker_code)
             household_in_scope(self.store, actor, visit.household_id)
-            if not records.exists(db, "household", visit.household_id):
+            household = records.get(db, "household", visit.household_id)
+            if household is None:
                 raise NotFound("error.household_not_found", id=visit.household_id)
+            if household.get("merged_into") and supersedes_id is None:
+                # A room merged into another is no household to visit: visit that one.
+                # (A correction of a visit made before the merge keeps its household.)
+                raise InvalidInput("error.household.merged_visit", code=household["code"])
             if supersedes_id is not None:
                 old = records.get(db, "visit", supersedes_id)
                 if old is None:

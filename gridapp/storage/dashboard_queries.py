@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from gridapp.storage import figures
-from gridapp.storage.figures import BUILDING_TEAM, OPEN_CALLBACK, VISITED, in_campaign
+from gridapp.storage.figures import BUILDING_TEAM, LISTED, OPEN_CALLBACK, VISITED, in_campaign
 
 #: Each household the campaign visited, with the moment of its first live in-person
 #: visit (walks the index of m008_dashboard_indexes in household order).
@@ -48,7 +48,7 @@ def buildings(db: Database, campaign_id: str | None) -> list[tuple[Any, ...]]:
     order; the team is the one the campaign assigned (any assignment without one)."""
     return db.execute(
         f"""SELECT b.id, c.id, c.name, b.number, {BUILDING_TEAM},
-                  (SELECT count(*) FROM household h WHERE h.building_id = b.id)
+                  (SELECT count(*) FROM household h WHERE h.building_id = b.id AND {LISTED})
            FROM building b JOIN compound c ON c.id = b.compound_id
            ORDER BY c.created_at, c.name, b.sort_key, b.number""",
         {"campaign": campaign_id},

@@ -350,3 +350,18 @@ CREATE TABLE review (
 );
 CREATE INDEX review_visit ON review(visit_id, at)
 """
+
+LIFECYCLE = """
+CREATE TABLE household_event (
+    id TEXT PRIMARY KEY,
+    household_id TEXT NOT NULL REFERENCES household(id),
+    kind TEXT NOT NULL CHECK (kind IN (
+        'moved_out', 'moved_in', 'merged', 'merged_into', 'split', 'split_from')),
+    other_household_id TEXT REFERENCES household(id),
+    residents INTEGER NOT NULL DEFAULT 0,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX household_event_household ON household_event(household_id, at);
+ALTER TABLE household ADD COLUMN merged_into TEXT REFERENCES household(id)
+"""

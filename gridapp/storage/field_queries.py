@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from gridapp.storage.figures import OPEN_CALLBACK, VISITED
+from gridapp.storage.figures import LISTED, OPEN_CALLBACK, VISITED
 from gridapp.storage.queries import HEAD_NAME, WALK_ORDER
 
 _TEAM_BUILDINGS = """SELECT a.building_id FROM assignment a JOIN team t ON t.id = a.team_id
@@ -47,7 +47,7 @@ def unreached(db: Database, team: int | None, limit: int = 500) -> list[str]:
         f"""SELECT h.id FROM household h JOIN building b ON b.id = h.building_id
             JOIN compound c ON c.id = b.compound_id
             WHERE NOT EXISTS (SELECT 1 FROM live_visit v WHERE v.household_id = h.id
-                              AND {VISITED}) {scope}
+                              AND {VISITED}) AND {LISTED} {scope}
             ORDER BY c.created_at, c.name, b.sort_key, b.number, {WALK_ORDER}
             LIMIT :limit""",
         {"team": team, "limit": limit},

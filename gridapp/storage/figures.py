@@ -85,3 +85,8 @@ def campaign(db: Database, campaign_id: str | None) -> dict[str, Any] | None:
     if campaign_id is not None:
         return next(db.query("SELECT * FROM campaign WHERE id = ?", [campaign_id]), None)
     return active_campaign(db)
+
+
+#: A household (alias h) to visit and to count: not merged into another one (it stays
+#: for its past visits and its history, docs/household-lifecycle.md).
+LISTED = "h.merged_into IS NULL"

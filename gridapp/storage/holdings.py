@@ -213,6 +213,10 @@ def erase(db: Database, household_ids: list[str]) -> tuple[int, int]:
                 [entity],
             )
         db.execute("DELETE FROM _draft WHERE household_id IN (SELECT id FROM temp._purge_h)")
+        db.execute(
+            """DELETE FROM household_event WHERE household_id IN (SELECT id FROM temp._purge_h)
+               OR other_household_id IN (SELECT id FROM temp._purge_h)"""
+        )
         _ids(db, "_erase_s", [])
         db.execute(
             """INSERT OR IGNORE INTO temp._erase_s SELECT id FROM suggestion
@@ -247,3 +251,58 @@ def erase(db: Database, household_ids: list[str]) -> tuple[int, int]:
     search_index.refresh_dirty(db)
     db.execute("INSERT INTO _search_fts (_search_fts) VALUES ('optimize')")
     return max(residents, 0), max(phones, 0)
+
+
+def let_residents_go(
+    db: Database, households: Iterable[str], residents: set[str], phones: set[str], unsent: set[str]
+) -> tuple[int, int]:
+    """After a format 2 roster's rows: residents (and phones) of the households the
+    team holds that the roster no longer carries moved out at the office; they leave
+    this laptop, their log entries redacted. Households with unsent work keep theirs."""
+    _ids(db, "_held_h", [h for h in households if h not in unsent])
+    try:
+        gone_r = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM resident WHERE household_id IN (SELECT id FROM temp._held_h)"
+            )
+            if r[0] not in residents
+        ]
+        gone_p = [
+            r[0]
+            for r in db.execute(
+                """SELECT p.id FROM phone p JOIN resident r ON r.id = p.resident_id
+                   WHERE r.household_id IN (SELECT id FROM temp._held_h)"""
+            )
+            if r[0] not in phones
+        ]
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp._held_h")
+    if not gone_r and not gone_p:
+        return 0, 0
+    purge.stage(db, [])
+    try:
+        db.conn.executemany("INSERT INTO temp._purge_r (id) VALUES (?)", [(i,) for i in gone_r])
+        db.conn.executemany("INSERT INTO temp._purge_p (id) VALUES (?)", [(i,) for i in gone_p])
+        db.execute(
+            """INSERT OR IGNORE INTO temp._purge_p SELECT id FROM phone
+               WHERE resident_id IN (SELECT id FROM temp._purge_r)"""
+        )
+        purge.redact_log(db)
+        db.execute(
+            "DELETE FROM conflict WHERE entity = 'resident'"
+            " AND record_id IN (SELECT id FROM temp._purge_r)"
+        )
+        db.execute(
+            "DELETE FROM conflict WHERE entity = 'phone'"
+            " AND record_id IN (SELECT id FROM temp._purge_p)"
+        )
+        phone_count = db.execute(
+            "DELETE FROM phone WHERE id IN (SELECT id FROM temp._purge_p)"
+        ).rowcount
+        resident_count = db.execute(
+            "DELETE FROM resident WHERE id IN (SELECT id FROM temp._purge_r)"
+        ).rowcount
+    finally:
+        purge.drop_stage(db)
+    return max(resident_count, 0), max(phone_count, 0)

@@ -36,7 +36,7 @@ def compound_summaries(db: Database) -> list[CompoundSummary]:
     SELECT c.id, c.name,
            (SELECT count(*) FROM building b WHERE b.compound_id = c.id) AS buildings,
            (SELECT count(*) FROM household h JOIN building b ON b.id = h.building_id
-             WHERE b.compound_id = c.id) AS households,
+             WHERE b.compound_id = c.id AND {figures.LISTED}) AS households,
            COALESCE((SELECT sum(vb.visited) FROM ({_VISITED_BY_BUILDING}) vb
              JOIN building b ON b.id = vb.building_id WHERE b.compound_id = c.id), 0) AS visited
     FROM compound c ORDER BY c.created_at, c.name
@@ -74,7 +74,8 @@ def building_summaries(
     # when all are.
     sql = f"""
     SELECT b.id, b.compound_id, c.name, b.number, b.kind, b.floors,
-           (SELECT count(*) FROM household h WHERE h.building_id = b.id), NULL, t.number
+           (SELECT count(*) FROM household h WHERE h.building_id = b.id AND {figures.LISTED}),
+           NULL, t.number
     FROM building b
     JOIN compound c ON c.id = b.compound_id
     LEFT JOIN assignment a ON a.building_id = b.id
@@ -102,7 +103,7 @@ def household_ids(
     grid_id: str | None = None,
 ) -> list[str]:
     """Household ids in walking order (building, unit, floor, room)."""
-    where: list[str] = []
+    where: list[str] = [figures.LISTED]
     params: list[Any] = []
     join = "JOIN building b ON b.id = h.building_id JOIN compound c ON c.id = b.compound_id"
     if building_id is not None:
@@ -118,7 +119,7 @@ def household_ids(
         join += " JOIN assignment a ON a.building_id = b.id JOIN team t ON t.id = a.team_id"
         where.append("t.number = ?")
         params.append(team_number)
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    clause = "WHERE " + " AND ".join(where)
     sql = f"""SELECT h.id FROM household h {join} {clause}
               ORDER BY c.created_at, c.name, b.sort_key, b.number, {WALK_ORDER}"""
     return [row[0] for row in db.execute(sql, params).fetchall()]
@@ -156,6 +157,20 @@ def household_rows(db: Database, ids: Sequence[str]) -> list[HouseholdRow]:
         for row in db.execute(f"{_HOUSEHOLD_ROW} WHERE h.id IN ({marks})", chunk).fetchall():
             found[row[0]] = _household_row(row)
     return [found[i] for i in ids if i in found]
+
+
+def neighbours(db: Database, household_id: str) -> list[str]:
+    """The other households to visit in the same building, in walking order (what a
+    household may merge with)."""
+    return [
+        r[0]
+        for r in db.execute(
+            f"""SELECT h.id FROM household h JOIN household me ON me.id = ?
+                WHERE h.building_id = me.building_id AND h.id != me.id AND {figures.LISTED}
+                ORDER BY {WALK_ORDER}""",
+            [household_id],
+        ).fetchall()
+    ]
 
 
 def household_by_code(db: Database, code: str) -> str | None:
@@ -234,6 +249,15 @@ def _timeline(db: Database, household_id: str) -> list[TimelineEvent]:
     ):
         sid = row.pop("id")
         events.append(TimelineEvent(row.pop("created_at"), "suggestion", sid, row))
+    for row in db.query(
+        # The office's lifecycle steps: counts and the other room, never names.
+        """SELECT e.id, e.at, e.kind AS event, e.residents, o.room
+           FROM household_event e LEFT JOIN household o ON o.id = e.other_household_id
+           WHERE e.household_id = ? ORDER BY e.at, e.rowid""",
+        [household_id],
+    ):
+        eid = row.pop("id")
+        events.append(TimelineEvent(row.pop("at"), "household_event", eid, row))
     events.sort(key=lambda e: e.at)
     return events
 

@@ -52,7 +52,8 @@ def building_progress(db: Database, campaign_id: str | None) -> list[dict[str, A
         FROM {_VISITS_AT_HOME} AND {CONSULTATION} GROUP BY h.building_id
     )
     SELECT b.id, c.name AS compound, b.number AS building, {BUILDING_TEAM_NUMBER} AS team,
-           (SELECT count(*) FROM household h WHERE h.building_id = b.id) AS households,
+           (SELECT count(*) FROM household h WHERE h.building_id = b.id AND {figures.LISTED})
+             AS households,
            COALESCE(visited.n, 0) AS visited, COALESCE(consulted.n, 0) AS consultations
     FROM building b
     JOIN compound c ON c.id = b.compound_id
@@ -74,7 +75,7 @@ def team_coverage(db: Database, campaign_id: str | None) -> list[dict[str, Any]]
            count(visited.household_id) AS visited
     FROM team t
     LEFT JOIN buildings bt ON bt.team_id = t.id
-    LEFT JOIN household h ON h.building_id = bt.building_id
+    LEFT JOIN household h ON h.building_id = bt.building_id AND {figures.LISTED}
     LEFT JOIN visited ON visited.household_id = h.id
     GROUP BY t.id ORDER BY t.number
     """

@@ -24,7 +24,7 @@ class Written(StrEnum):
     #: The office's own (devices, teams, campaigns, conflicts…): a laptop never writes them.
     OFFICE = "office"
     #: The office's, never changed once made (a suggestion's follow-up steps, a visit's
-    #: reviews).
+    #: reviews, a household's lifecycle events).
     OFFICE_STEPS = "office_steps"
     #: The office's roster of households; a team's laptops correct it field by field.
     MASTER = "master"
@@ -61,6 +61,7 @@ SYNCED: Final[dict[str, Written]] = {
     "receipt": Written.VISIT_SIDE,
     "void": Written.VISIT_SIDE,
     "review": Written.OFFICE_STEPS,
+    "household_event": Written.OFFICE_STEPS,
     "conflict": Written.OFFICE,
 }
 SYNCED_TABLES: Final[tuple[str, ...]] = tuple(SYNCED)
@@ -161,6 +162,16 @@ def m012_review(db: Database) -> None:
     """The office's review of each visit: immutable steps, approved or returned with a
     comment (the latest one is the visit's review state; none: not yet reviewed)."""
     for statement in ddl.REVIEW.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m013_household_lifecycle(db: Database) -> None:
+    """A household's lifecycle at the office: immutable events (moved out, moved in,
+    merged, split; counts and ids only, no names), and `merged_into` on a household
+    whose room became part of another (it stays for its visits, listed no more)."""
+    for statement in ddl.LIFECYCLE.split(";"):
         if statement.strip():
             db.execute(statement)
 

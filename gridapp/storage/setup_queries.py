@@ -169,7 +169,8 @@ def teams(db: Database, campaign_id: str | None) -> list[dict[str, Any]]:
                     AND a.campaign_id = :c) AS buildings,
                   (SELECT count(*) FROM household h JOIN assignment a
                     ON a.building_id = h.building_id
-                    WHERE a.team_id = t.id AND a.campaign_id = :c) AS households
+                    WHERE a.team_id = t.id AND a.campaign_id = :c
+                    AND h.merged_into IS NULL) AS households
                FROM team t ORDER BY t.number""",
             {"c": campaign_id},
         )
@@ -199,7 +200,8 @@ def assignment_tree(db: Database, campaign_id: str | None) -> list[dict[str, Any
                           AND cc.compound_id = c.id) AS in_scope,
                   g.id AS grid_id, g.name AS grid_name,
                   b.id AS building_id, b.number AS building_number,
-                  (SELECT count(*) FROM household h WHERE h.building_id = b.id) AS households,
+                  (SELECT count(*) FROM household h WHERE h.building_id = b.id
+                    AND h.merged_into IS NULL) AS households,
                   t.number AS team, t.name AS team_name
                FROM building b
                JOIN compound c ON c.id = b.compound_id

@@ -14,6 +14,7 @@ from gridapp.model import Counts
 from gridapp.storage.figures import (
     CONSULTATION,
     EXPLAINED,
+    LISTED,
     LIVE_ONLINE_ANSWER,
     LIVE_SUGGESTION,
     OPEN_CALLBACK,
@@ -24,7 +25,7 @@ from gridapp.storage.figures import (
 _QUERIES: dict[str, str] = {
     "compounds": "SELECT count(*) FROM compound",
     "buildings": "SELECT count(*) FROM building",
-    "households": "SELECT count(*) FROM household",
+    "households": f"SELECT count(*) FROM household h WHERE {LISTED}",
     "residents": "SELECT count(*) FROM resident",
     "teams": "SELECT count(*) FROM team",
     "workers": "SELECT count(*) FROM worker",

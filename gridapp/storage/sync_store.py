@@ -246,6 +246,10 @@ _ROSTER_SQL: dict[str, str] = {
     "review": """SELECT r.id, r.visit_id, r.status, r.comment, NULL AS worker_id, r.at
                  FROM review r JOIN visit v ON v.id = r.visit_id
                  WHERE v.household_id IN (SELECT id FROM _roster_household)""",
+    # The office's record of the team's households' lifecycle (counts and ids only).
+    # The other household of a merge or split is in the same building, so held too.
+    "household_event": """SELECT * FROM household_event
+                          WHERE household_id IN (SELECT id FROM _roster_household)""",
     "conflict": """SELECT c.* FROM conflict c WHERE c.resolved_at IS NOT NULL AND (
                      (c.entity = 'household' AND c.record_id IN (SELECT id FROM _roster_household))
                      OR (c.entity = 'resident' AND c.record_id IN (SELECT id FROM resident
@@ -279,6 +283,7 @@ ROSTER_ORDER = (
     "callback",
     "void",
     "review",
+    "household_event",
     "conflict",
 )
 

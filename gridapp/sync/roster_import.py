@@ -5,6 +5,7 @@ still hold it are replaced by a clean one (storage/backup_scrub.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,10 @@ def _apply_roster(
         # Purge orders (closed campaigns) come before the rows (docs/privacy.md).
         purged = False
         erased = Erased()
+        # What a format 2 roster carries: residents and phones no longer in it moved out.
+        held: tuple[list[str], set[str]] | None = None
+        got_residents: set[str] = set()
+        got_phones: set[str] = set()
         stamp = Hlc(epoch_ms(store.clock.now())).encode()
         office_name = str(manifest["office"]["name"])[:80]
         window = wire.Window(store.clock.now())
@@ -106,19 +111,7 @@ def _apply_roster(
                 erased = holdings.let_go(
                     db, record.households, record.assignments, record.workers, unsent
                 )
-                if erased.changed or erased.kept:
-                    audit.append(
-                        db,
-                        received,
-                        office_name,
-                        ROSTER_ERASED,
-                        str(manifest["bundle_id"]),
-                        households=erased.households,
-                        residents=erased.residents,
-                        phones=erased.phones,
-                        workers=erased.workers,
-                        kept=erased.kept,
-                    )
+                held = (list(record.households), unsent)
             else:
                 if keep is None:
                     # Fields this laptop changed that the office has not confirmed (acks
@@ -131,7 +124,31 @@ def _apply_roster(
                     raise BundleRefused(
                         "entry", file=name, line=index, entity=table, field="table", detail="entity"
                     )
+                if table == "resident":
+                    got_residents.add(str(row["id"]))
+                elif table == "phone":
+                    got_phones.add(str(row["id"]))
                 applied += sync_store.upsert_rows(db, table, [row], keep)
+        if held is not None:
+            moved_out = holdings.let_residents_go(db, held[0], got_residents, got_phones, held[1])
+            erased = replace(
+                erased,
+                residents=erased.residents + moved_out[0],
+                phones=erased.phones + moved_out[1],
+            )
+            if erased.changed or erased.kept:
+                audit.append(
+                    db,
+                    received,
+                    office_name,
+                    ROSTER_ERASED,
+                    str(manifest["bundle_id"]),
+                    households=erased.households,
+                    residents=erased.residents,
+                    phones=erased.phones,
+                    workers=erased.workers,
+                    kept=erased.kept,
+                )
         if acked is not None:
             sync_store.set_acked(db, acked, received)
         sync_store.mark_imported(

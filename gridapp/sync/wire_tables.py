@@ -108,6 +108,7 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "note": _c(Text(2000)),
         "created_at": _c(Time, req=True, check="time"),
         "population": _c(Int(0, 100) | None),
+        "merged_into": _c(Uuid | None, ref="household"),
     },
     "resident": {
         "id": ID,
@@ -277,6 +278,18 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "comment": _c(Text(2000)),
         "worker_id": _c(Uuid | None, ref="worker"),
         "at": _c(Time, req=True, check="time"),
+    },
+    "household_event": {
+        "id": ID,
+        "household_id": _c(Uuid, req=True, ref="household"),
+        "kind": _c(
+            Literal["moved_out", "moved_in", "merged", "merged_into", "split", "split_from"],
+            req=True,
+        ),
+        "other_household_id": _c(Uuid | None, ref="household"),
+        "residents": _c(Int(0, 1000)),
+        "at": _c(Time, req=True, check="time"),
+        "actor": _c(Text(64)),
     },
     "conflict": {
         "id": ID,

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from gridapp.clock import display_short, iso
 from gridapp.errors import GridappError
-from gridapp.i18n import Catalog
+from gridapp.i18n import Catalog, household_event_words
 from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
+from gridapp.ui.households.lifecycle import LifecycleMenu
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -81,9 +82,16 @@ class HouseholdDetailView(QWidget):
         self.reveal_button = QPushButton(self)
         self.reveal_button.setObjectName("revealPhones")
         self.reveal_button.clicked.connect(self._toggle_reveal)
+        # The office's lifecycle steps (the role gate hides them from field workers).
+        self.lifecycle = LifecycleMenu(households, read, catalog, self)
+        self.lifecycle.changed.connect(self.show_household)
+        self.lifecycle_button = QPushButton(self)
+        self.lifecycle_button.setObjectName("lifecycle")
+        self.lifecycle_button.setMenu(self.lifecycle)
         head = QHBoxLayout()
         head.addWidget(self.residents_label)
         head.addStretch(1)
+        head.addWidget(self.lifecycle_button)
         head.addWidget(self.reveal_button)
 
         self.residents = QTableWidget(0, 4, self)
@@ -138,6 +146,8 @@ class HouseholdDetailView(QWidget):
             label.setText(tr(f"ui.detail.{key}"))
         self.residents_label.setText(tr("ui.detail.residents"))
         self.timeline_label.setText(tr("ui.detail.timeline"))
+        self.lifecycle.retranslate(self._catalog)
+        self.lifecycle_button.setText(tr("ui.lifecycle.menu"))
         self.placeholder.setText(tr("ui.detail.placeholder"))
         self.residents.setHorizontalHeaderLabels(
             [
@@ -187,6 +197,8 @@ class HouseholdDetailView(QWidget):
         ):
             widget.setVisible(has)
         self.placeholder.setVisible(not has)
+        self.lifecycle_button.setVisible(has and any(a.isVisible() for a in self.lifecycle.steps()))
+        self.lifecycle.set_household(detail)
         self._update_reveal_text()
         if detail is None:
             return
@@ -274,6 +286,9 @@ class HouseholdDetailView(QWidget):
         elif event.kind == "online_answer":
             what = tr("ui.timeline.online", channel=code("channel", s.get("channel")))
             details = f"{s.get('question', '')} → {s.get('answer', '')}"
+        elif event.kind == "household_event":
+            what = household_event_words(self._catalog, s)
+            details = ""
         else:
             what = tr("ui.timeline.suggestion", category=code("category", s.get("category")))
             details = f"{s.get('text', '')}（{code('suggestion_status', s.get('status'))}）"

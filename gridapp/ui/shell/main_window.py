@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
             events.open_household.connect(self.show_household)
             events.failed.connect(lambda exc: self.errors.known(exc, self))
         self.detail.failed.connect(lambda exc: self.errors.known(exc, self))
+        self.detail.lifecycle.failed.connect(lambda exc: self.errors.known(exc, self))
+        self.detail.lifecycle.changed.connect(lambda _household: self.refresh())
 
         self.navigator.selected.connect(self._on_place_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_household_selected)

@@ -26,6 +26,7 @@ def gated_actions(window: MainWindow) -> dict[QAction, Action]:
         window.field.record: Action.RECORD_VISITS,
         window.field.online: Action.RECORD_VISITS,
         window.field.day_receipts: Action.PRINT_RECEIPTS,
+        **{step: Action.ROSTER_IMPORT for step in window.detail.lifecycle.steps()},
     }
 
 
@@ -42,6 +43,7 @@ def apply_role(window: MainWindow, session: Session | None) -> None:
             window.tabs.setTabVisible(window.tabs.indexOf(page), allowed)
         for menu in window.office.menus.values():
             menu.menuAction().setVisible(any(a.isVisible() for a in menu.actions()))
+    window.detail.show_household(window.detail.current_id())  # its lifecycle button
     # Whom visits are credited to follows the signed-in worker (the core decides).
     window.field.reload_workers()
     label = window.findChild(QLabel, "statusSession")

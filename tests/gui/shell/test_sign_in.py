@@ -172,10 +172,15 @@ def test_a_field_worker_sees_no_office_actions(
     assert not any(a.isVisible() or a.isEnabled() for a in office_actions)
     assert not window.content.import_form.isVisible()
     assert window.field.record.isVisible()
+    # the household page's 户籍变动 is the office's
+    steps = window.detail.lifecycle.steps()
+    assert not any(a.isVisible() for a in steps) and window.detail.lifecycle_button.isHidden()
     label = window.findChild(QLabel, "statusSession")
     assert label is not None and "W0101（网格员）" in label.text()
     window.apply_role(sessions.sign_in("A0001", ADMIN_PIN))
     assert all(a.isVisible() and a.isEnabled() for a in office_actions)
+    assert all(a.isVisible() for a in steps)
+    assert window.detail.current_id() is None or not window.detail.lifecycle_button.isHidden()
     assert "A0001（管理员）" in label.text()
 
 

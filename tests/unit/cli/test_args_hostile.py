@@ -168,6 +168,14 @@ BASES: dict[str, Base] = {
     "campaign purge": Base("office", options=(("--dry-run", None),)),
     "household list": Base("office"),
     "household find": Base("office", ("王",)),
+    # The demo's first household has residents and a visit is none of them: each
+    # varied value still ends refused, nothing written.
+    "household move-out": Base("office", ("{household}",)),
+    "household move-in": Base("office", ("{household}",), (("--resident", "王新:head"),)),
+    "household merge": Base("office", ("{household}", "{household}")),
+    "household split": Base(
+        "office", ("{household}",), (("--room", "9901"), ("--resident", "{visit}"))
+    ),
     "visit record": Base(
         "office",
         options=(("--household", "{household}"), ("--worker", "W0101"), ("--outcome", "met")),

@@ -28,9 +28,9 @@ def test_the_lists_derive_from_the_one_table() -> None:
         "receipt",
         "void",
     } == VISIT_SIDE
-    # a suggestion's follow-up steps and a visit's reviews are the office's, but never
-    # change once made
-    assert VISIT_SIDE | {"suggestion_status", "review"} == IMMUTABLE
+    # a suggestion's follow-up steps, a visit's reviews and a household's lifecycle
+    # events are the office's, but never change once made
+    assert VISIT_SIDE | {"suggestion_status", "review", "household_event"} == IMMUTABLE
     assert not MASTER_DATA & IMMUTABLE
     assert {t for t, w in SYNCED.items() if w is Written.OFFICE} == (
         set(SYNCED) - MASTER_DATA - IMMUTABLE

@@ -19,6 +19,7 @@ from gridapp.demo import DemoOptions, build_demo
 from gridapp.errors import AccessDenied
 from gridapp.services import Services
 from gridapp.services.campaign_setup import Scope
+from gridapp.services.households import NewResident
 from gridapp.services.visits import VisitInput
 from gridapp.storage import records
 from gridapp.sync import container, export
@@ -202,3 +203,56 @@ def test_an_edit_made_after_the_move_is_still_refused(world: World, clock: Fixed
         "refused",
         "error.bundle.authority.other_team_household",
     )
+
+
+def test_a_household_lifecycle_reaches_the_team_laptop(world: World) -> None:
+    """Moved out, merged and split at the office: the next roster leaves the laptop with
+    the residents where the office has them, one household for the merged rooms, the new
+    one for the split, and the events for the history."""
+    building = world.buildings[0]
+    first, second, third, *_ = _column(
+        world.office,
+        """SELECT h.id FROM household h WHERE h.building_id = ? AND EXISTS
+           (SELECT 1 FROM resident r WHERE r.household_id = h.id) ORDER BY h.code""",
+        building,
+    )
+    world.office.act_as("B0001", "office")
+    gone = _column(world.office, "SELECT id FROM resident WHERE household_id = ?", first)
+    world.office.households.move_out(first)
+    world.office.households.merge(second, third)
+    chosen = _column(world.office, "SELECT id FROM resident WHERE household_id = ?", second)[:1]
+    new = world.office.households.split(second, "9901", chosen)
+    world.receive("lifecycle")
+    laptop = world.laptop
+    assert _column(laptop, "SELECT id FROM resident WHERE household_id = ?", first) == []
+    marks = ",".join("?" * len(gone))
+    assert _column(laptop, f"SELECT id FROM resident WHERE id IN ({marks})", *gone) == []
+    assert _column(laptop, "SELECT merged_into FROM household WHERE id = ?", third) == [second]
+    assert third not in laptop.read.household_ids()
+    assert new in laptop.read.household_ids()
+    assert _column(laptop, "SELECT id FROM resident WHERE household_id = ?", new) == chosen
+    for household in (first, second, third, new):
+        assert _column(
+            laptop,
+            "SELECT kind FROM household_event WHERE household_id = ? ORDER BY at",
+            household,
+        ) == _column(
+            world.office,
+            "SELECT kind FROM household_event WHERE household_id = ? ORDER BY at",
+            household,
+        )
+
+
+def test_a_resident_added_on_the_laptop_stays_until_the_office_has_it(world: World) -> None:
+    """The roster does not carry a resident the laptop added and has not sent yet: that
+    is unsent work, not a move-out; once the office has it, the roster carries it."""
+    household = world.households(world.buildings[0])[0]
+    worker = f"W{world.team:02d}01"
+    world.laptop.act_as(worker, "field")
+    added = world.laptop.households.add_resident(household, NewResident("新来的", "tenant"))
+    world.receive("before-send")
+    assert _column(world.laptop, "SELECT name FROM resident WHERE id = ?", added) == ["新来的"]
+    world.send("added")
+    world.receive("after-send")
+    assert _column(world.laptop, "SELECT name FROM resident WHERE id = ?", added) == ["新来的"]
+    assert _column(world.office, "SELECT name FROM resident WHERE id = ?", added) == ["新来的"]
