@@ -18,6 +18,7 @@ from gridapp.clock import iso
 from gridapp.codes import Outcome
 from gridapp.model import Counts
 from gridapp.services.guard import requires
+from gridapp.services.review import team_states
 from gridapp.storage import dashboard_queries as q
 from gridapp.storage import review_queries, stats, sync_store
 from gridapp.storage.store import Store
@@ -158,19 +159,26 @@ class DashboardService:
             counts = stats.counts(db, cid)
             buildings = q.buildings(db, cid)
             first = q.first_visits_by_building_day(db, cid)
-            by_day_outcome = q.visits_by_day_outcome(db, cid)
+            by_day_outcome = q.visits_by_day_outcome_team(db, cid)
             teams = q.teams(db)
             overdue, callbacks = q.open_callbacks(db, iso(now), LIST_LIMIT, cid)
             conflicts = sync_store.conflicts(db)
             peers = sync_store.peers(db)
             held = sync_store.held(db)
-            reviews = review_queries.team_states(db, cid)
+            reviewed = review_queries.reviewed_states(db, cid)
         building_rows = _buildings(buildings, first)
         visits_per_day: dict[str, int] = defaultdict(int)
         outcomes: dict[str, int] = defaultdict(int)
-        for day, outcome, n in by_day_outcome:
+        per_team: dict[str, int] = defaultdict(int)
+        for day, outcome, team_id, n in by_day_outcome:
             visits_per_day[day] += n
             outcomes[outcome] += n
+            if team_id is not None:
+                per_team[team_id] += n
+        reviews = team_states(
+            [(t, number, name, per_team[t]) for t, number, name in teams if t in per_team],
+            reviewed,
+        )
         first_per_day: dict[str, int] = defaultdict(int)
         for _building, day, n in first:
             first_per_day[day] += n

@@ -10,6 +10,7 @@ new again. A superseded or voided visit is never reviewed, and never counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -94,7 +95,11 @@ class ReviewService:
     @requires(Action.REVIEW)
     def team_states(self) -> list[dict[str, Any]]:
         """Per team: live visits of the active campaign new, approved, returned."""
-        return review_queries.team_states(self.store.db, self._campaign())
+        db, campaign = self.store.db, self._campaign()
+        return team_states(
+            review_queries.visits_by_team(db, campaign),
+            review_queries.reviewed_states(db, campaign),
+        )
 
     @requires(Action.REVIEW)
     def approve(self, visit_ids: list[str]) -> int:
@@ -205,3 +210,23 @@ def _row(r: dict[str, Any], here: str | None) -> ReviewRow:
         flags=tuple(r["flags"]),
         made_here=here is not None and r["device_id"] == here,
     )
+
+
+def team_states(
+    visits: Iterable[tuple[str, int, str, int]], reviewed: Mapping[str, tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """Per team with visits (team id, number, name, live visits): how many are new,
+    approved, returned: the one definition the review screen and the dashboard share."""
+    states = []
+    for team_id, number, name, total in visits:
+        approved, returned = reviewed.get(team_id, (0, 0))
+        states.append(
+            {
+                "team": number,
+                "name": name,
+                "new": total - approved - returned,
+                "approved": approved,
+                "returned": returned,
+            }
+        )
+    return states

@@ -68,12 +68,15 @@ def first_visits_by_building_day(
     ).fetchall()
 
 
-def visits_by_day_outcome(db: Database, campaign_id: str | None) -> list[tuple[str, str, int]]:
-    """(day, outcome, live visits of any mode); times are stored in China time, so the
-    first ten characters are the local date."""
+def visits_by_day_outcome_team(
+    db: Database, campaign_id: str | None
+) -> list[tuple[str, str, str | None, int]]:
+    """(day, outcome, the visit's team, live visits of any mode): the day chart, the
+    outcomes and each team's visits (review state) from one pass. Times are stored in
+    China time, so the first ten characters are the local date."""
     return db.execute(
-        f"""SELECT substr(v.started_at, 1, 10) AS day, v.outcome, count(*) FROM live_visit v
-           WHERE {in_campaign("v")} GROUP BY day, v.outcome""",
+        f"""SELECT substr(v.started_at, 1, 10) AS day, v.outcome, v.team_id, count(*)
+           FROM live_visit v WHERE {in_campaign("v")} GROUP BY day, v.outcome, v.team_id""",
         {"campaign": campaign_id},
     ).fetchall()
 

@@ -131,20 +131,31 @@ def visit_state(db: Database, visit_id: str) -> dict[str, Any] | None:
     )
 
 
-def team_states(db: Database, campaign: str | None) -> list[dict[str, Any]]:
-    """Per team (by the visit's team), how many live visits are new, approved, returned."""
-    return list(
-        db.query(
-            f"""SELECT t.number AS team, t.name AS name,
-                   SUM(state = 'new') AS new, SUM(state = 'approved') AS approved,
-                   SUM(state = 'returned') AS returned
-                FROM (SELECT v.team_id, {_STATE} AS state FROM live_visit v
-                      WHERE {in_campaign("v")}) s
-                JOIN team t ON t.id = s.team_id
-                GROUP BY t.id ORDER BY t.number""",
-            {"campaign": campaign},
-        )
-    )
+def reviewed_states(db: Database, campaign: str | None) -> dict[str, tuple[int, int]]:
+    """Per team id: (approved, returned) live visits of the campaign. Reviews are few
+    beside visits, so only reviewed visits are looked at (a review lookup per visit cost
+    400 ms on 200,000 visits); the rest of a team's visits are new."""
+    rows = db.execute(
+        f"""SELECT team_id, SUM(state = 'approved'), SUM(state = 'returned') FROM (
+                SELECT v.team_id, {_STATE} AS state
+                FROM (SELECT DISTINCT visit_id FROM review) r
+                JOIN live_visit v ON v.id = r.visit_id
+                WHERE {in_campaign("v")})
+            GROUP BY team_id""",
+        {"campaign": campaign},
+    ).fetchall()
+    return {str(r[0]): (int(r[1]), int(r[2])) for r in rows if r[0] is not None}
+
+
+def visits_by_team(db: Database, campaign: str | None) -> list[tuple[str, int, str, int]]:
+    """(team id, number, name, the campaign's live visits by the team's workers)."""
+    return db.execute(
+        f"""SELECT t.id, t.number, t.name, n FROM (
+                SELECT v.team_id, count(*) AS n FROM live_visit v
+                WHERE {in_campaign("v")} GROUP BY v.team_id) s
+            JOIN team t ON t.id = s.team_id ORDER BY t.number""",
+        {"campaign": campaign},
+    ).fetchall()
 
 
 def ids_starting(db: Database, prefix: str) -> list[str]:

@@ -176,6 +176,18 @@ def m013_household_lifecycle(db: Database) -> None:
             db.execute(statement)
 
 
+@migrations()
+def m014_campaign_visit_index(db: Database) -> None:
+    """The dashboard's coverage and first-visit day for one campaign from the index alone:
+    m008's index with the visit's campaign at its end (a campaign-scoped count read
+    every visit's row: +250 ms on 200,000 visits)."""
+    db.execute("DROP INDEX IF EXISTS visit_mode_household")
+    db.execute(
+        "CREATE INDEX visit_mode_household_campaign"
+        " ON visit(mode, household_id, started_at, id, campaign_id)"
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     pending = [m.name for m in migrations.pending(db)]

@@ -184,9 +184,10 @@ def test_a_backup_before_a_schema_migration(tmp_path: Path, clock: FixedClock) -
     path = tmp_path / "data" / "gridapp.db"
     services = make_services(path, clock)
     db = services.store.db
-    # Un-apply a migration (an index only), as an older app would have left it.
-    db.execute("DROP INDEX visit_mode_household")
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_dashboard_indexes'")
+    # Un-apply the newest migration (an index only), as an older app would have left it.
+    db.execute("DROP INDEX visit_mode_household_campaign")
+    db.execute("CREATE INDEX visit_mode_household ON visit(mode, household_id, started_at, id)")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm014_campaign_visit_index'")
     db.conn.commit()
     before = schema_version(db)
     services.store.close()
@@ -194,7 +195,7 @@ def test_a_backup_before_a_schema_migration(tmp_path: Path, clock: FixedClock) -
     [made] = storage_backup.listing(path.parent / "backups")
     assert made.kind == "pre-migration" and made.schema == before
     assert store.db.execute("SELECT action FROM _audit").fetchall() == [("backup_made",)]
-    assert "m008_dashboard_indexes" not in _migrations_in(Path(made.path))
+    assert "m014_campaign_visit_index" not in _migrations_in(Path(made.path))
     store.close()
 
 
