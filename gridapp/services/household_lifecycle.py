@@ -16,7 +16,7 @@ from gridapp.audit_actions import (
 from gridapp.clock import iso
 from gridapp.codes import HouseholdStatus
 from gridapp.errors import InvalidInput, NotFound
-from gridapp.model import Household, HouseholdEvent, Phone, Resident
+from gridapp.model import Household, HouseholdEvent
 from gridapp.services.audit import note
 from gridapp.services.guard import actor_of, requires
 from gridapp.storage import lifecycle_queries as lq
@@ -73,22 +73,10 @@ class HouseholdLifecycle:
                 raise InvalidInput("error.household.not_empty", code=current["code"])
             ids = []
             for person in residents:
-                rid = self.store.new_id(now)
-                ids.append(rid)
-                records.insert(
-                    db,
-                    "resident",
-                    Resident(
-                        rid,
-                        household_id,
-                        person.name,
-                        person.relation,
-                        int(person.is_owner),
-                        person.birth_year,
-                    ),
-                )
-                for number in person.phones:
-                    records.insert(db, "phone", Phone(self.store.new_id(now), rid, number))
+                resident, phones = person.rows(household_id, lambda: self.store.new_id(now))
+                ids.append(resident.id)
+                records.insert(db, "resident", resident)
+                records.insert_many(db, "phone", phones)
             records.update(db, "household", household_id, {"status": status})
             self._event(db, actor, household_id, "moved_in", None, len(ids))
             note(self.store, db, actor, HOUSEHOLD_MOVED_IN, household_id, residents=len(ids))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,14 @@ class NewResident:
     is_owner: bool = False
     birth_year: int | None = None
     phones: tuple[str, ...] = ()
+
+    def rows(self, household_id: str, new_id: Callable[[], str]) -> tuple[Resident, list[Phone]]:
+        """The resident's record in `household_id` and its phones', with fresh ids."""
+        rid = new_id()
+        person = Resident(
+            rid, household_id, self.name, self.relation, int(self.is_owner), self.birth_year
+        )
+        return person, [Phone(new_id(), rid, number) for number in self.phones]
 
 
 @dataclass(frozen=True)
@@ -102,20 +110,9 @@ class HouseholdService(HouseholdLifecycle):
                 )
             )
             for person in new.residents:
-                rid = self.store.new_id(now)
-                residents.append(
-                    Resident(
-                        rid,
-                        hid,
-                        person.name,
-                        person.relation,
-                        int(person.is_owner),
-                        person.birth_year,
-                    )
-                )
-                phones.extend(
-                    Phone(self.store.new_id(now), rid, number) for number in person.phones
-                )
+                resident, its_phones = person.rows(hid, lambda: self.store.new_id(now))
+                residents.append(resident)
+                phones.extend(its_phones)
         with self.store.unit_of_work(actor) as db:
             records.insert_many(db, "household", rows)
             records.insert_many(db, "resident", residents)
@@ -149,26 +146,14 @@ class HouseholdService(HouseholdLifecycle):
         who = actor_of(self.store)
         actor = who.code
         now = self.store.clock.now()
-        rid = self.store.new_id(now)
+        resident, phones = person.rows(household_id, lambda: self.store.new_id(now))
         with self.store.unit_of_work(actor) as db:
             if not records.exists(db, "household", household_id):
                 raise NotFound("error.household_not_found", id=household_id)
             household_in_scope(self.store, who, household_id)
-            records.insert(
-                db,
-                "resident",
-                Resident(
-                    rid,
-                    household_id,
-                    person.name,
-                    person.relation,
-                    int(person.is_owner),
-                    person.birth_year,
-                ),
-            )
-            for number in person.phones:
-                records.insert(db, "phone", Phone(self.store.new_id(now), rid, number))
-        return rid
+            records.insert(db, "resident", resident)
+            records.insert_many(db, "phone", phones)
+        return resident.id
 
     @requires(Action.VIEW)
     def reveal_phone(self, household_id: str) -> dict[str, list[str]]:

@@ -46,7 +46,7 @@ def detail_words(catalog: Catalog, detail: dict[str, Any]) -> str:
         value_key = f"ui.audit.value.{text}"
         shown = catalog.tr(value_key) if value_key in known else text
         parts.append(catalog.tr("ui.audit.detail_item", label=label, value=shown))
-    return catalog.tr("ui.audit.detail_join").join(parts)
+    return catalog.tr("ui.fmt.join").join(parts)
 
 
 class AuditView(QWidget):

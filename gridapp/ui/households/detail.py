@@ -282,7 +282,7 @@ class HouseholdDetailView(QWidget):
                 parts.append(tr("ui.timeline.correction"))
             if s.get("notes"):
                 parts.append(str(s["notes"]))
-            details = tr("ui.audit.detail_join").join(parts)  # ；in Chinese, ; in English
+            details = tr("ui.fmt.join").join(parts)  # ；in Chinese, ; in English
         elif event.kind == "online_answer":
             what = tr("ui.timeline.online", channel=code("channel", s.get("channel")))
             details = f"{s.get('question', '')} → {s.get('answer', '')}"

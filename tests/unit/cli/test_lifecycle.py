@@ -12,25 +12,7 @@ import pytest
 from gridapp.cli import main
 from gridapp.cli.guard import action_for
 from gridapp.trust.roles import Action, can
-
-
-def run(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--data-dir", str(folder), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> str:
-    code, out, err = run(capsys, folder, *argv)
-    assert code == 0, err
-    return out
-
-
-def refused(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> str:
-    code, out, err = run(capsys, folder, *argv)
-    assert code == 2 and not out, (out, err)
-    assert err.count("\n") == 1 and err.startswith("gridapp-cli: ")
-    return err
+from tests.unit.cli.helpers import ok, refused
 
 
 def rows(folder: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from gridapp.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--data-dir", str(folder), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.unit.cli.helpers import run
 
 
 @pytest.fixture

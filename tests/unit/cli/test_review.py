@@ -9,25 +9,7 @@ from typing import Any
 import pytest
 
 from gridapp.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--data-dir", str(folder), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> str:
-    code, out, err = run(capsys, folder, *argv)
-    assert code == 0, err
-    return out
-
-
-def refused(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str) -> str:
-    code, out, err = run(capsys, folder, *argv)
-    assert code == 2 and not out
-    assert err.count("\n") == 1 and err.startswith("gridapp-cli: ")
-    return err
+from tests.unit.cli.helpers import ok, refused
 
 
 @pytest.fixture
