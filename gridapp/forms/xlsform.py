@@ -124,7 +124,9 @@ class _Reader:
             try:
                 load_definition(doc)
             except DefinitionInvalid as invalid:
-                self.problems.extend(self.located(p) for p in invalid.problems)
+                placed = {p.where for p in self.problems}  # the workbook's own say more
+                located = (self.located(p) for p in invalid.problems)
+                self.problems.extend(p for p in located if p.where not in placed)
         if self.problems:
             raise DefinitionInvalid(self.problems[:_MAX_PROBLEMS])
         return doc

@@ -53,14 +53,15 @@ def build_item(sheet: Sheet, number: int, row: Row, kind: Kind) -> dict[str, Any
             item[base] = text
     _refused_columns(sheet, number, row, item)
     for base in EXPRESSIONS:
-        text = value(row, base)
-        if text:
-            if _SERVER_FUNCTIONS.search(text):
-                feature = _SERVER_FUNCTIONS.search(text).group(1)  # type: ignore[union-attr]
+        source = value(row, base)
+        if source:
+            server = _SERVER_FUNCTIONS.search(source)
+            if server:
+                feature = server.group(1)
                 sheet.problem(
                     number, sheet.header(base), "error.xlsform.needs_server", feature=feature
                 )
-            item[base] = text
+            item[base] = source
     if fields.get("constraint") and item.get("constraint"):  # phone number + its own
         fields["constraint"] = f"({item['constraint']}) and {fields['constraint']}"
     appearance = value(row, "appearance")
@@ -69,9 +70,7 @@ def build_item(sheet: Sheet, number: int, row: Row, kind: Kind) -> dict[str, Any
     _numbers(sheet, number, row, item)
     required = boolean(value(row, "required"))
     if required is None:
-        sheet.problem(
-            number, sheet.header("required"), "error.form.bad_boolean", field="required"
-        )
+        sheet.problem(number, sheet.header("required"), "error.form.bad_boolean", field="required")
     elif required:
         item["required"] = True
     item.update(fields)

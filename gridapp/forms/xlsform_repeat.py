@@ -10,15 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridapp.forms.expr import parse
-from gridapp.forms.limits import ExpressionError
+from gridapp.forms.limits import MAX_INSTANCES, MAX_NESTING, MAX_REPEAT_DEPTH, ExpressionError
 from gridapp.forms.xlsform_sheet import Sheet
 
-#: Groups and repeats inside each other.
-MAX_DEPTH = 12
-#: Repeats inside repeats (a household's members' phones is 2).
-MAX_REPEAT_DEPTH = 4
+#: Groups and repeats inside each other, and repeats inside repeats: the loader's limits.
+MAX_DEPTH = MAX_NESTING
 #: A repeat_count written as a number is at most this.
-MAX_REPEAT_COUNT = 500
+MAX_REPEAT_COUNT = MAX_INSTANCES
 
 _NUMBER = re.compile(r"^[0-9]+(\.0*)?$")
 
@@ -72,7 +70,12 @@ class Nesting:
             self.sheet.problem(row, header, "error.xlsform.end_without_begin", type=written)
         elif top.kind != kind:
             self.sheet.problem(
-                row, header, "error.xlsform.end_mismatch", type=written, open=top.kind, begun=top.row
+                row,
+                header,
+                "error.xlsform.end_mismatch",
+                type=written,
+                open=top.kind,
+                begun=top.row,
             )
         else:
             self.stack.pop()

@@ -66,3 +66,27 @@ def declared_range_workbook(
                 xml.write(("</sheetData>" + tail).encode())
     plain.unlink()
     return path
+
+
+def xlsform(
+    path: Path,
+    survey: Sequence[Sequence[Any]],
+    choices: Sequence[Sequence[Any]] | None = None,
+    settings: Sequence[Sequence[Any]] | None = None,
+    *,
+    names: tuple[str, str, str] = ("survey", "choices", "settings"),
+) -> Path:
+    """A workbook with the given sheets (header row first), named `names`."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = names[0]
+    for values in survey:
+        sheet.append(list(values))
+    for name, rows in ((names[1], choices), (names[2], settings)):
+        if rows is not None:
+            other = book.create_sheet(name)
+            for values in rows:
+                other.append(list(values))
+    book.save(path)
+    return path
