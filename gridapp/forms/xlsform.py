@@ -264,30 +264,22 @@ class _Reader:
                 where = self.choices.where(self.choice_rows[key], column)
                 return Problem(where, column, problem.key, problem.params)
         base = re.split(r"[\[.]", problem.part)[0]
-        column = self.survey.header("type" if base in ("choices", "type", "") else base)
+        column = self.survey.header("type" if base in ("choices", "type", "items", "") else base)
         where = self.survey.where(self.rows[name], column)
         return Problem(where, column, problem.key, problem.params)
 
 
 def _too_large(large: SheetTooLarge) -> Problem:
-    where = f"{large.sheet}!{large.row}"
+    where = f"{large.sheet}!{large.row}" + (f":{large.column}" if large.column else "")
+    params: dict[str, Any] = {"sheet": large.sheet, "row": large.row, "column": large.column}
     if large.reason == "columns":
-        return Problem(
-            f"{where}:{large.column}",
-            large.column,
-            "error.xlsform.too_many_columns",
-            {"sheet": large.sheet, "row": large.row, "column": large.column, "limit": MAX_COLUMNS},
+        key, params["limit"] = "error.xlsform.too_many_columns", MAX_COLUMNS
+    elif large.reason == "rows":
+        key, params["limit"] = "error.xlsform.too_many_rows", MAX_ROWS
+    else:
+        key, params["last"], params["gap"] = (
+            "error.xlsform.content_after_gap",
+            large.last,
+            EMPTY_RUN,
         )
-    if large.reason == "rows":
-        return Problem(
-            where,
-            "",
-            "error.xlsform.too_many_rows",
-            {"sheet": large.sheet, "row": large.row, "limit": MAX_ROWS},
-        )
-    return Problem(
-        where,
-        "",
-        "error.xlsform.content_after_gap",
-        {"sheet": large.sheet, "row": large.row, "last": large.last, "gap": EMPTY_RUN},
-    )
+    return Problem(where, large.column, key, params)

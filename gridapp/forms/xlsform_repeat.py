@@ -27,6 +27,7 @@ class _Frame:
     row: int
     header: str
     items: list[dict[str, Any]] = field(default_factory=list)
+    refused: bool = False  # too deep: read, kept out of the form
 
 
 class Nesting:
@@ -52,9 +53,13 @@ class Nesting:
         kept out of the form, so its `end` still matches)."""
         header = self.sheet.header("type")
         frame = _Frame(kind, row, header)
-        if len(self.stack) > MAX_DEPTH:
+        if any(f.refused for f in self.stack):
+            frame.refused = True  # inside one refused already: said once, at the outermost
+        elif len(self.stack) > MAX_DEPTH:
+            frame.refused = True
             self.sheet.problem(row, header, "error.xlsform.too_deep", limit=MAX_DEPTH)
         elif kind == "repeat" and self.repeats >= MAX_REPEAT_DEPTH:
+            frame.refused = True
             self.sheet.problem(
                 row, header, "error.xlsform.repeats_too_deep", limit=MAX_REPEAT_DEPTH
             )
@@ -90,6 +95,12 @@ class Nesting:
 
 def repeat_count(text: str) -> tuple[int | str | None, str]:
     """A repeat_count cell as a whole number or an expression's text, or (None, why)."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None and (number < 0 or not number.is_integer()):
+        return None, "not a whole number of entries"
     if _NUMBER.match(text):
         count = int(float(text))
         if count > MAX_REPEAT_COUNT:

@@ -17,7 +17,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from gridapp.forms import sheet_rows as sheet_rows_module
 from gridapp.forms import xlsform
 from gridapp.forms.definition import DefinitionInvalid
-from gridapp.forms.sheet_rows import EMPTY_RUN, last_value_row, sheet_rows
+from gridapp.forms.sheet_rows import EMPTY_RUN, last_value_cell, last_value_row, sheet_rows
 from gridapp.forms.xlsform import read_xlsform
 from gridapp.i18n import Catalog
 from tests.unit.forms.workbooks import LAST_ROW, declared_range_workbook
@@ -63,7 +63,10 @@ def test_a_value_below_the_gap_refuses_the_workbook_naming_its_row(tmp_path: Pat
     with pytest.raises(DefinitionInvalid) as info:
         read_xlsform(path)
     [problem] = info.value.problems
-    assert (problem.where, problem.key) == (f"survey!{LAST_ROW}", "error.xlsform.content_after_gap")
+    assert (problem.where, problem.key) == (
+        f"survey!{LAST_ROW}:AMJ",
+        "error.xlsform.content_after_gap",
+    )
     assert Catalog("zh_CN").tr(problem.key, **problem.params) == (
         f"工作表「survey」第 3 行之后隔了 {EMPTY_RUN} 多个空行，第 {LAST_ROW} 行还有内容："
         "请删去中间的空行或多余的内容。"
@@ -117,7 +120,7 @@ def test_too_many_rows_or_columns_refuse_where_they_are_found(
         read_xlsform(_workbook(tmp_path / "long.xlsx", rows))
     [problem] = info.value.problems
     assert (problem.where, problem.key, problem.params["limit"]) == (
-        "survey!41",
+        "survey!41:A",
         "error.xlsform.too_many_rows",
         40,
     )
@@ -167,3 +170,17 @@ def test_last_value_row_across_chunks(tmp_path: Path, monkeypatch: pytest.Monkey
     archive, member = _sheet_xml(tmp_path, body + '<row r="30"/><row r="31" ht="1"/>')
     with archive:
         assert last_value_row(archive, member) == 29
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="C1" s="2"><v>3</v></c></row><row r="2"/>', "C"),
+        ('<x:row r="4"><x:c r="AB4" t="inlineStr"><x:is><x:t>y</x:t></x:is></x:c></x:row>', "AB"),
+        ('<row r="5"><c><v>1</v></c></row>', ""),  # no r="…" on the cell
+    ],
+)
+def test_last_value_cell_names_its_column(tmp_path: Path, body: str, expected: str) -> None:
+    archive, member = _sheet_xml(tmp_path, body)
+    with archive:
+        assert last_value_cell(archive, member)[1] == expected

@@ -90,3 +90,18 @@ def xlsform(
                 other.append(list(values))
     book.save(path)
     return path
+
+
+def replace_text(path: Path, placeholder: str, text: str) -> Path:
+    """`placeholder` in the workbook's strings replaced by `text`, which may be longer
+    than the 32,767 characters Excel (and openpyxl) write in a cell."""
+    plain = path.with_name(path.stem + ".plain.xlsx")
+    path.rename(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(placeholder.encode(), text.encode())
+            out.writestr(item, data)
+    plain.unlink()
+    return path
