@@ -53,9 +53,11 @@ def _languages(doc: Mapping[str, Any], labels: Iterator[Any]) -> list[str]:
 def _append(sheet: Any, values: list[Any]) -> None:
     """A row as written: text starting with `=` stays text, not a formula."""
     sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+    if any(isinstance(v, str) and v.startswith("=") for v in values):
+        row = sheet._current_row  # the row append just wrote (max_row walks every cell)
+        for column, text in enumerate(values, start=1):
+            if isinstance(text, str) and text.startswith("="):
+                sheet.cell(row=row, column=column).data_type = "s"
 
 
 def _flatten(items: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
