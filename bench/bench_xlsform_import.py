@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,19 @@ from tests.unit.forms.workbooks import (  # noqa: E402
 )
 
 LANGS = ("label::English (en)", "label::Français (fr)", "label::中文 (zh)")
-HEADER = ["type", "name", *LANGS, "required", "relevant", "constraint", "choice_filter",
-          "repeat_count", "calculation", "appearance", "default"]  # fmt: skip
+HEADER = [
+    "type",
+    "name",
+    *LANGS,
+    "required",
+    "relevant",
+    "constraint",
+    "choice_filter",
+    "repeat_count",
+    "calculation",
+    "appearance",
+    "default",
+]
 
 
 def _labels(text: str) -> list[str]:
@@ -62,38 +74,53 @@ def big_form(path: Path, rows: int = 2000) -> Path:
         ["select_one rel", "m_rel", *_labels("Relation")],
         ["end repeat"],
     ]
-    kinds = ["text", "integer", "decimal", "date", "select_one yn", "select_multiple rel",
-             "time", "note"]  # fmt: skip
+    kinds = [
+        "text",
+        "integer",
+        "decimal",
+        "date",
+        "select_one yn",
+        "select_multiple rel",
+        "time",
+        "note",
+    ]
     n, group = 0, 0
     while len(survey) < rows - 2:
         if n % 40 == 0:
             if group:
                 survey.append(["end group"])
             group += 1
-            survey.append(["begin group", f"g{group}", *_labels(f"Part {group}"), *[None] * 6,
-                           "field-list"])  # fmt: skip
+            survey.append(
+                ["begin group", f"g{group}", *_labels(f"Part {group}"), *[None] * 6, "field-list"]
+            )
         kind = kinds[n % len(kinds)]
         relevant = f"${{q{n - 1}}} != ''" if n % 5 == 1 else None
         survey.append([kind, f"q{n}", *_labels(f"Question {n}"), None, relevant])
         n += 1
     survey.append(["end group"])
-    survey.append(["calculate", "adults", None, None, None, *[None] * 5,
-                   "count(${members})"])  # fmt: skip
+    survey.append(["calculate", "adults", None, None, None, *[None] * 5, "count(${members})"])
     choices: list[list[Any]] = [["list_name", "name", *LANGS, "region"]]
     choices += [["region", f"r{i}", *_labels(f"Region {i}")] for i in range(20)]
     choices += [["city", f"c{i}", *_labels(f"City {i}"), f"r{i % 20}"] for i in range(400)]
     choices += [["yn", "yes", *_labels("Yes")], ["yn", "no", *_labels("No")]]
     choices += [["rel", code, *_labels(code)] for code in ("head", "spouse", "child", "other")]
-    settings = [["form_title::English (en)", "form_id", "version", "default_language"],
-                ["Bench", "bench", "2024010101", "English (en)"]]  # fmt: skip
+    settings = [
+        ["form_title::English (en)", "form_id", "version", "default_language"],
+        ["Bench", "bench", "2024010101", "English (en)"],
+    ]
     return xlsform(path, survey, choices, settings, names=("Survey", "choices", "Settings"))
 
 
 def _bad(folder: Path) -> dict[str, Path]:
     head = ["type", "name", "label", "repeat_count", "calculation", "choice_filter"]
     rel = [["list_name", "name", "label"], ["rel", "a", "甲"], ["rel", "b", "乙"]]
-    deep = [head, ["text", "top", "甲"], *[["begin repeat", f"r{i}", "层"] for i in range(20)],
-            ["text", "x", "乙"], *[["end repeat"]] * 20]  # fmt: skip
+    deep = [
+        head,
+        ["text", "top", "甲"],
+        *[["begin repeat", f"r{i}", "层"] for i in range(20)],
+        ["text", "x", "乙"],
+        *[["end repeat"]] * 20,
+    ]
     long = xlsform(folder / "long.xlsx", [head, ["text", "a", "LONG_LABEL"]])
     return {
         "duplicate question names": xlsform(
@@ -108,7 +135,7 @@ def _bad(folder: Path) -> dict[str, Path]:
                 head,
                 ["select_one rel", "a", "甲", None, None, "name != ${b}"],
                 ["select_one rel", "b", "乙", None, None, "name != ${a}"],
-            ],  # fmt: skip
+            ],
             rel,
         ),
         "a cycle through calculation": xlsform(
@@ -118,7 +145,7 @@ def _bad(folder: Path) -> dict[str, Path]:
                 ["text", "t", "甲"],
                 ["calculate", "x", None, None, "${y}"],
                 ["calculate", "y", None, None, "${x}"],
-            ],  # fmt: skip
+            ],
         ),
         "repeat_count not a number or expression": xlsform(
             folder / "count.xlsx",
@@ -141,6 +168,10 @@ def _ms(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def _line(name: str, value: str) -> str:
+    return f"{name:<44}{value}"
+
+
 def _refused(path: Path) -> str:
     try:
         read_xlsform(path)
@@ -160,19 +191,17 @@ def main(argv: list[str] | None = None) -> int:
         form = load_definition(doc)
         count = sum(1 for _ in form.walk())
         print(f"2,000-row XLSForm ({count} questions, 3 languages, a repeat, 426 choices)")
-        print(
-            f"  import                                  {_ms(lambda: read_xlsform(path), args.repeat):8.0f} ms  (goal < 2000)"
-        )  # noqa: E501
+        imported = _ms(lambda: read_xlsform(path), args.repeat)
+        print(_line("  import", f"{imported:8.0f} ms  (goal < 2000)"))
         out = folder / "again.xlsx"
-        print(
-            f"  export                                  {_ms(lambda: write_xlsform(form, out), args.repeat):8.0f} ms"
-        )  # noqa: E501
-        print(f"  round trip equal                        {read_xlsform(out) == doc!s:>8}")
+        exported = _ms(lambda: write_xlsform(form, out), args.repeat)
+        print(_line("  export", f"{exported:8.0f} ms"))
+        print(_line("  round trip equal", f"{read_xlsform(out) == doc!s:>8}"))
         print("bad input, refused (first problem's place)")
         for name, bad in _bad(folder).items():
             where = _refused(bad)
-            ms = _ms(lambda bad=bad: _refused(bad), max(1, args.repeat // 2))
-            print(f"  {name:<40}{ms:8.0f} ms  {where}")
+            ms = _ms(partial(_refused, bad), max(1, args.repeat // 2))
+            print(_line(f"  {name}", f"{ms:8.0f} ms  {where}"))
     return 0
 
 
