@@ -203,8 +203,9 @@ class _Reader:
                     self.lists[item["name"]] = item["choices"]
             if kind.begin:
                 for key in ("required", "default"):
-                    (item or {}).pop(key, None)
-                nesting.begin(kind.begin, item or {}, number)
+                    if item is not None:
+                        item.pop(key, None)
+                nesting.begin(kind.begin, item, number)
             elif item is not None:
                 nesting.add(item)
         return nesting.finish()

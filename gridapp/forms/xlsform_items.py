@@ -44,6 +44,9 @@ def build_item(sheet: Sheet, number: int, row: Row, kind: Kind) -> dict[str, Any
     if not name:
         sheet.problem(number, sheet.header("name"), "error.xlsform.no_name")
         return None
+    if not name.isidentifier():  # pyxform takes XML names; ours are also ${…}-able
+        sheet.problem(number, sheet.header("name"), "error.form.bad_name", name=name)
+        return None
     if name.lower() in _RESERVED and not kind.begin:
         sheet.problem(number, sheet.header("name"), "error.xlsform.reserved_name", name=name)
     item: dict[str, Any] = {"name": name, "type": kind_type}

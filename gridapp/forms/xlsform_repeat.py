@@ -48,9 +48,10 @@ class Nesting:
     def add(self, item: dict[str, Any]) -> None:
         self.stack[-1].items.append(item)
 
-    def begin(self, kind: str, item: dict[str, Any], row: int) -> None:
-        """Open a group or repeat; too deep is refused here (its rows are then read but
-        kept out of the form, so its `end` still matches)."""
+    def begin(self, kind: str, item: dict[str, Any] | None, row: int) -> None:
+        """Open a group or repeat (`item` None: refused already); too deep is refused
+        here. A refused one's rows are still read, kept out of the form, so its `end`
+        still matches."""
         header = self.sheet.header("type")
         frame = _Frame(kind, row, header)
         if any(f.refused for f in self.stack):
@@ -63,7 +64,7 @@ class Nesting:
             self.sheet.problem(
                 row, header, "error.xlsform.repeats_too_deep", limit=MAX_REPEAT_DEPTH
             )
-        else:
+        elif item is not None:
             item["items"] = frame.items
             self.add(item)
         self.stack.append(frame)

@@ -185,3 +185,23 @@ def test_a_sheet_declared_a_million_rows_by_1024_columns(tmp_path: Path) -> None
     assert _problems(path) == {("survey!1048576:AMJ", "error.xlsform.content_after_gap")}
     clean = declared_range_workbook(tmp_path / "clean.xlsx", survey)
     assert [i["name"] for i in read_xlsform(clean)["items"]] == ["a"]
+
+
+def test_names_pyxform_takes_but_expressions_cannot(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "f.xlsx",
+        [
+            HEADER,
+            ["text", "hh-size", "人数"],
+            ["begin group", "2nd", "组"],
+            ["text", "ok", "甲"],
+            ["end group"],
+            ["text", "fine", "乙"],
+            ["integer", None, "无名"],
+        ],
+    )
+    assert _problems(path) == {
+        ("survey!2:name", "error.form.bad_name"),
+        ("survey!3:name", "error.form.bad_name"),
+        ("survey!7:name", "error.xlsform.no_name"),
+    }
