@@ -46,8 +46,10 @@ from gridapp.forms.xlsform_types import parse_type
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "TRANSLATED", "read_xlsform"]
 
 _MAX_PROBLEMS = 200
-#: ODK's convention is yyyymmddnn (2024010101): ten digits.
-MAX_VERSION = 9_999_999_999
+#: ODK's convention is yyyymmddnn (2024010101); forms also write =TEXT(NOW(),
+#: "yyyymmddhhmmss") or a date: at most fourteen digits.
+MAX_VERSION = 99_999_999_999_999
+_DATE_VERSION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?")
 _CHOICE_KEYS = {"list_name", "name", "label"}
 
 
@@ -137,8 +139,10 @@ class _Reader:
         form_id = value(row, "form_id") or self.path.stem
         part: dict[str, Any] = {"id": form_id, "version": 1}
         text = value(row, "version")
+        if _DATE_VERSION.fullmatch(text):  # a date cell: 2022-04-11T16:26 → 202204111626
+            text = re.sub(r"[^0-9]", "", text)
         if text:
-            if re.fullmatch(r"[0-9]{1,10}", text) and 1 <= int(text) <= MAX_VERSION:
+            if re.fullmatch(r"[0-9]{1,14}", text) and 1 <= int(text) <= MAX_VERSION:
                 part["version"] = int(text)
             elif sheet is not None:
                 sheet.problem(

@@ -146,7 +146,7 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "id": ID,
         "form_id": _c(Name(80), req=True),
         # XLSForm versions are often yyyymmddnn (2024010101): forms/xlsform.py MAX_VERSION
-        "version": _c(Int(1, 9_999_999_999), req=True),
+        "version": _c(Int(1, 99_999_999_999_999), req=True),
         "title": _c(Name(200), req=True),
         "definition": _c(Text(2_000_000), req=True, check="definition"),
         "published_at": _c(Time, req=True, check="time"),

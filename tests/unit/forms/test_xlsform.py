@@ -18,6 +18,7 @@ from gridapp.forms.xlsform_export import write_xlsform
 from gridapp.resources import load_json
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
+from tests.unit.forms.workbooks import xlsform
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "forms"
 
@@ -202,3 +203,37 @@ def test_old_answers_read_with_their_own_version_after_a_new_one(
     rows = demo_services.read.visit_answers(new.visit_id)
     assert {r["question"] for r in rows} >= {"fee_now", "stance"}
     assert any(r["label"] == "您对调价方案的态度？" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("written", "version"),
+    [
+        ("2024010101", 2024010101),
+        (2024010101, 2024010101),
+        ("202404111626", 202404111626),  # =TEXT(NOW(), "yyyymmddhhmm")
+        ("2022-04-11T16:26", 202204111626),  # a date cell
+        (7.0, 7),
+        (None, 1),
+    ],
+)
+def test_settings_versions(tmp_path: Path, written: Any, version: int) -> None:
+    path = xlsform(
+        tmp_path / "v.xlsx",
+        [["type", "name", "label"], ["text", "a", "甲"]],
+        settings=[["form_id", "version"], ["f", written]],
+    )
+    assert read_xlsform(path)["version"] == version
+
+
+@pytest.mark.parametrize("written", ["1.2.3", "v2", "0", "123456789012345", "1e30", 1.5])
+def test_a_version_that_is_no_whole_number_is_refused(tmp_path: Path, written: Any) -> None:
+    path = xlsform(
+        tmp_path / "v.xlsx",
+        [["type", "name", "label"], ["text", "a", "甲"]],
+        settings=[["form_id", "version"], ["f", written]],
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        read_xlsform(path)
+    assert [(p.where, p.key) for p in info.value.problems] == [
+        ("settings!2:version", "error.xlsform.bad_version")
+    ]
