@@ -50,6 +50,8 @@ _MAX_PROBLEMS = 200
 #: "yyyymmddhhmmss") or a date: at most fourteen digits.
 MAX_VERSION = 99_999_999_999_999
 _DATE_VERSION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?")
+#: 2.2, 1.0.3: major × 1,000,000 + minor × 1,000 + patch keeps their order.
+_DOTTED_VERSION = re.compile(r"([0-9]{1,6})\.([0-9]{1,3})(?:\.([0-9]{1,3}))?")
 _CHOICE_KEYS = {"list_name", "name", "label"}
 
 
@@ -139,8 +141,12 @@ class _Reader:
         form_id = value(row, "form_id") or self.path.stem
         part: dict[str, Any] = {"id": form_id, "version": 1}
         text = value(row, "version")
+        dotted = _DOTTED_VERSION.fullmatch(text)
         if _DATE_VERSION.fullmatch(text):  # a date cell: 2022-04-11T16:26 → 202204111626
             text = re.sub(r"[^0-9]", "", text)
+        elif dotted:
+            major, minor, patch = (int(p or 0) for p in dotted.groups())
+            text = str(major * 1_000_000 + minor * 1_000 + patch)
         if text:
             if re.fullmatch(r"[0-9]{1,14}", text) and 1 <= int(text) <= MAX_VERSION:
                 part["version"] = int(text)

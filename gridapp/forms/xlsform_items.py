@@ -23,6 +23,8 @@ _SERVER_FUNCTIONS = re.compile(r"\b(pulldata|instance|search)\s*\(")
 _DYNAMIC = re.compile(r"\$\{|[A-Za-z_-]\s*\(")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _RESERVED = frozenset({"meta"})
+#: Items the worker does not type into: read_only changes nothing on them.
+_NOT_EDITED = frozenset({"note", "calculate", "meta", "group", "repeat"})
 
 
 def boolean(text: str) -> bool | None:
@@ -101,8 +103,8 @@ def _refused_columns(sheet: Sheet, number: int, row: Row, item: dict[str, Any]) 
             sheet.problem(number, column.header, "error.xlsform.media_only", column=column.header)
         elif base in _SERVER_COLUMNS:
             sheet.problem(number, column.header, "error.xlsform.needs_server", feature=base)
-        elif base == "readonly" and boolean(text) is False:
-            continue
+        elif base == "readonly" and (boolean(text) is False or item["type"] in _NOT_EDITED):
+            continue  # nothing to edit there anyway
         elif base in REFUSED_COLUMNS or base.split("::")[0] in ("bind", "body", "control"):
             sheet.problem(
                 number, column.header, "error.xlsform.unsupported_column", column=column.header

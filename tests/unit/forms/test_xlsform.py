@@ -214,6 +214,10 @@ def test_old_answers_read_with_their_own_version_after_a_new_one(
         ("2022-04-11T16:26", 202204111626),  # a date cell
         (7.0, 7),
         (None, 1),
+        ("2.2", 2_002_000),  # major × 1,000,000 + minor × 1,000 + patch: order kept
+        (1.5, 1_005_000),
+        ("1.0.3", 1_000_003),
+        ("10.0", 10_000_000),
     ],
 )
 def test_settings_versions(tmp_path: Path, written: Any, version: int) -> None:
@@ -225,7 +229,10 @@ def test_settings_versions(tmp_path: Path, written: Any, version: int) -> None:
     assert read_xlsform(path)["version"] == version
 
 
-@pytest.mark.parametrize("written", ["1.2.3", "v2", "0", "123456789012345", "1e30", 1.5])
+@pytest.mark.parametrize(
+    "written",
+    ["v2", "0", "123456789012345", "1e30", "2024091201-3", "vw6VTbhmVCMEtuN7Lh", "1.2345"],
+)
 def test_a_version_that_is_no_whole_number_is_refused(tmp_path: Path, written: Any) -> None:
     path = xlsform(
         tmp_path / "v.xlsx",

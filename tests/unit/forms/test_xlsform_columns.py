@@ -65,6 +65,15 @@ def test_language_key(written: str, key: str) -> None:
         ("relevance", Column("relevance", "relevant", None)),
         ("calculate", Column("calculate", "calculation", None)),
         ("bind::oc:itemgroup", Column("bind::oc:itemgroup", "bind::oc:itemgroup", None)),
+        ("bind:relevant", Column("bind:relevant", "relevant", None)),
+        ("bind::calculate", Column("bind::calculate", "calculation", None)),
+        ("bind:jr:constraintMsg", Column("bind:jr:constraintMsg", "constraint_message", "default")),
+        (
+            "bind::jr:requiredMsg::English (en)",
+            Column("bind::jr:requiredMsg::English (en)", "required_message", "en"),
+        ),
+        ("control:appearance", Column("control:appearance", "appearance", None)),
+        ("control::jr:count", Column("control::jr:count", "repeat_count", None)),
     ],
 )
 def test_survey_headers(header: str, column: Column) -> None:

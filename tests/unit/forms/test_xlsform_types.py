@@ -48,6 +48,7 @@ HEADER = ["type", "name", "label"]
         ),
         ("select all that apply why", {"type": "select_multiple", "choices": "why"}),
         ("percentage", {"type": "integer", "min": 0, "max": 100}),
+        ("hidden", {"type": "calculate"}),
     ],
 )
 def test_types_we_have(written: str, fields: dict[str, Any]) -> None:
@@ -83,7 +84,6 @@ def test_begin_and_end() -> None:
         ("file", "error.xlsform.media_answer"),
         ("barcode", "error.xlsform.media_answer"),
         ("rank fruits", "error.xlsform.unsupported_type"),
-        ("hidden", "error.xlsform.unsupported_type"),
         ("include other.xlsx", "error.xlsform.legacy"),
         ("texte", "error.form.unknown_type"),
     ],
@@ -123,20 +123,58 @@ def test_server_functions_and_columns_are_refused_where_written(tmp_path: Path) 
     }
 
 
-def test_a_range_other_than_one_to_five(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("parameters", "fields"),
+    [
+        ("start=1 end=5", {"type": "rating"}),
+        ("start=1;end=5;step=1", {"type": "rating"}),
+        ("", {"type": "integer", "min": 1, "max": 10}),
+        (
+            "start=0 end=40 step=2",
+            {"type": "integer", "min": 0, "max": 40, "constraint": "(. - 0) mod 2 = 0"},
+        ),
+        ("start=1.5;end=5.5;step=0.5", {"type": "decimal", "min": 1.5, "max": 5.5}),
+    ],
+)
+def test_a_range_is_a_number_between_its_ends(parameters: str, fields: dict[str, Any]) -> None:
+    assert parse_type("range", parameters).fields == fields
+
+
+def test_a_range_that_cannot_be(tmp_path: Path) -> None:
     path = xlsform(
         tmp_path / "f.xlsx",
         [
-            [*HEADER, "parameters"],
+            [*HEADER, "parameters", "constraint"],
             ["range", "r", "评分", "start=1 end=5"],
-            ["range", "s", "温度", "start=0 end=40 step=2"],
+            ["range", "s", "温度", "start=0 end=40 step=2", ". != 4"],
+            ["range", "t", "倒", "start=5 end=1"],
+            ["range", "u", "零", "step=0"],
         ],
     )
     with pytest.raises(DefinitionInvalid) as info:
         read_xlsform(path)
     assert [(p.where, p.key) for p in info.value.problems] == [
-        ("survey!3:type", "error.xlsform.unsupported_type")
+        ("survey!4:type", "error.xlsform.unsupported_type"),
+        ("survey!5:type", "error.xlsform.unsupported_type"),
     ]
+    path = xlsform(
+        tmp_path / "g.xlsx",
+        [[*HEADER, "parameters", "constraint"], ["range", "s", "温度", "step=2", ". != 4"]],
+    )
+    assert read_xlsform(path)["items"][0]["constraint"] == "(. != 4) and (. - 1) mod 2 = 0"
+
+
+def test_read_only_where_nothing_is_typed(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "f.xlsx",
+        [
+            [*HEADER, "calculation", "read_only"],
+            ["text", "a", "甲"],
+            ["calculate", "c", "算", "${a}", "yes"],
+            ["note", "n", "注", None, "TRUE"],
+        ],
+    )
+    assert [i["type"] for i in read_xlsform(path)["items"]] == ["text", "calculate", "note"]
 
 
 def test_media_beside_a_label_is_ignored_media_alone_refused(tmp_path: Path) -> None:
