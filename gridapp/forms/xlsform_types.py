@@ -205,7 +205,7 @@ def _range(written: str, parameters: str) -> Kind:
         return Kind(
             refusal="error.xlsform.unsupported_type", params={"type": f"{written} {parameters}"}
         )
-    if (start, end, step) == (1, 5, 1):
+    if start == 1 and end == 5 and step == 1:
         return Kind({"type": "rating"})
     whole = all(v == v.to_integral_value() for v in (start, end, step))
     fields: dict[str, Any] = {
