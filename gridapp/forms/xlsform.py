@@ -103,7 +103,8 @@ class _Reader:
         self.path = path
         self.survey, self.choices, self.settings = survey, choices, settings
         self.problems = problems
-        self.rows: dict[str, int] = {}  # question or group name → its survey row
+        self.rows: dict[str, list[int]] = {}  # question or group name → its survey rows
+        self.duplicates: dict[str, int] = {}  # duplicate_name problems placed, by name
         self.lists: dict[str, str] = {}  # question name → the choice list it uses
         self.choice_rows: dict[tuple[str, int], int] = {}  # (list, index) → choices row
 
@@ -129,8 +130,14 @@ class _Reader:
                 load_definition(doc)
             except DefinitionInvalid as invalid:
                 placed = {p.where for p in self.problems}  # the workbook's own say more
-                located = (self.located(p) for p in invalid.problems)
-                self.problems.extend(p for p in located if p.where not in placed)
+                located = [self.located(p) for p in invalid.problems]
+                said = {p.where for p in located if p.key != "error.form.missing"}
+                self.problems.extend(
+                    p
+                    for p in located
+                    if p.where not in placed
+                    and not (p.key == "error.form.missing" and p.where in said)
+                )
         if self.problems:
             raise DefinitionInvalid(self.problems[:_MAX_PROBLEMS])
         return doc
@@ -208,7 +215,7 @@ class _Reader:
                 continue
             item = build_item(sheet, number, row, kind)
             if item is not None:
-                self.rows[item["name"]] = number
+                self.rows.setdefault(item["name"], []).append(number)
                 if isinstance(item.get("choices"), str):
                     self.lists[item["name"]] = item["choices"]
             if kind.begin:
@@ -241,7 +248,7 @@ class _Reader:
         items = doc["items"]
         for name, cycle in filter_cycles(items):
             self.survey.problem(
-                self.rows.get(name, 0),
+                self.rows.get(name, [0])[0],
                 self.survey.header("choice_filter"),
                 "error.xlsform.choice_cycle",
                 cycle=cycle,
@@ -276,7 +283,12 @@ class _Reader:
                 return Problem(where, column, problem.key, problem.params)
         base = re.split(r"[\[.]", problem.part)[0]
         column = self.survey.header("type" if base in ("choices", "type", "items", "") else base)
-        where = self.survey.where(self.rows[name], column)
+        rows = self.rows[name]
+        row = rows[0]
+        if problem.key == "error.form.duplicate_name":  # the 2nd, 3rd … row of that name
+            seen = self.duplicates[name] = self.duplicates.get(name, 0) + 1
+            row = rows[min(seen, len(rows) - 1)]
+        where = self.survey.where(row, column)
         return Problem(where, column, problem.key, problem.params)
 
 

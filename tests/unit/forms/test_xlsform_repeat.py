@@ -205,3 +205,27 @@ def test_names_pyxform_takes_but_expressions_cannot(tmp_path: Path) -> None:
         ("survey!3:name", "error.form.bad_name"),
         ("survey!7:name", "error.xlsform.no_name"),
     }
+
+
+def test_each_duplicate_is_named_at_its_own_row(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "f.xlsx",
+        [
+            HEADER,
+            ["text", "a", "甲"],
+            ["text", "a", "乙"],
+            ["integer", "b", "丙"],
+            ["text", "a", "丁"],
+        ],
+    )
+    assert _problems(path) == {
+        ("survey!3:name", "error.form.duplicate_name"),
+        ("survey!5:name", "error.form.duplicate_name"),
+    }
+
+
+def test_a_wrong_calculation_is_not_also_missing(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "f.xlsx", [HEADER, ["text", "a", "甲"], ["calculate", "c", None, None, "1 +"]]
+    )
+    assert _problems(path) == {("survey!3:calculation", "error.form.bad_expression")}
