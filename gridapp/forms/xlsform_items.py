@@ -70,7 +70,10 @@ def build_item(sheet: Sheet, number: int, row: Row, kind: Kind) -> dict[str, Any
     if fields.get("constraint") and item.get("constraint"):  # phone number + its own
         fields["constraint"] = f"({item['constraint']}) and {fields['constraint']}"
     appearance = value(row, "appearance")
-    if appearance:
+    if appearance and _SERVER_FUNCTIONS.search(appearance):  # search('file.csv', …)
+        header = sheet.header("appearance")
+        sheet.problem(number, header, "error.xlsform.needs_server", feature=appearance)
+    elif appearance:
         fields["appearance"] = " ".join(appearance.split())
     _numbers(sheet, number, row, item)
     required = boolean(value(row, "required"))

@@ -4,6 +4,7 @@ the reading is found and refused, never dropped silently."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,3 +185,22 @@ def test_last_value_cell_names_its_column(tmp_path: Path, body: str, expected: s
     archive, member = _sheet_xml(tmp_path, body)
     with archive:
         assert last_value_cell(archive, member)[1] == expected
+
+
+def test_a_declared_range_smaller_than_the_data_drops_nothing(tmp_path: Path) -> None:
+    """A writer may declare `A1:B2` and still write cells past it: all of them are read."""
+    rows: list[list[Any]] = [[*SURVEY[0], "hint"], *SURVEY, ["text", "c", "丙", "提示"]]
+    path = _workbook(tmp_path / "low.xlsx", rows[:1] + rows[2:])
+    lied = tmp_path / "lied.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(lied, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
+            out.writestr(item, data)
+    book = load_workbook(lied, read_only=True)
+    assert (book["survey"].max_row, book["survey"].max_column) == (2, 2)
+    found = list(sheet_rows(book["survey"]))
+    book.close()
+    assert found[-1] == (4, ("text", "c", "丙", "提示"))
+    assert [i.get("hint") for i in read_xlsform(lied)["items"]] == [None, None, {"default": "提示"}]

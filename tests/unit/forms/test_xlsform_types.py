@@ -105,11 +105,12 @@ def test_server_functions_and_columns_are_refused_where_written(tmp_path: Path) 
     path = xlsform(
         tmp_path / "f.xlsx",
         [
-            [*HEADER, "calculation", "save_to", "readonly", "trigger", "notes"],
+            [*HEADER, "calculation", "save_to", "readonly", "trigger", "notes", "appearance"],
             ["calculate", "c", None, "pulldata('hh', 'size', 'id', '1')"],
             ["text", "a", "甲", None, "hh_name"],
             ["text", "b", "乙", None, None, "yes"],
             ["text", "d", "丁", None, None, "no", "${a}", "a comment pyxform ignores"],
+            ["select_one x", "e", "戊", *[None] * 5, "search('towns.csv')"],
         ],
     )
     with pytest.raises(DefinitionInvalid) as info:
@@ -120,6 +121,8 @@ def test_server_functions_and_columns_are_refused_where_written(tmp_path: Path) 
         ("survey!3:save_to", "error.xlsform.needs_server"),
         ("survey!4:readonly", "error.xlsform.unsupported_column"),
         ("survey!5:trigger", "error.xlsform.unsupported_column"),
+        ("survey!6:appearance", "error.xlsform.needs_server"),
+        ("survey!6:type", "error.form.no_choice_list"),  # its choices are in towns.csv
     }
 
 
