@@ -138,8 +138,11 @@ class _Reader:
                     if p.where not in placed
                     and not (p.key == "error.form.missing" and p.where in said)
                 )
-        if self.problems:
-            raise DefinitionInvalid(self.problems[:_MAX_PROBLEMS])
+        if self.problems:  # a list used by two questions is wrong once
+            unique: dict[tuple[str, str, str], Problem] = {}
+            for p in self.problems:
+                unique.setdefault((p.where, p.key, repr(p.params)), p)
+            raise DefinitionInvalid(list(unique.values())[:_MAX_PROBLEMS])
         return doc
 
     def settings_part(self) -> dict[str, Any]:

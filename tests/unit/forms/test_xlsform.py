@@ -244,3 +244,16 @@ def test_a_version_that_is_no_whole_number_is_refused(tmp_path: Path, written: A
     assert [(p.where, p.key) for p in info.value.problems] == [
         ("settings!2:version", "error.xlsform.bad_version")
     ]
+
+
+def test_a_list_two_questions_use_is_wrong_once(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "dup.xlsx",
+        [["type", "name", "label"], ["select_one yn", "a", "甲"], ["select_one yn", "b", "乙"]],
+        [["list_name", "name", "label"], ["yn", "y", "是"], ["yn", "y", "否"]],
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        read_xlsform(path)
+    assert [(p.where, p.key) for p in info.value.problems] == [
+        ("choices!3:name", "error.form.duplicate_choice")
+    ]
