@@ -38,7 +38,7 @@ from gridapp.forms.xlsform_columns import (
     TRANSLATED,
     language_key,
 )
-from gridapp.forms.xlsform_items import build_item
+from gridapp.forms.xlsform_items import boolean, build_item
 from gridapp.forms.xlsform_repeat import Nesting
 from gridapp.forms.xlsform_sheet import MAX_COLUMNS, MAX_ROWS, Sheet, translated, value
 from gridapp.forms.xlsform_types import parse_type
@@ -172,6 +172,8 @@ class _Reader:
         default = value(row, "default_language")
         if default:
             part["default_language"] = language_key(default)
+        if boolean(value(row, "allow_choice_duplicates")):  # cascades repeat a code
+            part["allow_choice_duplicates"] = True
         return part
 
     def choice_lists(self) -> dict[str, list[dict[str, Any]]]:

@@ -175,5 +175,8 @@ def _settings(workbook: Workbook, definition: FormDefinition) -> None:
         header.append("default_language")
         written = language_column("x", str(default))
         values.append(written[3:] if written.startswith("x::") else default)
+    if doc.get("allow_choice_duplicates"):
+        header.append("allow_choice_duplicates")
+        values.append("yes")
     sheet.append(header)
     _append(sheet, values)

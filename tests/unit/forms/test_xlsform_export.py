@@ -234,6 +234,18 @@ def test_a_world_workbook_round_trips(tmp_path: Path) -> None:
     assert _round_trip(doc, tmp_path) == doc
 
 
+def test_allow_choice_duplicates_is_kept(tmp_path: Path) -> None:
+    """pyxform's setting for cascades that repeat a code; the loader decides on it."""
+    path = xlsform(
+        tmp_path / "cascade.xlsx",
+        [["type", "name", "label"], ["text", "a", "甲"]],
+        settings=[["form_id", "allow_choice_duplicates"], ["f", "yes"]],
+    )
+    doc = read_xlsform(path, check=False)
+    assert doc["allow_choice_duplicates"] is True
+    assert _round_trip(doc, tmp_path)["allow_choice_duplicates"] is True
+
+
 def test_inline_choices_get_a_list_of_their_own(tmp_path: Path) -> None:
     doc = {
         "format": FORMAT,
