@@ -86,8 +86,9 @@ def read_xlsform(path: Path, *, check: bool = True) -> dict[str, Any]:
     finally:
         workbook.close()
     if entities is not None and entities.rows:
-        number = entities.rows[0][0]
-        entities.problem(number, "", "error.xlsform.needs_server", feature="entities")
+        number, row = entities.rows[0]
+        column = next(iter(row)).header
+        entities.problem(number, column, "error.xlsform.needs_server", feature="entities")
     return _Reader(path, survey, choices, settings, problems).document(check)
 
 

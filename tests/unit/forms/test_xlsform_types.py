@@ -210,3 +210,17 @@ def test_metadata_is_kept_and_loads(tmp_path: Path) -> None:
         ("dev", "meta", "deviceid"),
         ("a", "text", ""),
     ]
+
+
+def test_an_entities_sheet_is_refused_by_its_first_cell(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "f.xlsx",
+        [HEADER, ["text", "a", "甲"]],
+        [["dataset", "label"], ["trees", "${a}"]],
+        names=("SURVEY", "ENTITIES", "settings"),
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        read_xlsform(path)
+    assert [(p.where, p.key) for p in info.value.problems] == [
+        ("ENTITIES!2:dataset", "error.xlsform.needs_server")
+    ]
