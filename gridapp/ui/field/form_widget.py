@@ -84,12 +84,14 @@ class FormWidget(QScrollArea):
         today: str | None = None,
         answers: Mapping[str, Any] | None = None,
         parent: QWidget | None = None,
+        lang: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("formWidget")
         self.setWidgetResizable(True)
         self.definition = definition
         self.catalog = catalog
+        self.lang = lang or catalog.lang
         self.state = FormState(definition, answers, today)
         self._touched: set[str] = set()
         self._loading = False
@@ -99,7 +101,7 @@ class FormWidget(QScrollArea):
         for question in definition.questions:
             if question.type == "calculate":
                 continue
-            row = _Row(question, catalog.lang, inner)
+            row = _Row(question, self.lang, inner)
             self._build_editor(row)
             self.rows[question.name] = row
             self._layout.addWidget(row)
@@ -146,7 +148,7 @@ class FormWidget(QScrollArea):
 
     # -- editors -------------------------------------------------------------------
     def _build_editor(self, row: _Row) -> None:
-        q, lang = row.question, self.catalog.lang
+        q, lang = row.question, self.lang
         if q.type == "note":
             row.title.setWordWrap(True)
             return
@@ -214,7 +216,7 @@ class FormWidget(QScrollArea):
 
     def _checks(self, row: _Row) -> None:
         q = row.question
-        options = [(c.value, text_of(c.label, self.catalog.lang)) for c in q.choices]
+        options = [(c.value, text_of(c.label, self.lang)) for c in q.choices]
         if q.other:
             options.append(("other", self.catalog.tr("ui.form.other")))
         boxes = []
@@ -261,7 +263,7 @@ class FormWidget(QScrollArea):
             if shown and name in self._touched:
                 if name in problems:
                     problem = problems[name]
-                    custom = text_of(problem.params.get("message"), self.catalog.lang)
+                    custom = text_of(problem.params.get("message"), self.lang)
                     message = custom or self.catalog.tr(problem.key, **problem.params)
                 elif name in missing:
                     message = self.catalog.tr("error.answer.required_here")
