@@ -33,13 +33,7 @@ class ShownWhen:
 
 
 def _label(label: Mapping[str, str] | None, lang: str, fallback: str | None) -> str:
-    if not label:
-        return ""
-    if label.get(lang):
-        return label[lang]
-    if fallback and label.get(fallback):
-        return label[fallback]
-    return text_of(label, lang)
+    return text_of(label, lang, fallback)
 
 
 def _walk(
@@ -47,15 +41,14 @@ def _walk(
 ) -> Iterator[tuple[tuple[str, ...], Question, FormDefinition]]:
     for q in definition.questions:
         yield prefix, q, definition
-        body = getattr(q, "body", None)
-        if q.type == "repeat" and body is not None:
-            yield from _walk(body, (*prefix, q.name))
+        if q.body is not None:
+            yield from _walk(q.body, (*prefix, q.name))
 
 
 class _Words:
     def __init__(self, definition: FormDefinition, lang: str) -> None:
         self.lang = lang
-        self.fallback: str | None = getattr(definition, "default_language", None)
+        self.fallback = definition.default_language
         self.questions: dict[str, Question] = {}
         for _prefix, q, _level in _walk(definition):
             self.questions[q.name] = q
@@ -131,6 +124,6 @@ def summary(definition: FormDefinition, lang: str) -> dict[str, Any]:
     return {
         "id": definition.id,
         "version": definition.version,
-        "title": _label(definition.title, lang, getattr(definition, "default_language", None)),
-        "languages": list(getattr(definition, "languages", ()) or ()),
+        "title": _label(definition.title, lang, definition.default_language),
+        "languages": list(definition.languages),
     }

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.errors import GridappError
-from gridapp.forms.definition import FormDefinition, Problem
+from gridapp.forms.definition import FormDefinition, Problem, text_of
 from gridapp.forms.describe import ShownWhen, describe, shown_when
 from gridapp.forms.engine import FormState
 from gridapp.i18n import Catalog
@@ -41,7 +41,7 @@ LANGUAGE_NAMES = {"zh_CN": "中文", "zh": "中文", "en": "English", "default":
 
 def form_languages(definition: FormDefinition) -> tuple[str, ...]:
     """The form's languages as the workbook lists them, else the keys its labels use."""
-    declared = tuple(getattr(definition, "languages", ()) or ())
+    declared = definition.languages
     if declared:
         return declared
     seen: dict[str, None] = {}
@@ -99,7 +99,7 @@ class FormPreview(QWidget):
         self.lang = catalog.lang
         languages = form_languages(definition)
         if catalog.lang not in languages and languages:
-            fallback = getattr(definition, "default_language", None)
+            fallback = definition.default_language
             self.lang = fallback if fallback in languages else languages[0]
         top = QHBoxLayout()
         sandbox = QLabel(tr("ui.form.preview.sandbox"), self)
@@ -169,8 +169,9 @@ class FormPreview(QWidget):
         else:
             self.splitter.replaceWidget(0, self.form)
             old.deleteLater()
-        title = self.definition.title.get(self.lang) or next(
-            iter(self.definition.title.values()), self.definition.id
+        title = (
+            text_of(self.definition.title, self.lang, self.definition.default_language)
+            or self.definition.id
         )
         tr = self.catalog.tr
         heading = tr(
@@ -282,11 +283,8 @@ class FormPreview(QWidget):
 
 def _relevant(state: FormState, item: ShownWhen, at: tuple[str | int, ...]) -> bool:
     """Whether the question is shown at that instance path (top level: `at` empty)."""
-    if at:
-        return bool(state.relevant(item.question, at))  # type: ignore[call-arg]
-    return bool(state.relevant(item.question))
+    return bool(state.relevant(item.question, at))
 
 
 def _instances(state: FormState, path: tuple[str | int, ...]) -> int:
-    count = getattr(state, "instance_count", None)
-    return int(count(path)) if count is not None else 0
+    return state.instance_count(path)

@@ -154,3 +154,25 @@ def test_the_campaign_questionnaire_previewed_without_publishing(
     assert preview.language is not None  # the demo's form speaks 中文 and English
     preview.language.setCurrentIndex(preview.language.findData("en"))
     assert preview.form.rows["stance"].title.text().startswith("What is your view")
+
+
+def test_show_conditions_are_marked_per_instance(qtbot: QtBot, demo_services: Services) -> None:
+    from gridapp.forms.definition import load_definition
+    from tests.gui.field.test_form_widget_repeats import MEMBERS
+
+    preview = FormPreview(demo_services, Catalog("zh_CN"), load_definition(MEMBERS), MEMBERS)
+    qtbot.addWidget(preview)
+    assert preview.form is not None
+    before = _rows(demo_services)
+    preview.form.set_answers({"members": [{"who": "张三", "age": 45}, {"who": "小明", "age": 9}]})
+    preview.refresh_conditions()
+    marks = _marks(preview)
+    assert marks["members/0/working"] is True and marks["members/1/working"] is False
+    assert preview.conditions is not None
+    working = preview.conditions.findItems(
+        "是否在工作", Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive, 0
+    )
+    assert len(working) == 2 and working[0].text(1) == "当 “年龄” >= 16 时显示"
+    preview.form.add_instance(("members",))  # the tree follows the instances
+    assert "members/2/working" in _marks(preview)
+    assert _rows(demo_services) == before
