@@ -83,6 +83,10 @@ class FormPreview(QWidget):
         self.language: QComboBox | None = None
         self.campaign: QComboBox | None = None
         self.publish_button: QPushButton | None = None
+        self._nodes: list[
+            tuple[QTreeWidgetItem, ShownWhen, tuple[str | int, ...], QTreeWidgetItem | None]
+        ] = []
+        self._shape: tuple[int, ...] | None = None
         self.message = QLabel(self)
         self.message.setObjectName("previewMessage")
         self.message.setWordWrap(True)
@@ -132,8 +136,15 @@ class FormPreview(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout.addWidget(self.splitter, 1)
+        bottom = QHBoxLayout()
+        self.finish = QPushButton(tr("ui.form.finish"), self)
+        self.finish.setObjectName("previewFinish")
+        self.finish.setToolTip(tr("ui.form.preview.finish_tip"))
+        self.finish.clicked.connect(self.try_finish)
+        bottom.addWidget(self.finish)
+        bottom.addStretch(1)
+        layout.addLayout(bottom)
         if doc is not None:
-            bottom = QHBoxLayout()
             bottom.addWidget(QLabel(tr("ui.form.preview.campaign"), self))
             self.campaign = QComboBox(self)
             self.campaign.setObjectName("previewCampaign")
@@ -149,7 +160,6 @@ class FormPreview(QWidget):
             self.publish_button.clicked.connect(self.publish)
             self.publish_button.setEnabled(bool(campaigns))
             bottom.addWidget(self.publish_button)
-            layout.addLayout(bottom)
             if not campaigns:
                 self.message.setText(tr("ui.form.preview.no_campaign"))
         layout.addWidget(self.message)
@@ -183,6 +193,7 @@ class FormPreview(QWidget):
         self.heading.setText(heading)
         self.setWindowTitle(heading)
         self.items = shown_when(self.definition, self.lang)
+        self._shape = None  # rebuild the tree
         self.refresh_conditions()
 
     def _language_chosen(self) -> None:
@@ -191,12 +202,35 @@ class FormPreview(QWidget):
         self._build_form(self.form.answers())
 
     def refresh_conditions(self) -> None:
-        """Rebuild the 显示条件 tree for the answers typed so far."""
+        """Mark the 显示条件 tree for the answers typed so far; rebuilt only when the
+        repeats' instances changed (a long form stays quick to type in)."""
         tree, form = self.conditions, self.form
         if tree is None or form is None:
             return
+        by_prefix: dict[tuple[str, ...], list[ShownWhen]] = {}
+        for item in self.items:
+            by_prefix.setdefault(item.path[:-1], []).append(item)
+        shape = _shape(by_prefix, (), (), form.state)
+        if shape != self._shape:
+            self._shape = shape
+            self._rebuild_tree(tree, by_prefix, form.state)
+            return
+        shown_at: dict[int, bool] = {}
+        for node, item, at, outer in self._nodes:
+            outer_shown = shown_at.get(id(outer), True) if outer is not None else True
+            shown = outer_shown and _relevant(form.state, item, at)
+            shown_at[id(node)] = shown
+            self._mark(node, shown)
+
+    def _rebuild_tree(
+        self,
+        tree: QTreeWidget,
+        by_prefix: Mapping[tuple[str, ...], list[ShownWhen]],
+        state: FormState,
+    ) -> None:
         tr = self.catalog.tr
         tree.clear()
+        self._nodes = []
         tree.setHeaderLabels(
             [
                 tr("ui.form.preview.col_question"),
@@ -205,13 +239,20 @@ class FormPreview(QWidget):
             ]
         )
         tree.setRootIsDecorated(any(i.question.type == "repeat" for i in self.items))
-        by_prefix: dict[tuple[str, ...], list[ShownWhen]] = {}
-        for item in self.items:
-            by_prefix.setdefault(item.path[:-1], []).append(item)
-        self._fill(tree.invisibleRootItem(), by_prefix, (), (), form.state)
+        root = tree.invisibleRootItem()
+        assert root is not None
+        self._fill(root, by_prefix, (), (), state, None, True)
         tree.expandAll()
         for column in (0, 1, 2):
             tree.resizeColumnToContents(column)
+
+    def _mark(self, node: QTreeWidgetItem, shown: bool) -> None:
+        tr = self.catalog.tr
+        node.setText(2, tr("ui.form.preview.shown" if shown else "ui.form.preview.hidden"))
+        node.setData(2, Qt.ItemDataRole.UserRole, shown)
+        colour = QBrush(_SHOWN if shown else _HIDDEN)
+        for column in (0, 2):
+            node.setForeground(column, colour)
 
     def _fill(
         self,
@@ -220,25 +261,18 @@ class FormPreview(QWidget):
         prefix: tuple[str, ...],
         at: tuple[str | int, ...],
         state: FormState,
+        outer: QTreeWidgetItem | None,
+        outer_shown: bool,
     ) -> None:
         tr = self.catalog.tr
         for item in by_prefix.get(prefix, []):
-            shown = _relevant(state, item, at)
-            node = QTreeWidgetItem(
-                parent,
-                [
-                    item.label,
-                    describe(item, tr),
-                    tr("ui.form.preview.shown" if shown else "ui.form.preview.hidden"),
-                ],
-            )
-            node.setData(
-                0, Qt.ItemDataRole.UserRole, "/".join(str(p) for p in (*at, item.path[-1]))
-            )
-            node.setData(2, Qt.ItemDataRole.UserRole, shown)
-            colour = QBrush(_SHOWN if shown else _HIDDEN)
-            for column in (0, 2):
-                node.setForeground(column, colour)
+            shown = outer_shown and _relevant(state, item, at)
+            node = QTreeWidgetItem(parent, [item.label, describe(item, tr), ""])
+            path = "/".join(str(p) for p in (*at, item.path[-1]))
+            node.setData(0, Qt.ItemDataRole.UserRole, path)
+            node.setToolTip(1, describe(item, tr))
+            self._mark(node, shown)
+            self._nodes.append((node, item, at, outer))
             if item.question.type != "repeat":
                 continue
             inner = (*prefix, item.question.name)
@@ -249,7 +283,16 @@ class FormPreview(QWidget):
                 instance = QTreeWidgetItem(
                     node, [tr("ui.form.preview.instance", label=item.label, n=n + 1), "", ""]
                 )
-                self._fill(instance, by_prefix, inner, (*at, item.question.name, n), state)
+                self._fill(
+                    instance, by_prefix, inner, (*at, item.question.name, n), state, node, shown
+                )
+
+    def try_finish(self) -> bool:
+        """完成 as at the door: what is missing or wrong is marked (nothing is stored)."""
+        assert self.form is not None
+        done = self.form.try_finish()
+        self.refresh_conditions()
+        return done
 
     # -- publishing ----------------------------------------------------------------
     def publish(self) -> str | None:
@@ -284,6 +327,24 @@ class FormPreview(QWidget):
 def _relevant(state: FormState, item: ShownWhen, at: tuple[str | int, ...]) -> bool:
     """Whether the question is shown at that instance path (top level: `at` empty)."""
     return bool(state.relevant(item.question, at))
+
+
+def _shape(
+    by_prefix: Mapping[tuple[str, ...], list[ShownWhen]],
+    prefix: tuple[str, ...],
+    at: tuple[str | int, ...],
+    state: FormState,
+) -> tuple[int, ...]:
+    """Every repeat's number of instances, in tree order: the tree's shape."""
+    found: list[int] = []
+    for item in by_prefix.get(prefix, []):
+        if item.question.type == "repeat":
+            path = (*at, item.question.name)
+            count = _instances(state, path)
+            found.append(count)
+            for n in range(count):
+                found.extend(_shape(by_prefix, (*prefix, item.question.name), (*path, n), state))
+    return tuple(found)
 
 
 def _instances(state: FormState, path: tuple[str | int, ...]) -> int:

@@ -154,6 +154,10 @@ def test_the_campaign_questionnaire_previewed_without_publishing(
     assert preview.language is not None  # the demo's form speaks 中文 and English
     preview.language.setCurrentIndex(preview.language.findData("en"))
     assert preview.form.rows["stance"].title.text().startswith("What is your view")
+    before = _rows(demo_services)
+    qtbot.mouseClick(preview.finish, Qt.MouseButton.LeftButton)  # checked as at a visit
+    assert preview.form.rows["stance"].message.text() == "此题必须回答。"  # the app's words
+    assert _rows(demo_services) == before
 
 
 def test_show_conditions_are_marked_per_instance(qtbot: QtBot, demo_services: Services) -> None:
