@@ -55,6 +55,9 @@ def run(source: str, context: Context | None = None, **columns: Any) -> Any:
         ("position(..)", None),
         ("jr:choice-name('a', '${ms}')", "a"),
         ("indexed-repeat(${ages}, ${r}, 1)", None),
+        ("decimal-date-time('1970-01-02T12:00')", 1.5),
+        ("decimal-date-time('1970-01-03')", 2.0),
+        ("decimal-date-time('soon')", None),
     ],
 )
 def test_functions(source: str, expected: Any) -> None:
