@@ -207,7 +207,7 @@ class RepeatBlock(QWidget):
         self.message.setStyleSheet("color: #b42318;")
         self.message.setVisible(False)
         layout.addWidget(self.message)
-        self.add_button = QPushButton(tr("ui.form.repeat.add") + f" {self.label}", self)
+        self.add_button = QPushButton(tr("ui.form.repeat.add", label=self.label), self)
         self.add_button.setObjectName(f"add_{path_tag(path)}")
         self.add_button.setToolTip(tr("ui.form.repeat.add_tip", label=self.label))
         self.add_button.clicked.connect(lambda: form.add_instance(self.path))

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
@@ -126,11 +127,27 @@ class FormWidget(QScrollArea):
         self._structure_changed()
         frame = self._frame(path, index)
         if frame is not None:
-            self.ensureWidgetVisible(frame)
             target = frame.level.first_focus()
             if target is not None:
                 target.setFocus()
+            self._reveal(frame, target)
         return index
+
+    def _reveal(self, frame: QWidget, target: QWidget | None) -> None:
+        """Scroll a new or moved instance into view. Its geometry exists only once the
+        layouts have run: activate them now, and look again when the events are done."""
+        inner = self.widget()
+        layout = inner.layout() if inner is not None else None
+        if layout is not None:
+            layout.activate()
+
+        def show() -> None:
+            for widget in (frame, target):
+                if widget is not None and shiboken6.isValid(widget):  # not removed since
+                    self.ensureWidgetVisible(widget)
+
+        show()
+        QTimer.singleShot(0, self, show)
 
     def remove_instance(self, path: Path, index: int) -> bool:
         block = self.repeat(path)
@@ -167,9 +184,9 @@ class FormWidget(QScrollArea):
                 moved = (*path, new, *keep.path[len(path) + 1 :])
                 row = next((r for r in frame.level.all_rows() if r.path == moved), None)
                 target = row.focus_target if row is not None else target
-            self.ensureWidgetVisible(frame)
             if target is not None:
                 target.setFocus()
+            self._reveal(frame, target)
         return True
 
     def _frame(self, path: Path, index: int) -> InstanceFrame | None:

@@ -20,7 +20,7 @@ from gridapp.ui.shell.fonts import install_cjk_font
 from tests.gui.helpers import click, type_chinese
 
 pytestmark = pytest.mark.gui
-SHOTS = Path("/work/shots16")
+SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"  # gitignored
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -239,3 +239,19 @@ def test_repeat_count_sets_the_instances(qtbot: QtBot) -> None:
     assert len(block.frames) == 2
     assert form.answers() == {"n": 2, "kids": [{}, {"kid_age": 7}]}
     assert _edit(form, ("kids", 1, "kid_age")).text() == "7"
+
+
+def test_a_new_instance_scrolls_into_view(qtbot: QtBot) -> None:
+    """A laptop screen shows a few questions: the entry just added is on screen, its
+    first question focused, without the worker scrolling."""
+    form = _form(qtbot, MEMBERS)
+    form.resize(720, 420)
+    qtbot.wait(10)
+    for n in range(3):
+        assert form.add_instance(("members",)) == n
+        qtbot.wait(10)
+        first = _edit(form, ("members", n, "who"))
+        top = first.mapTo(form.widget(), first.rect().topLeft()).y()
+        shown = form.verticalScrollBar().value()
+        assert shown <= top and top + first.height() <= shown + form.viewport().height()
+        assert QApplication.focusWidget() is first

@@ -22,7 +22,7 @@ from tests.gui.helpers import click
 
 pytestmark = pytest.mark.gui
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "forms"
-SHOTS = Path("/work/shots16")
+SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"  # gitignored
 TABLES = ("questionnaire", "visit", "answer", "campaign", "draft")
 
 
@@ -132,7 +132,7 @@ def test_a_refused_workbook_lists_its_problems_and_publishes_nothing(
     assert isinstance(preview, FormPreview) and preview.form is None
     assert preview.problems is not None
     lines = [preview.problems.item(n).text() for n in range(preview.problems.count())]
-    assert lines == ["survey!3  题目名称“q1”重复。"]
+    assert lines == ["survey!3:name  题目名称“q1”重复。"]
     assert "dup.xlsx" in preview.heading.text()
 
     broken = tmp_path / "broken.xlsx"
