@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from gridapp import limits
+from gridapp import limits, safe_json
 from gridapp.actor import Actor
 from gridapp.audit_actions import VOIDED
 from gridapp.clock import iso
@@ -110,6 +110,7 @@ class VisitService:
                 if visit.answers
                 else {}
             )
+            stored = {name: _stored(name, value) for name, value in answers.items()}
             record = Visit(
                 id=self.store.new_id(started),
                 household_id=visit.household_id,
@@ -137,9 +138,9 @@ class VisitService:
                         "visit_id": record.id,
                         "questionnaire_id": questionnaire_id,
                         "question": name,
-                        "value": json.dumps(value, ensure_ascii=False),
+                        "value": value,
                     }
-                    for name, value in answers.items()
+                    for name, value in stored.items()
                 ),
             )
             for item_id, reaction in visit.explained:
@@ -321,6 +322,21 @@ def _check_codes(visit: VisitInput) -> None:
     limits.check_text("visit_notes", visit.notes)
     if visit.answers and visit.outcome != Outcome.MET:
         raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)
+
+
+def _stored(question: str, value: Any) -> str:
+    """An answer as the `answer` row holds it (JSON), within the wire's bounds: what
+    the laptop saves, the office takes (a repeat is one row: the list of its entries)."""
+    try:
+        safe_json.check_depth(value, limits.ANSWER_DEPTH)
+    except safe_json.JsonRefused as exc:
+        raise InvalidInput("error.limit.answer_depth", question=question) from exc
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) > limits.ANSWER_CHARS:
+        raise InvalidInput(
+            "error.limit.answer_value", question=question, length=len(text), max=limits.ANSWER_CHARS
+        )
+    return text
 
 
 def _checked_answers(

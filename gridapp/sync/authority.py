@@ -17,10 +17,12 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from gridapp.forms.definition import DefinitionInvalid, FormDefinition, load_definition
 from gridapp.storage import authority_queries as q
-from gridapp.storage import records
+from gridapp.storage import content_queries, records
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.schema import MASTER_DATA, VISIT_SIDE
+from gridapp.sync.answer_check import answer_problem
 from gridapp.sync.wire_tables import TABLES
 
 #: Records other entries of the laptop follow up (answers to a visit, a void of it).
@@ -65,6 +67,8 @@ class Authority:
         #: its household are two different parents of one id.
         self._parent: dict[tuple[str, str, str], Any] = {}
         self._fresh: dict[str, dict[str, ChangeEntry]] = {}  # new ids of OWNABLE entities
+        self._answers: list[ChangeEntry] = []  # checked against their form before a flush
+        self._forms: dict[str, FormDefinition | None] = {}  # questionnaire id → definition
 
     # -- the entry -----------------------------------------------------------------
 
@@ -102,6 +106,13 @@ class Authority:
                 except Denied as exc:
                     exc.entry = entries[record_id]
                     raise
+        answers, self._answers = self._answers, []
+        for entry in answers:  # whose they are first: then what they say
+            try:
+                self._answer_value(entry.fields or {})
+            except Denied as exc:
+                exc.entry = entry
+                raise
 
     def flushed(self) -> None:
         """The entries checked so far are merged and logged (same transaction): the
@@ -174,6 +185,29 @@ class Authority:
 
     def _on_own_visit(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
         self._own("visit", f["visit_id"], "visit_id")
+
+    def _answer(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
+        self._on_own_visit(entry, f)
+        self._answers.append(entry)
+
+    def _answer_value(self, f: Mapping[str, Any]) -> None:
+        """The answer fits the questionnaire version it names (sync/answer_check.py):
+        the laptop's service checked it, but a signature proves only who sent it."""
+        questionnaire_id = f.get("questionnaire_id")
+        if questionnaire_id is None:
+            raise Denied("answer_questionnaire", "questionnaire_id")
+        if questionnaire_id not in self._forms:
+            doc = content_queries.questionnaire_definition(self.db, questionnaire_id)
+            try:
+                self._forms[questionnaire_id] = load_definition(doc) if doc else None
+            except DefinitionInvalid:
+                self._forms[questionnaire_id] = None
+        definition = self._forms[questionnaire_id]
+        if definition is None:
+            raise Denied("answer_questionnaire", "questionnaire_id")
+        problem = answer_problem(definition, f["question"], f["value"])
+        if problem is not None:
+            raise Denied(f"answer.{problem.rule}", problem.path)
 
     def _suggestion(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
         if f.get("status", "new") != "new" or f.get("response", ""):
@@ -301,7 +335,7 @@ _PARENT: Final = {"household": "building_id", "resident": "household_id", "phone
 
 _VISIT_SIDE_RULES: Final = {
     "visit": Authority._visit,
-    "answer": Authority._on_own_visit,
+    "answer": Authority._answer,
     "explanation": Authority._on_own_visit,
     "receipt": Authority._on_own_visit,
     "suggestion": Authority._suggestion,

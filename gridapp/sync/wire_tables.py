@@ -37,6 +37,9 @@ def Real(lo: float, hi: float) -> Any:
     return Annotated[float, Meta(ge=lo, le=hi)]
 
 
+#: How deep a `json_value` may nest (limits.ANSWER_DEPTH: repeats of repeats).
+JSON_VALUE_DEPTH: Final = 16
+
 Flag = Literal[0, 1]
 Key32 = Annotated[str, Meta(min_length=40, max_length=48)]  # base64 of 32 bytes
 
@@ -205,7 +208,7 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "visit_id": _c(Uuid, req=True, ref="visit"),
         "questionnaire_id": _c(Uuid | None, ref="questionnaire"),
         "question": _c(Name(80), req=True),
-        "value": _c(Text(8000), req=True, check="json_value"),
+        "value": _c(Text(64_000), req=True, check="json_value"),  # limits.ANSWER_CHARS
     },
     "explanation": {
         "id": ID,

@@ -75,3 +75,10 @@ def test_days_and_blank_text() -> None:
     with pytest.raises(InvalidInput, match=r"error.limit.day"):
         limits.check_day(date(2031, 1, 1), now)
     assert limits.blank(" \u3000\u200b\n") and not limits.blank(" 好 ")
+
+
+def test_an_answer_saved_is_an_answer_the_wire_takes() -> None:
+    from gridapp.sync.wire_tables import JSON_VALUE_DEPTH
+
+    assert _meta("answer", "value").max_length == limits.ANSWER_CHARS
+    assert JSON_VALUE_DEPTH == limits.ANSWER_DEPTH
