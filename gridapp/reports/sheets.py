@@ -58,15 +58,25 @@ def local_time(text: str | None) -> datetime | None:
 def build_sheets(
     data: ReportData,
     catalog: Catalog,
-    keys: Sequence[str] = ("summary", "buildings", "visits", "suggestions"),
+    keys: Sequence[str] = ("summary", "buildings", "visits", "suggestions", "answers"),
 ) -> list[Sheet]:
+    """The sheets named; "answers" is the answers sheet and a sheet per repeat group
+    (reports/answer_sheets.py), none when the campaign has no questionnaire."""
+    from gridapp.reports.answer_sheets import answer_sheets  # it imports this module
+
     builders = {
         "summary": summary_sheet,
         "buildings": buildings_sheet,
         "visits": visits_sheet,
         "suggestions": suggestions_sheet,
     }
-    return [builders[key](data, catalog) for key in keys]
+    sheets: list[Sheet] = []
+    for key in keys:
+        if key == "answers":
+            sheets += answer_sheets(data, catalog, [s.title for s in sheets])
+        else:
+            sheets.append(builders[key](data, catalog))
+    return sheets
 
 
 def summary_sheet(data: ReportData, catalog: Catalog) -> Sheet:
