@@ -5,10 +5,10 @@ use it, so a visit saved from the CLI obeys the same rules as one typed in the G
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from gridapp.forms.answers import coerce, is_empty
 from gridapp.forms.definition import (
     RATING_RANGE,
     FormDefinition,
@@ -18,74 +18,6 @@ from gridapp.forms.definition import (
     text_of,
 )
 from gridapp.forms.expr import ExpressionError, truthy
-
-_EMPTY: tuple[Any, ...] = (None, "", [])
-
-
-def is_empty(value: Any) -> bool:
-    return any(value is e or value == e for e in _EMPTY)
-
-
-def _number_text(value: str) -> str:
-    # Full-width digits (１２３) and spaces as Chinese input methods type them.
-    return unicodedata.normalize("NFKC", value).strip()
-
-
-def coerce(question: Question, value: Any) -> tuple[Any, str | None]:
-    """The value in its proper type, or a problem key. Empty stays None."""
-    if is_empty(value):
-        return None, None
-    kind = question.type
-    try:
-        if kind == "select_one":
-            return (
-                (str(value), None)
-                if str(value) in question.choice_values
-                or (question.other and str(value) == "other")
-                else (value, "error.answer.not_a_choice")
-            )
-        if kind == "select_multiple":
-            items = [str(v) for v in (value if isinstance(value, list) else [value])]
-            allowed = question.choice_values | ({"other"} if question.other else set())
-            if len(set(items)) != len(items) or not set(items) <= allowed:
-                return value, "error.answer.not_a_choice"
-            return items, None
-        if kind == "text":
-            return (value, None) if isinstance(value, str) else (value, "error.answer.not_text")
-        if kind in ("integer", "rating"):
-            if isinstance(value, bool):
-                return value, "error.answer.not_integer"
-            number = int(_number_text(value)) if isinstance(value, str) else value
-            if not isinstance(number, int):
-                return value, "error.answer.not_integer"
-            if kind == "rating" and not RATING_RANGE[0] <= number <= RATING_RANGE[1]:
-                return number, "error.answer.out_of_range"
-            return number, None
-        if kind == "decimal":
-            if isinstance(value, bool):
-                return value, "error.answer.not_number"
-            number = float(_number_text(value)) if isinstance(value, str) else value
-            if not isinstance(number, int | float):
-                return value, "error.answer.not_number"
-            return float(number), None
-        if kind == "date":
-            text = _number_text(str(value))
-            dt.date.fromisoformat(text)
-            return text, None
-        if kind == "yes_no":
-            if isinstance(value, bool):
-                return value, None
-            if str(value).lower() in ("yes", "true", "1", "是"):
-                return True, None
-            if str(value).lower() in ("no", "false", "0", "否"):
-                return False, None
-            return value, "error.answer.not_yes_no"
-    except (TypeError, ValueError):
-        key = {"date": "error.answer.not_date", "decimal": "error.answer.not_number"}
-        return value, key.get(kind, "error.answer.not_integer")
-    if kind in ("note", "calculate"):
-        return value, None
-    return value, "error.answer.unknown"
 
 
 class FormState:
