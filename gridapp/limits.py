@@ -23,8 +23,9 @@ PEOPLE_MET: Final = 50
 #: One answer as stored (its JSON): a household-members repeat of 30 people with a dozen
 #: questions each, free text included, stays well inside (sync/wire_tables.py).
 ANSWER_CHARS: Final = 64_000
-#: Nesting of one answer's JSON: a repeat in a repeat in a repeat, with a multi-select.
-ANSWER_DEPTH: Final = 16
+#: Nesting of one answer's JSON: a list and an object per repeat, repeats as deep as a
+#: form may nest them (forms/limits.py MAX_REPEAT_DEPTH, 8), then a multi-select's list.
+ANSWER_DEPTH: Final = 18
 
 #: Characters, per kind of text (the wire's bound for that column).
 TEXT_LIMITS: Final[dict[str, int]] = {

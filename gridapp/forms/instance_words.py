@@ -26,8 +26,7 @@ _ONE = {"en": "1 entry"}
 
 def repeat_body(question: Question) -> FormDefinition | None:
     """A repeat's own questions, else None."""
-    body = getattr(question, "body", None)
-    return body if question.type == "repeat" and isinstance(body, FormDefinition) else None
+    return question.body if question.type == "repeat" else None
 
 
 def is_repeat(question: Question) -> bool:

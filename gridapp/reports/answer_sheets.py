@@ -12,7 +12,7 @@ ID number: masked, as on paper (a report names no resident's phone).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from gridapp.forms.definition import FormDefinition, Question
@@ -33,6 +33,7 @@ from gridapp.storage.answer_queries import AnsweredVisit
 #: What Excel refuses in a sheet's name, and how long one may be.
 _NOT_IN_TITLE = re.compile(r"[\[\]:*?/\\]")
 _TITLE_MAX = 31
+_NUMBERS = frozenset({"integer", "decimal", "rating"})
 
 
 def answer_sheets(data: ReportData, catalog: Catalog, taken: Sequence[str] = ()) -> list[Sheet]:
@@ -68,15 +69,32 @@ def _address(v: AnsweredVisit) -> str:
     return format_address(v.compound, v.building, v.unit, v.room)
 
 
-def _words(question: Question, value: Any, lang: str, other: Any = None) -> str:
+def _words(question: Question, value: Any, lang: str, other: Any = None) -> Any:
+    """An answer in a cell: a number stays a number (a spreadsheet sums it), the rest
+    in words."""
+    if question.type in _NUMBERS and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     return mask_numbers(answer_words(question, value, lang, other))
+
+
+def _columns(form: FormDefinition, others: Iterable[FormDefinition]) -> list[Question]:
+    """The campaign's questionnaire's questions, then those only older versions asked
+    (their answers stay in the report, under their own labels)."""
+    questions = shown_questions(form)
+    names = {q.name for q in questions}
+    for older in others:
+        for q in shown_questions(older):
+            if q.name not in names:
+                names.add(q.name)
+                questions.append(q)
+    return questions
 
 
 def _answers_sheet(
     data: ReportData, catalog: Catalog, form: FormDefinition, titles: set[str]
 ) -> Sheet:
     tr, lang = catalog.tr, catalog.lang
-    questions = shown_questions(form)
+    questions = _columns(form, data.forms.values())
     columns = [
         Column(tr("ui.report.col.visit_id"), TEXT, 38),
         Column(tr("ui.report.col.time"), TIME, 17),

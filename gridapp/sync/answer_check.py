@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gridapp.forms.answers import coerce
 from gridapp.forms.definition import FormDefinition, Question
-from gridapp.forms.engine import coerce
+from gridapp.forms.instance_words import repeat_body
 
 #: Instances of one repeat a single answer may hold (a household of 200 is a typo).
 MAX_INSTANCES = 500
@@ -56,12 +57,6 @@ def _known(definition: FormDefinition) -> dict[str, Question | None]:
         if q.other:
             names.setdefault(f"{q.name}_other", None)
     return names
-
-
-def repeat_body(question: Question) -> FormDefinition | None:
-    """A repeat's own questions (the contract's `Question.body`), else None."""
-    body = getattr(question, "body", None)
-    return body if question.type == "repeat" and isinstance(body, FormDefinition) else None
 
 
 def _value_problem(question: Question | None, value: Any, path: str) -> AnswerProblem | None:

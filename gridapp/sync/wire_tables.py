@@ -38,7 +38,7 @@ def Real(lo: float, hi: float) -> Any:
 
 
 #: How deep a `json_value` may nest (limits.ANSWER_DEPTH: repeats of repeats).
-JSON_VALUE_DEPTH: Final = 16
+JSON_VALUE_DEPTH: Final = 18
 
 Flag = Literal[0, 1]
 Key32 = Annotated[str, Meta(min_length=40, max_length=48)]  # base64 of 32 bytes

@@ -82,3 +82,13 @@ def test_an_answer_saved_is_an_answer_the_wire_takes() -> None:
 
     assert _meta("answer", "value").max_length == limits.ANSWER_CHARS
     assert JSON_VALUE_DEPTH == limits.ANSWER_DEPTH
+
+
+def test_the_deepest_repeat_a_form_may_hold_fits_an_answer() -> None:
+    from gridapp import safe_json
+    from gridapp.forms.limits import MAX_REPEAT_DEPTH
+
+    value: object = ["a", "b"]  # a multi-select in the innermost entry
+    for _ in range(MAX_REPEAT_DEPTH):
+        value = [{"q": value}]
+    safe_json.check_depth(value, limits.ANSWER_DEPTH)
