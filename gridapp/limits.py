@@ -20,12 +20,6 @@ EVENT_HORIZON: Final = timedelta(days=366)
 
 TEAM_NUMBER: Final = 9999
 PEOPLE_MET: Final = 50
-#: One answer as stored (its JSON): a household-members repeat of 30 people with a dozen
-#: questions each, free text included, stays well inside (sync/wire_tables.py).
-ANSWER_CHARS: Final = 64_000
-#: Nesting of one answer's JSON: a list and an object per repeat, repeats as deep as a
-#: form may nest them (forms/limits.py MAX_REPEAT_DEPTH, 8), then a multi-select's list.
-ANSWER_DEPTH: Final = 18
 
 #: Characters, per kind of text (the wire's bound for that column).
 TEXT_LIMITS: Final[dict[str, int]] = {

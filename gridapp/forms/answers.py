@@ -28,7 +28,10 @@ def _number_text(value: str) -> str:
 def _time(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("not text")
-    return dt.time.fromisoformat(_number_text(value)).strftime("%H:%M")
+    text = _number_text(value)
+    if len(text) >= 4 and text[1] == ":":  # 9:05 as typed
+        text = "0" + text
+    return dt.time.fromisoformat(text).strftime("%H:%M")
 
 
 def _datetime(value: Any) -> str:

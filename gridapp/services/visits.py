@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from gridapp import limits, safe_json
+from gridapp import limits
 from gridapp.actor import Actor
 from gridapp.audit_actions import VOIDED
 from gridapp.clock import iso
@@ -110,7 +110,6 @@ class VisitService:
                 if visit.answers
                 else {}
             )
-            stored = {name: _stored(name, value) for name, value in answers.items()}
             record = Visit(
                 id=self.store.new_id(started),
                 household_id=visit.household_id,
@@ -138,9 +137,9 @@ class VisitService:
                         "visit_id": record.id,
                         "questionnaire_id": questionnaire_id,
                         "question": name,
-                        "value": value,
+                        "value": json.dumps(value, ensure_ascii=False),
                     }
-                    for name, value in stored.items()
+                    for name, value in answers.items()
                 ),
             )
             for item_id, reaction in visit.explained:
@@ -324,21 +323,6 @@ def _check_codes(visit: VisitInput) -> None:
         raise InvalidInput("error.answers_without_meeting", outcome=visit.outcome)
 
 
-def _stored(question: str, value: Any) -> str:
-    """An answer as the `answer` row holds it (JSON), within the wire's bounds: what
-    the laptop saves, the office takes (a repeat is one row: the list of its entries)."""
-    try:
-        safe_json.check_depth(value, limits.ANSWER_DEPTH)
-    except safe_json.JsonRefused as exc:
-        raise InvalidInput("error.limit.answer_depth", question=question) from exc
-    text = json.dumps(value, ensure_ascii=False)
-    if len(text) > limits.ANSWER_CHARS:
-        raise InvalidInput(
-            "error.limit.answer_value", question=question, length=len(text), max=limits.ANSWER_CHARS
-        )
-    return text
-
-
 def _checked_answers(
     db: Any, questionnaire_id: str | None, answers: Mapping[str, Any], today: str
 ) -> dict[str, Any]:
@@ -348,6 +332,7 @@ def _checked_answers(
     and the form on screen is what insists on completeness."""
     from gridapp.forms.definition import load_definition
     from gridapp.forms.engine import FormState, check_answers
+    from gridapp.forms.limits import MAX_ANSWER_CHARS
 
     if questionnaire_id is None:
         raise InvalidInput("error.no_questionnaire")
@@ -360,4 +345,11 @@ def _checked_answers(
         raise InvalidInput(
             "error.answer.invalid", question=first.where, key=first.key, count=len(problems)
         )
-    return FormState(definition, answers, today).result()
+    result = FormState(definition, answers, today).result()
+    for name, value in result.items():  # a repeat's instances are one stored value
+        size = len(json.dumps(value, ensure_ascii=False))
+        if size > MAX_ANSWER_CHARS:
+            raise InvalidInput(
+                "error.answer.too_long", question=name, size=size, limit=MAX_ANSWER_CHARS
+            )
+    return result

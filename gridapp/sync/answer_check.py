@@ -21,9 +21,7 @@ from typing import Any
 from gridapp.forms.answers import coerce
 from gridapp.forms.definition import FormDefinition, Question
 from gridapp.forms.instance_words import repeat_body
-
-#: Instances of one repeat a single answer may hold (a household of 200 is a typo).
-MAX_INSTANCES = 500
+from gridapp.forms.limits import MAX_INSTANCES
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def _check_value(table: str, name: str, check: str, value: Any, window: Window) 
             ok = False
     elif check == "tags":
         ok = _json_ok(value, 4) and _is_tag_list(safe_json.loads(value, max_bytes=400))
-    elif check == "json_value":
+    elif check == "json_value":  # a repeat nests two levels per repeat (forms/limits.py)
         ok = _json_ok(value, JSON_VALUE_DEPTH)
     elif check == "candidates":
         ok = _json_ok(value, 4) and _is_text_list(safe_json.loads(value, max_bytes=100_000))

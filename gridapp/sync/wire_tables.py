@@ -11,9 +11,13 @@ from typing import Annotated, Any, Final, Literal
 
 from msgspec import Meta
 
+from gridapp.forms.limits import ANSWER_JSON_DEPTH, MAX_ANSWER_CHARS
+
 UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ISO_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+#: JSON nesting a `json_value` may have (a stored answer's, with its repeats).
+JSON_VALUE_DEPTH = max(8, ANSWER_JSON_DEPTH)
 HLC_PATTERN = r"^\d{15}:\d{5}$"
 
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN)]
@@ -36,9 +40,6 @@ def Int(lo: int, hi: int) -> Any:
 def Real(lo: float, hi: float) -> Any:
     return Annotated[float, Meta(ge=lo, le=hi)]
 
-
-#: How deep a `json_value` may nest (limits.ANSWER_DEPTH: repeats of repeats).
-JSON_VALUE_DEPTH: Final = 18
 
 Flag = Literal[0, 1]
 Key32 = Annotated[str, Meta(min_length=40, max_length=48)]  # base64 of 32 bytes
@@ -208,7 +209,8 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "visit_id": _c(Uuid, req=True, ref="visit"),
         "questionnaire_id": _c(Uuid | None, ref="questionnaire"),
         "question": _c(Name(80), req=True),
-        "value": _c(Text(64_000), req=True, check="json_value"),  # limits.ANSWER_CHARS
+        # a repeat's answer is one value: the list of its instances (forms/limits.py)
+        "value": _c(Text(MAX_ANSWER_CHARS), req=True, check="json_value"),
     },
     "explanation": {
         "id": ID,

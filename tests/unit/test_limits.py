@@ -77,18 +77,12 @@ def test_days_and_blank_text() -> None:
     assert limits.blank(" \u3000\u200b\n") and not limits.blank(" 好 ")
 
 
-def test_an_answer_saved_is_an_answer_the_wire_takes() -> None:
-    from gridapp.sync.wire_tables import JSON_VALUE_DEPTH
-
-    assert _meta("answer", "value").max_length == limits.ANSWER_CHARS
-    assert JSON_VALUE_DEPTH == limits.ANSWER_DEPTH
-
-
-def test_the_deepest_repeat_a_form_may_hold_fits_an_answer() -> None:
+def test_the_deepest_repeat_a_form_may_hold_fits_the_wire() -> None:
     from gridapp import safe_json
     from gridapp.forms.limits import MAX_REPEAT_DEPTH
+    from gridapp.sync.wire_tables import JSON_VALUE_DEPTH
 
     value: object = ["a", "b"]  # a multi-select in the innermost entry
     for _ in range(MAX_REPEAT_DEPTH):
         value = [{"q": value}]
-    safe_json.check_depth(value, limits.ANSWER_DEPTH)
+    safe_json.check_depth(value, JSON_VALUE_DEPTH)

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from gridapp.forms.definition import load_definition
+from gridapp.forms.limits import MAX_INSTANCES
 from gridapp.sync import wire
-from gridapp.sync.answer_check import MAX_INSTANCES, AnswerProblem, answer_problem
+from gridapp.sync.answer_check import AnswerProblem, answer_problem
 from tests.unit.forms.members_form import THREE, household_of, members_form
 from tests.unit.sync.test_wire import WINDOW
 
