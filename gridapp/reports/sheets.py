@@ -2,7 +2,8 @@
 share them, so a CSV of a sheet is that sheet.
 
 Personal data kept to the minimum: households appear by code and address, workers by
-code and name; no resident names, no phones anywhere in a report.
+code and name; the roster's resident names and phones nowhere in a report (the answer
+sheets hold what the questionnaire asked, numbers masked: reports/answer_sheets.py).
 """
 
 from __future__ import annotations
