@@ -19,8 +19,13 @@ from tests.unit.forms.members_form import THREE, use_members_form
 pytestmark = pytest.mark.gui
 
 
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    found = [item.child(n) for n in range(item.childCount())]
+    return [child for child in found if child is not None]
+
+
 def _texts(item: QTreeWidgetItem) -> list[tuple[str, str]]:
-    return [(item.child(n).text(1), item.child(n).text(2)) for n in range(item.childCount())]
+    return [(child.text(1), child.text(2)) for child in _children(item)]
 
 
 def test_a_visits_members_unfold_in_words(
@@ -45,8 +50,8 @@ def test_a_visits_members_unfold_in_words(
     ]
     assert item is not None
     assert _texts(item) == [("您的态度", "同意"), ("家庭成员", "3 条")]
-    members = item.child(1)
-    assert [members.child(n).text(2) for n in range(members.childCount())] == [
+    members = _children(item)[1]
+    assert [line.text(2) for line in _children(members)] == [
         "1. 张三 · 户主 · 年龄 52 · 是否在职 是 · 138****8000",
         "2. 李四 · 配偶 · 年龄 49 · 是否在职 否",
         "3. 张小五 · 子女 · 年龄 19 · 是否在职 否",
