@@ -176,10 +176,12 @@ class FormWidget(QScrollArea):
         block = self.repeat(path)
         return block.frames[index] if 0 <= index < len(block.frames) else None
 
-    def _here(self) -> InstanceFrame | RepeatBlock | None:
+    def _here(self, kind: type[InstanceFrame] | type[RepeatBlock] | None = None) -> Any:
+        """The innermost instance or repeat around the cursor (of `kind` if given)."""
         widget: QWidget | None = QApplication.focusWidget()
+        wanted = (kind,) if kind is not None else (InstanceFrame, RepeatBlock)
         while widget is not None and widget is not self:
-            if isinstance(widget, InstanceFrame | RepeatBlock):
+            if isinstance(widget, wanted):
                 return widget
             widget = widget.parentWidget()
         return None
@@ -191,13 +193,13 @@ class FormWidget(QScrollArea):
             self.add_instance(block.path)
 
     def _remove_here(self) -> None:
-        here = self._here()
-        if isinstance(here, InstanceFrame):
+        here = self._here(InstanceFrame)
+        if here is not None:
             self.remove_instance(here.block.path, here.index)
 
     def _move_here(self, step: int) -> None:
-        here = self._here()
-        if isinstance(here, InstanceFrame):
+        here = self._here(InstanceFrame)
+        if here is not None:
             self.move_instance(here.block.path, here.index, step)
 
     def _ask(self, question: str) -> bool:

@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QMainWindow,
     QMenu,
     QMenuBar,
     QMessageBox,
@@ -83,15 +86,33 @@ class ContentMenu:
         """Read a workbook off the GUI thread, then preview it (or list what is wrong);
         `opened` is the window shown once it is read."""
         self.opened = None
+        self._status(self.catalog.tr("ui.form.preview.reading", file=path.name))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
         def work(_progress: Progress) -> tuple[dict[str, Any], FormDefinition]:
             return read_workbook(path)
 
-        self.jobs.run(
-            work,
-            lambda result: self._read(path, *result),
-            lambda exc: self._refused(path, exc),
-        )
+        def done(result: tuple[dict[str, Any], FormDefinition]) -> None:
+            self._read_done()
+            self._read(path, *result)
+
+        def failed(exc: GridappError) -> None:
+            self._read_done()
+            self._refused(path, exc)
+
+        self.jobs.run(work, done, failed)
+
+    def _read_done(self) -> None:
+        QApplication.restoreOverrideCursor()
+        self._status("")
+
+    def _status(self, text: str) -> None:
+        if isinstance(self.parent, QMainWindow):
+            bar = self.parent.statusBar()
+            if text:
+                bar.showMessage(text)
+            else:
+                bar.clearMessage()
 
     def _read(self, path: Path, doc: dict[str, Any], definition: FormDefinition) -> None:
         from gridapp.ui.setup.form_preview import FormPreview

@@ -165,6 +165,10 @@ def test_move_and_remove_keep_the_answers_with_their_instance(qtbot: QtBot) -> N
     assert [i["who"] for i in form.answers()["members"]] == ["甲", "丙", "乙"]
     assert _edit(form, ("members", 1, "who")).hasFocus()  # the cursor moved with it
     assert _edit(form, ("members", 2, "age")).text() == "30"
+    # Tab still follows the instances as shown: from the first's 添加 电话 to the second
+    form.repeat(("members", 0, "phones")).add_button.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert _edit(form, ("members", 1, "who")).hasFocus()
     qtbot.mouseClick(form.repeat("members").frames[0].down, Qt.MouseButton.LeftButton)
     assert [i["who"] for i in form.answers()["members"]] == ["丙", "甲", "乙"]
     asked: list[str] = []

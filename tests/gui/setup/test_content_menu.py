@@ -160,7 +160,9 @@ def test_the_campaign_questionnaire_previewed_without_publishing(
     assert _rows(demo_services) == before
 
 
-def test_show_conditions_are_marked_per_instance(qtbot: QtBot, demo_services: Services) -> None:
+def test_show_conditions_are_marked_per_instance(
+    qtbot: QtBot, demo_services: Services, cjk: None
+) -> None:
     from gridapp.forms.definition import load_definition
     from tests.gui.field.test_form_widget_repeats import MEMBERS
 
@@ -179,4 +181,7 @@ def test_show_conditions_are_marked_per_instance(qtbot: QtBot, demo_services: Se
     assert len(working) == 2 and working[0].text(1) == "当 “年龄” >= 16 时显示"
     preview.form.add_instance(("members",))  # the tree follows the instances
     assert "members/2/working" in _marks(preview)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    preview.resize(1180, 760)
+    assert preview.grab().save(str(SHOTS / "preview_repeats.png"))
     assert _rows(demo_services) == before
