@@ -69,6 +69,7 @@ class Authority:
         self._fresh: dict[str, dict[str, ChangeEntry]] = {}  # new ids of OWNABLE entities
         self._answers: list[ChangeEntry] = []  # checked against their form before a flush
         self._forms: dict[str, FormDefinition | None] = {}  # questionnaire id → definition
+        self._visit_forms: dict[str, Any] = {}  # visit id → its questionnaire, this batch
 
     # -- the entry -----------------------------------------------------------------
 
@@ -120,6 +121,7 @@ class Authority:
         remembered (memory stays flat whatever the bundle's size)."""
         self.created.clear()
         self.new_parent.clear()
+        self._visit_forms.clear()
         self._parent = {k: v for k, v in self._parent.items() if v is not None}
 
     def _visit_side(self, entry: ChangeEntry) -> None:
@@ -171,6 +173,7 @@ class Authority:
             raise Denied("other_team", "team_id")
         self._worker(f["worker_id"])
         self.new_parent[("visit", entry.record_id)] = f["household_id"]
+        self._visit_forms[entry.record_id] = f.get("questionnaire_id")
         if f.get("recorded_by") is not None:
             self._worker(f["recorded_by"])
         self._household_in_scope(self._building(f["household_id"]), entry.hlc)
@@ -194,7 +197,14 @@ class Authority:
         """The answer fits the questionnaire version it names (sync/answer_check.py):
         the laptop's service checked it, but a signature proves only who sent it."""
         questionnaire_id = f.get("questionnaire_id")
-        if questionnaire_id is None:
+        visit_id = f["visit_id"]
+        asked = (
+            self._visit_forms[visit_id]
+            if visit_id in self._visit_forms
+            else self._parent_of("visit", "questionnaire_id", visit_id)
+        )
+        if questionnaire_id is None or questionnaire_id != asked:
+            # An answer is to the version its visit was asked under, never another.
             raise Denied("answer_questionnaire", "questionnaire_id")
         if questionnaire_id not in self._forms:
             doc = content_queries.questionnaire_definition(self.db, questionnaire_id)

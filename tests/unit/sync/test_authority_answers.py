@@ -42,3 +42,11 @@ def test_a_malformed_answer_is_refused(
 def test_an_answer_to_a_questionnaire_the_office_lacks_is_refused(world: World) -> None:
     entry = answer(world, "stance", '"agree"', questionnaire_id=str(uuid.uuid4()))
     attempt(world, world.bundle([entry]), "authority.reference")
+
+
+def test_an_answer_to_another_version_than_its_visits_is_refused(world: World) -> None:
+    """The visit was asked no questionnaire; an answer naming one does not belong."""
+    visit = world.change("visit", world.visit(questionnaire_id=None))
+    entry = answer(world, "stance", '"agree"', visit_id=visit["record_id"])
+    entry["seq"] = visit["seq"] + 1
+    attempt(world, world.bundle([visit, entry]), "authority.answer_questionnaire")
