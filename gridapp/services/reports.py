@@ -41,6 +41,7 @@ _NEEDS = {
     "buildings": frozenset({"buildings"}),
     "visits": frozenset(),
     "suggestions": frozenset(),
+    "answers": frozenset({"answers"}),  # the answers sheet (its repeats: the workbook's)
 }
 Progress = Callable[[int, int], None]
 
@@ -188,7 +189,10 @@ class ReportService:
         else:
             from gridapp.reports.tables import write_csv
 
-            rows = write_csv(build_sheets(data, catalog, [sheet])[0], out, progress)
+            sheets = build_sheets(data, catalog, [sheet])
+            if not sheets:  # the answers of a campaign that asks no questionnaire
+                raise InvalidInput("error.report.no_questionnaire", sheet=sheet)
+            rows = write_csv(sheets[0], out, progress)
         log.info("report %s written: %s (%d)", fmt, out, rows)
         with self.store.unit_of_work(actor) as db:
             note(self.store, db, actor, REPORT_EXPORTED, fmt, day=data.day, rows=rows)

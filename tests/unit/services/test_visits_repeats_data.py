@@ -102,3 +102,22 @@ def test_the_receipt_lists_each_member_on_a_line_with_numbers_masked(
     assert "2. 李四 · 配偶 · 年龄 49 · 是否在职 否" in lines
     assert "3. 张小五 · 子女 · 年龄 19 · 是否在职 否" in lines
     assert "13800138000" not in text and "head" not in text and "spouse" not in text
+
+
+def test_the_answers_sheet_as_csv(office: Services, tmp_path: Path) -> None:
+    import csv
+
+    visit_id = record(office, THREE)
+    out = tmp_path / "answers.csv"
+    office.reports.write(out, Catalog("zh_CN"), sheet="answers")
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:6] == ["走访编号", "时间", "户编码", "地址", "您的态度", "家庭成员"]
+    [mine] = [r for r in rows if r[0] == visit_id]
+    assert mine[4:6] == ["同意", "3 条"]
+
+
+def test_no_questionnaire_no_answers_csv(services: Services, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.reports.write(tmp_path / "a.csv", Catalog("zh_CN"), sheet="answers")
+    assert refused.value.key == "error.report.no_questionnaire"
+    assert list(tmp_path.iterdir()) == []
