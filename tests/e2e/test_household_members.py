@@ -2,7 +2,8 @@
 with a members repeat (relation, age, working or not) to its campaign; the roster takes
 it to a laptop; there a worker opens the real visit dialog and types three people into
 the form by keyboard and clicks; the visit goes to the office in the laptop's bundle and
-merges unchanged; the office's workbook lists the three people, a row each, in words.
+merges unchanged (the receipt printed at the door verifies there); the office's workbook
+lists the three people, a row each, in words.
 
 On the way, the same bundle with one answer made malformed and signed again with the
 laptop's own key is refused, naming the repeat's entry: a signature proves who sent a
@@ -166,6 +167,9 @@ def test_three_members_typed_on_a_laptop_reach_the_offices_report(
         {"member_name": n, "relation": r, "age": int(a), "working": w} for n, r, a, w in PEOPLE
     ]
 
+    # The worker hands the household a receipt: it signs the answers as saved.
+    receipt = lap.paper.issue_receipt(visit_id)
+
     # The laptop's bundle; first a tampered copy signed with the laptop's own key.
     clock.advance(hours=1)
     lap.sync.export(tmp_path / "day.gsb")
@@ -182,6 +186,7 @@ def test_three_members_typed_on_a_laptop_reach_the_offices_report(
         "SELECT value FROM answer WHERE visit_id = ? AND question = 'members'", [visit_id]
     ).fetchone()
     assert merged is not None and merged[0] == value  # merged unchanged
+    assert office.paper.verify(receipt.payload).status == "valid"  # byte for byte
 
     # The office's workbook: the repeat's sheet, three rows for this visit, in words.
     office.act_as("B0001", "office")
