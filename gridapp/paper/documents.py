@@ -47,7 +47,9 @@ class ReceiptDoc:
     team: str
     campaign: str = ""
     questionnaire_title: str = ""
-    answers: list[tuple[str, str]] = field(default_factory=list)  # (question, answer in words)
+    #: (question, answer in words); a repeat's answer is its entries, one per line
+    #: ("1. 张三 · 配偶 · 年龄 45\n2. …"), set under the question.
+    answers: list[tuple[str, str]] = field(default_factory=list)
     explained: list[tuple[str, str | None]] = field(default_factory=list)  # (title, reaction)
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (category, text)
     phone_masked: str = ""

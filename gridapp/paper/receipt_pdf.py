@@ -62,7 +62,11 @@ def _lines(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> list[_Line]:
     def section(title: str, items: list[str]) -> None:
         add(title, gap=size * 0.6, font=size + 1)
         for item in items or [tr("paper.receipt.none")]:
-            add(item, indent=size)
+            # A repeat's entries, one to a line under their question (documents.py).
+            first, *entries = item.split("\n")
+            add(first, indent=size)
+            for entry in entries:
+                add(entry, indent=size * 2)
 
     # Punctuation is the language's: 地址：… （有疑虑） in Chinese, Address: … (has doubts).
     def field(key: str, value: str) -> str:
@@ -100,6 +104,8 @@ def _lines(doc: ReceiptDoc, catalog: Catalog, geo: _Geometry) -> list[_Line]:
 
 
 def _qa(question: str, answer: str, tr: Callable[..., str]) -> str:
+    if "\n" in answer:  # a repeat: the question, then its entries a line each
+        return tr("ui.fmt.field", label=question, value="").rstrip() + "\n" + answer
     # Questions mostly end in "？"; a colon after it reads as a typo.
     if question[-1] in "？?：:":
         return f"{question} {answer}"

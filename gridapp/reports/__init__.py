@@ -4,4 +4,4 @@ gathers the figures (gridapp/services/reports.py); these modules only lay them o
 #: File extension → format.
 FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".pdf": "pdf"}
 #: What `--sheet` may name for a CSV (the workbook has them all).
-SHEETS = ("summary", "buildings", "visits", "suggestions")
+SHEETS = ("summary", "buildings", "visits", "suggestions", "answers")

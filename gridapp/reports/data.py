@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from gridapp.model import Counts
 
 if TYPE_CHECKING:
+    from gridapp.forms.definition import FormDefinition
     from gridapp.services.consultation import CompoundForecast, StanceCounts
+    from gridapp.storage.answer_queries import AnsweredVisit
 
 Rows = Callable[[], Iterator[tuple[Any, ...]]]
 
@@ -68,3 +70,10 @@ class ReportData:
     suggestion_total: int
     suggestions: Rows  # see report_queries.suggestion_rows
     notes: list[str] = field(default_factory=list)  # catalog keys: what is missing and why
+    #: The campaign's questionnaire: the answer sheets' columns, a sheet per repeat.
+    questionnaire: FormDefinition | None = None
+    #: Every questionnaire version the visits answered, by id: each visit's answers in
+    #: the words of the version it answered.
+    forms: dict[str, FormDefinition] = field(default_factory=dict)
+    answered_total: int = 0
+    answered: Callable[[], Iterator[AnsweredVisit]] = lambda: iter(())

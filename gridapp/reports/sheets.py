@@ -2,7 +2,8 @@
 share them, so a CSV of a sheet is that sheet.
 
 Personal data kept to the minimum: households appear by code and address, workers by
-code and name; no resident names, no phones anywhere in a report.
+code and name; the roster's resident names and phones nowhere in a report (the answer
+sheets hold what the questionnaire asked, numbers masked: reports/answer_sheets.py).
 """
 
 from __future__ import annotations
@@ -58,15 +59,25 @@ def local_time(text: str | None) -> datetime | None:
 def build_sheets(
     data: ReportData,
     catalog: Catalog,
-    keys: Sequence[str] = ("summary", "buildings", "visits", "suggestions"),
+    keys: Sequence[str] = ("summary", "buildings", "visits", "suggestions", "answers"),
 ) -> list[Sheet]:
+    """The sheets named; "answers" is the answers sheet and a sheet per repeat group
+    (reports/answer_sheets.py), none when the campaign has no questionnaire."""
+    from gridapp.reports.answer_sheets import answer_sheets  # it imports this module
+
     builders = {
         "summary": summary_sheet,
         "buildings": buildings_sheet,
         "visits": visits_sheet,
         "suggestions": suggestions_sheet,
     }
-    return [builders[key](data, catalog) for key in keys]
+    sheets: list[Sheet] = []
+    for key in keys:
+        if key == "answers":
+            sheets += answer_sheets(data, catalog, [s.title for s in sheets])
+        else:
+            sheets.append(builders[key](data, catalog))
+    return sheets
 
 
 def summary_sheet(data: ReportData, catalog: Catalog) -> Sheet:

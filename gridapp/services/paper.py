@@ -13,8 +13,9 @@ from typing import Any
 from gridapp.audit_actions import RECEIPT_EXPORTED, SHEET_EXPORTED
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, NotFound
-from gridapp.forms.definition import load_definition
+from gridapp.forms.definition import FormDefinition, load_definition
 from gridapp.forms.engine import answer_rows
+from gridapp.forms.instance_words import count_text, is_repeat, repeat_lines
 from gridapp.model import format_address, mask_numbers, mask_phone
 from gridapp.paper import receipt_code as rc
 from gridapp.paper.documents import (
@@ -158,7 +159,7 @@ class PaperService:
             )
             # Free text may hold a phone or ID number: never in full on paper.
             answers = [
-                (r["label"], mask_numbers(r["text"]))
+                (r["label"], mask_numbers(_words(definition, r, lang)))
                 for r in answer_rows(definition, row["answers"], lang)
             ]
         self._audit(actor, RECEIPT_EXPORTED, receipt.visit_id, code=receipt.short_code)
@@ -251,6 +252,15 @@ class PaperService:
     def _audit(self, actor: str, action: str, target: str, **detail: Any) -> None:
         with self.store.unit_of_work(actor) as db:
             note(self.store, db, actor, action, target, **detail)
+
+
+def _words(definition: FormDefinition, row: dict[str, Any], lang: str) -> str:
+    """An answer on the receipt: a repeat one line per entry (receipt_pdf.py sets them
+    under the question), anything else as answer_rows says it."""
+    question = definition.question(row["question"])
+    if question is None or not is_repeat(question):
+        return str(row["text"])
+    return "\n".join(repeat_lines(question, row["value"], lang)) or count_text(0, lang)
 
 
 def _receipt(row: dict[str, Any]) -> Receipt:

@@ -153,10 +153,13 @@ class ReadingService:
 
     @requires(Action.VIEW)
     def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
-        """A visit's answers read with the questionnaire version they were given under."""
+        """A visit's answers read with the questionnaire version they were given under:
+        rows of answer_rows; a repeat's row says how many entries it holds ("3 条") and
+        lists them in words under `entries` ("1. 张三 · 配偶 · 年龄 45")."""
         visit_in_scope(self.store, visit_id)
         from gridapp.forms.definition import load_definition  # load when used
         from gridapp.forms.engine import answer_rows
+        from gridapp.forms.instance_words import count_text, entries, is_repeat, repeat_lines
 
         rows = content_queries.visit_answers(self.store.db, visit_id)
         if not rows:
@@ -166,7 +169,13 @@ class ReadingService:
             content_queries.questionnaire_definition(self.store.db, questionnaire_id)
         )
         answers = {r["question"]: json.loads(r["value"]) for r in rows}
-        return answer_rows(definition, answers, lang)
+        found = answer_rows(definition, answers, lang)
+        for row in found:  # a repeat: its entries in words too, one line each
+            question = definition.question(row["question"])
+            if question is not None and is_repeat(question):
+                row["text"] = count_text(len(entries(row["value"])), lang)
+                row["entries"] = repeat_lines(question, row["value"], lang)
+        return found
 
     @requires(Action.VIEW)
     def questionnaires(self) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from gridapp.audit_actions import REPORT_EXPORTED
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput, ReadOnlyLocation
+from gridapp.forms.definition import FormDefinition, load_definition
 from gridapp.i18n import Catalog
 from gridapp.model import Counts
 from gridapp.reports import FORMATS, SHEETS
@@ -24,21 +25,23 @@ from gridapp.reports.data import BuildingLine, DayLine, ReportData, TeamLine
 from gridapp.services.audit import note
 from gridapp.services.consultation import CompoundForecast, ConsultationService, StanceCounts
 from gridapp.services.guard import actor_of, requires
+from gridapp.storage import answer_queries as aq
+from gridapp.storage import content_queries, stats
 from gridapp.storage import report_queries as rq
-from gridapp.storage import stats
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
 
 log = logging.getLogger("gridapp.reports")
 #: What a report can gather, and what each format (or CSV sheet) needs of it.
-PARTS = frozenset({"counts", "buildings", "charts", "forecast"})
+PARTS = frozenset({"counts", "buildings", "charts", "forecast", "answers"})
 _NEEDS = {
     "pdf": frozenset({"counts", "charts", "forecast"}),
-    "xlsx": frozenset({"counts", "buildings"}),
+    "xlsx": frozenset({"counts", "buildings", "answers"}),
     "summary": frozenset({"counts"}),
     "buildings": frozenset({"buildings"}),
     "visits": frozenset(),
     "suggestions": frozenset(),
+    "answers": frozenset({"answers"}),  # the answers sheet (its repeats: the workbook's)
 }
 Progress = Callable[[int, int], None]
 
@@ -110,6 +113,7 @@ class ReportService:
             for r in (rq.building_progress(db, cid) if "buildings" in parts else [])
         ]
         charts = "charts" in parts
+        questionnaire, forms = self._forms(cid, campaign.get("questionnaire_id"), parts)
         return ReportData(
             campaign=campaign.get("name", ""),
             starts_on=campaign.get("starts_on", ""),
@@ -134,7 +138,25 @@ class ReportService:
             suggestion_total=rq.suggestion_count(db, cid),
             suggestions=lambda: rq.suggestion_rows(db, cid),
             notes=notes,
+            questionnaire=questionnaire,
+            forms=forms,
+            answered_total=aq.answered_visit_count(db, cid) if questionnaire else 0,
+            answered=lambda: aq.answered_visits(db, cid),
         )
+
+    def _forms(
+        self, campaign_id: str | None, questionnaire_id: str | None, parts: frozenset[str]
+    ) -> tuple[FormDefinition | None, dict[str, FormDefinition]]:
+        """The campaign's questionnaire and every version its visits answered."""
+        if "answers" not in parts or questionnaire_id is None:
+            return None, {}
+        db = self.store.db
+        forms: dict[str, FormDefinition] = {}
+        for qid in {questionnaire_id, *aq.questionnaire_ids(db, campaign_id)}:
+            doc = content_queries.questionnaire_definition(db, qid)
+            if doc:
+                forms[qid] = load_definition(doc)
+        return forms.get(questionnaire_id), forms
 
     @requires(Action.REPORTS)
     def write(
@@ -167,7 +189,10 @@ class ReportService:
         else:
             from gridapp.reports.tables import write_csv
 
-            rows = write_csv(build_sheets(data, catalog, [sheet])[0], out, progress)
+            sheets = build_sheets(data, catalog, [sheet])
+            if not sheets:  # the answers of a campaign that asks no questionnaire
+                raise InvalidInput("error.report.no_questionnaire", sheet=sheet)
+            rows = write_csv(sheets[0], out, progress)
         log.info("report %s written: %s (%d)", fmt, out, rows)
         with self.store.unit_of_work(actor) as db:
             note(self.store, db, actor, REPORT_EXPORTED, fmt, day=data.day, rows=rows)

@@ -49,7 +49,7 @@ def assignment_history(db: Database) -> Iterator[tuple[str, str, str, dict[str, 
 
 def parents(db: Database, table: str, column: str, ids: Iterable[str]) -> dict[str, Any]:
     """`column` of each existing row of `table` among `ids` (a household's building, a
-    resident's household, a visit's device)."""
+    resident's household, a visit's device or questionnaire)."""
     if table not in _TABLES or column not in _PARENT_COLUMNS:
         raise ValueError(f"not a parent link: {table}.{column}")
     found: dict[str, Any] = {}
@@ -60,7 +60,9 @@ def parents(db: Database, table: str, column: str, ids: Iterable[str]) -> dict[s
     return found
 
 
-_PARENT_COLUMNS = frozenset({"building_id", "household_id", "resident_id", "device_id"})
+_PARENT_COLUMNS = frozenset(
+    {"building_id", "household_id", "resident_id", "device_id", "questionnaire_id"}
+)
 
 
 def creator(db: Database, entity: str, record_id: str) -> str | None:

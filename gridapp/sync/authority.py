@@ -17,10 +17,12 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
+from gridapp.forms.definition import DefinitionInvalid, FormDefinition, load_definition
 from gridapp.storage import authority_queries as q
-from gridapp.storage import records
+from gridapp.storage import content_queries, records
 from gridapp.storage.changelog import ChangeEntry
 from gridapp.storage.schema import MASTER_DATA, VISIT_SIDE
+from gridapp.sync.answer_check import answer_problem
 from gridapp.sync.wire_tables import TABLES
 
 #: Records other entries of the laptop follow up (answers to a visit, a void of it).
@@ -65,6 +67,9 @@ class Authority:
         #: its household are two different parents of one id.
         self._parent: dict[tuple[str, str, str], Any] = {}
         self._fresh: dict[str, dict[str, ChangeEntry]] = {}  # new ids of OWNABLE entities
+        self._answers: list[ChangeEntry] = []  # checked against their form before a flush
+        self._forms: dict[str, FormDefinition | None] = {}  # questionnaire id → definition
+        self._visit_forms: dict[str, Any] = {}  # visit id → its questionnaire, this batch
 
     # -- the entry -----------------------------------------------------------------
 
@@ -102,6 +107,13 @@ class Authority:
                 except Denied as exc:
                     exc.entry = entries[record_id]
                     raise
+        answers, self._answers = self._answers, []
+        for entry in answers:  # whose they are first: then what they say
+            try:
+                self._answer_value(entry.fields or {})
+            except Denied as exc:
+                exc.entry = entry
+                raise
 
     def flushed(self) -> None:
         """The entries checked so far are merged and logged (same transaction): the
@@ -109,6 +121,7 @@ class Authority:
         remembered (memory stays flat whatever the bundle's size)."""
         self.created.clear()
         self.new_parent.clear()
+        self._visit_forms.clear()
         self._parent = {k: v for k, v in self._parent.items() if v is not None}
 
     def _visit_side(self, entry: ChangeEntry) -> None:
@@ -160,6 +173,7 @@ class Authority:
             raise Denied("other_team", "team_id")
         self._worker(f["worker_id"])
         self.new_parent[("visit", entry.record_id)] = f["household_id"]
+        self._visit_forms[entry.record_id] = f.get("questionnaire_id")
         if f.get("recorded_by") is not None:
             self._worker(f["recorded_by"])
         self._household_in_scope(self._building(f["household_id"]), entry.hlc)
@@ -174,6 +188,36 @@ class Authority:
 
     def _on_own_visit(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
         self._own("visit", f["visit_id"], "visit_id")
+
+    def _answer(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
+        self._on_own_visit(entry, f)
+        self._answers.append(entry)
+
+    def _answer_value(self, f: Mapping[str, Any]) -> None:
+        """The answer fits the questionnaire version it names (sync/answer_check.py):
+        the laptop's service checked it, but a signature proves only who sent it."""
+        questionnaire_id = f.get("questionnaire_id")
+        visit_id = f["visit_id"]
+        asked = (
+            self._visit_forms[visit_id]
+            if visit_id in self._visit_forms
+            else self._parent_of("visit", "questionnaire_id", visit_id)
+        )
+        if questionnaire_id is None or questionnaire_id != asked:
+            # An answer is to the version its visit was asked under, never another.
+            raise Denied("answer_questionnaire", "questionnaire_id")
+        if questionnaire_id not in self._forms:
+            doc = content_queries.questionnaire_definition(self.db, questionnaire_id)
+            try:
+                self._forms[questionnaire_id] = load_definition(doc) if doc else None
+            except DefinitionInvalid:
+                self._forms[questionnaire_id] = None
+        definition = self._forms[questionnaire_id]
+        if definition is None:
+            raise Denied("answer_questionnaire", "questionnaire_id")
+        problem = answer_problem(definition, f["question"], f["value"])
+        if problem is not None:
+            raise Denied(f"answer.{problem.rule}", problem.path)
 
     def _suggestion(self, entry: ChangeEntry, f: Mapping[str, Any]) -> None:
         if f.get("status", "new") != "new" or f.get("response", ""):
@@ -301,7 +345,7 @@ _PARENT: Final = {"household": "building_id", "resident": "household_id", "phone
 
 _VISIT_SIDE_RULES: Final = {
     "visit": Authority._visit,
-    "answer": Authority._on_own_visit,
+    "answer": Authority._answer,
     "explanation": Authority._on_own_visit,
     "receipt": Authority._on_own_visit,
     "suggestion": Authority._suggestion,

@@ -500,22 +500,27 @@ def check_receipt(pdf: Path, world: dict[str, Any], lang: str, issued: dict[str,
 
 
 def check_report(report: Path, world: dict[str, Any], lang: str) -> None:
-    """The workbook: four sheets; the two visits a line each (the met one with its policy
-    and its suggestion counted), the suggestion's words, no raw codes."""
+    """The workbook: four sheets and the answers sheet; the two visits a line each in
+    the visits sheet (the met one with its policy and its suggestion counted), the
+    suggestion's words, the met visit's answers in words on the answers sheet, no raw
+    codes."""
     from openpyxl import load_workbook
 
     book = load_workbook(report, read_only=True)
     try:
-        rows = [
-            row
+        by_sheet = [
+            [
+                row
+                for row in sheet.iter_rows(values_only=True)
+                if any(value is not None for value in row)
+            ]
             for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            if any(value is not None for value in row)
         ]
         sheets = book.sheetnames
     finally:
         book.close()
-    assert len(sheets) == 4, sheets
+    assert len(sheets) == 5, sheets
+    rows = [row for listing in by_sheet[:4] for row in listing]
     met = [r for r in rows if world["met"]["code"] in r and SUGGESTION_TEXT[lang] not in r]
     away = [r for r in rows if world["away"]["code"] in r]
     assert len(met) == 1 and met[0][-2:] == (1, 1), met
@@ -525,6 +530,11 @@ def check_report(report: Path, world: dict[str, Any], lang: str) -> None:
     assert words("outcome", "met") in met[0] and words("outcome", "not_home") in away[0]
     for raw in ("not_home", "in_person"):
         assert raw not in met[0] + away[0], (raw, met, away)
+    answered = [r for r in by_sheet[4][1:] if world["met"]["code"] in r]
+    assert len(answered) == 1 and ANSWER_TEXT[lang] in answered[0], answered
+    assert not [r for r in by_sheet[4] if world["away"]["code"] in r]
+    for raw in RAW_CODES:
+        assert raw not in answered[0], (raw, answered)
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

@@ -75,3 +75,14 @@ def test_days_and_blank_text() -> None:
     with pytest.raises(InvalidInput, match=r"error.limit.day"):
         limits.check_day(date(2031, 1, 1), now)
     assert limits.blank(" \u3000\u200b\n") and not limits.blank(" 好 ")
+
+
+def test_the_deepest_repeat_a_form_may_hold_fits_the_wire() -> None:
+    from gridapp import safe_json
+    from gridapp.forms.limits import MAX_REPEAT_DEPTH
+    from gridapp.sync.wire_tables import JSON_VALUE_DEPTH
+
+    value: object = ["a", "b"]  # a multi-select in the innermost entry
+    for _ in range(MAX_REPEAT_DEPTH):
+        value = [{"q": value}]
+    safe_json.check_depth(value, JSON_VALUE_DEPTH)

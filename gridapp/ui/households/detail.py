@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from gridapp.clock import display_short, iso
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog, household_event_words
-from gridapp.model import HouseholdDetail, TimelineEvent, mask_phone
+from gridapp.model import HouseholdDetail, TimelineEvent, mask_numbers, mask_phone
 from gridapp.services.households import HouseholdService
 from gridapp.services.reading import ReadingService
 from gridapp.ui.households.lifecycle import LifecycleMenu
@@ -104,7 +104,7 @@ class HouseholdDetailView(QWidget):
         self.timeline = QTreeWidget(self)
         self.timeline.setObjectName("timeline")
         self.timeline.setColumnCount(3)
-        self.timeline.setRootIsDecorated(False)
+        self.timeline.setRootIsDecorated(True)  # a visit unfolds to its answers
         self.timeline.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.timeline.customContextMenuRequested.connect(self._timeline_menu)
@@ -240,9 +240,22 @@ class HouseholdDetailView(QWidget):
                 self.residents.setItem(r, c, QTableWidgetItem(text))
         self.timeline.clear()
         for event in detail.timeline:
-            self.timeline.addTopLevelItem(self._event_item(event))
+            item = self._event_item(event)
+            self.timeline.addTopLevelItem(item)
+            if event.kind == "visit" and event.summary.get("answers"):
+                self._answer_items(item, event.record_id)
         for column in range(2):
             self.timeline.resizeColumnToContents(column)
+
+    def _answer_items(self, item: QTreeWidgetItem, visit_id: str) -> None:
+        """A visit's answers in words under it (folded): a repeat's entries one line
+        each under its question. A number typed into free text shows masked, as the
+        phones do."""
+        for row in self._read.visit_answers(visit_id, self._catalog.lang):
+            child = QTreeWidgetItem(["", str(row["label"]), mask_numbers(str(row["text"]))])
+            item.addChild(child)
+            for line in row.get("entries", ()):
+                child.addChild(QTreeWidgetItem(["", "", mask_numbers(line)]))
 
     def _timeline_menu(self, pos: QPoint) -> None:
         item = self.timeline.itemAt(pos)

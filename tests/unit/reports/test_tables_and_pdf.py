@@ -43,7 +43,7 @@ def test_the_workbook_has_its_sheets_and_the_counts(
     from openpyxl import load_workbook
 
     book = load_workbook(workbook, read_only=True)
-    assert book.sheetnames == ["汇总", "楼栋", "走访", "意见建议"]
+    assert book.sheetnames == ["汇总", "楼栋", "走访", "意见建议", "问卷答案"]
     book.close()
     summary = _sheet(workbook, "汇总")
     assert summary[0] == ("项目", "数值")
@@ -200,7 +200,7 @@ def test_english_sheet_names(demo_services: Services, tmp_path: Path) -> None:
     out = tmp_path / "en.xlsx"
     demo_services.reports.write(out, Catalog("en"), day=DAY)
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames == ["Summary", "Buildings", "Visits", "Suggestions"]
+    assert book.sheetnames == ["Summary", "Buildings", "Visits", "Suggestions", "Answers"]
     book.close()
 
 
