@@ -14,6 +14,24 @@ from gridapp.forms.xlsform import read_xlsform
 from gridapp.forms.xlsform_export import write_xlsform
 
 
+def refuse_form(ctx: Context, path: Path, invalid: DefinitionInvalid, as_json: bool) -> int:
+    """Every problem of a refused workbook, where it is; exit code for bad input."""
+    tr = ctx.catalog.tr
+    problems = [
+        {"where": p.where, "field": p.part, "message": tr(p.key, **p.params)}
+        for p in invalid.problems
+    ]
+    if as_json:
+        ctx.json({"published": False, "problems": problems})
+    print(
+        f"gridapp-cli: {tr('error.form.invalid_file', file=path.name, count=len(problems))}",
+        file=sys.stderr,
+    )
+    for p in problems:
+        print(f"  {p['where']}  {p['message']}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def _import(args: argparse.Namespace, ctx: Context) -> int:
     tr = ctx.catalog.tr
     path = Path(args.file)
@@ -21,19 +39,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         doc = read_xlsform(path)
         record = ctx.services().campaigns.publish_questionnaire(doc)
     except DefinitionInvalid as invalid:
-        problems = [
-            {"where": p.where, "field": p.part, "message": tr(p.key, **p.params)}
-            for p in invalid.problems
-        ]
-        if args.json:
-            ctx.json({"published": False, "problems": problems})
-        print(
-            f"gridapp-cli: {tr('error.form.invalid_file', file=path.name, count=len(problems))}",
-            file=sys.stderr,
-        )
-        for p in problems:
-            print(f"  {p['where']}  {p['message']}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return refuse_form(ctx, path, invalid, args.json)
     if args.use:
         campaign = ctx.services().read.campaigns()
         if campaign:
