@@ -77,3 +77,36 @@ def campaign_list(db: Database) -> list[dict[str, Any]]:
         "visits",
     )
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def open_campaigns_for(db: Database, household_id: str) -> list[dict[str, Any]]:
+    """The active campaigns whose compounds hold this household, latest started first."""
+    return list(
+        db.query(
+            """SELECT c.* FROM campaign c
+               JOIN campaign_compound cc ON cc.campaign_id = c.id
+               JOIN building b ON b.compound_id = cc.compound_id
+               JOIN household h ON h.building_id = b.id
+               WHERE h.id = ? AND c.status = 'active'
+               ORDER BY c.starts_on DESC, c.id""",
+            [household_id],
+        )
+    )
+
+
+def covers(db: Database, campaign_id: str, household_id: str) -> bool:
+    """The household lies in one of the campaign's compounds."""
+    return (
+        db.execute(
+            """SELECT 1 FROM campaign_compound cc
+               JOIN building b ON b.compound_id = cc.compound_id
+               JOIN household h ON h.building_id = b.id
+               WHERE cc.campaign_id = ? AND h.id = ?""",
+            [campaign_id, household_id],
+        ).fetchone()
+        is not None
+    )
+
+
+def open_campaigns(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM campaign WHERE status = 'active' ORDER BY starts_on DESC"))
