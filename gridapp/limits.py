@@ -35,6 +35,8 @@ TEXT_LIMITS: Final[dict[str, int]] = {
     "suggestion_handler": 120,
     "suggestion_response": 4000,
     "review_comment": 2000,
+    "policy_title": 200,
+    "policy_body": 100_000,
 }
 
 #: The catalog key that names each kind of text in a refusal.
@@ -51,6 +53,8 @@ _TOO_LONG: Final[dict[str, str]] = {
     "suggestion_handler": "error.limit.suggestion_handler",
     "suggestion_response": "error.limit.suggestion_response",
     "review_comment": "error.limit.review_comment",
+    "policy_title": "error.limit.policy_title",
+    "policy_body": "error.limit.policy_body",
 }
 
 

@@ -24,7 +24,8 @@ CAMPAIGN_AHEAD = timedelta(days=5 * 366)
 
 
 def _campaign_id(ctx: Context, ref: str | None) -> str:
-    campaign = ctx.services().campaigns.campaign(ref)
+    campaigns = ctx.services().campaigns
+    campaign = campaigns.campaign(campaigns.campaign_ref(ref) if ref else None)
     if campaign is None:
         if ref:
             raise InvalidInput("error.setup.campaign_not_found", id=ref)

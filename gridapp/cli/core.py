@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from gridapp.cli import campaign as campaign_cli
-from gridapp.cli import lifecycle, privacy
+from gridapp.cli import campaign_create, lifecycle, privacy
 from gridapp.cli.args import Code, Integer, Real, Ref, Text
 from gridapp.cli.context import WORKER_ENV, Context
 from gridapp.demo import DemoOptions, build_demo
@@ -105,7 +105,11 @@ def _stats(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _campaign_show(args: argparse.Namespace, ctx: Context) -> int:
-    campaigns = ctx.services().read.campaigns()
+    services = ctx.services()
+    campaigns = services.read.campaigns()
+    if args.campaign:
+        wanted = services.campaigns.campaign_ref(args.campaign)
+        campaigns = [c for c in campaigns if c["id"] == wanted]
     if args.json:
         ctx.json({"campaigns": campaigns})
         return 0
@@ -222,9 +226,11 @@ def register(sub: Any, tr: Any) -> None:
     campaign = sub.add_parser("campaign", help=tr("cli.help.campaign"))
     csub = campaign.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = csub.add_parser("show", help=tr("cli.help.campaign_show"))
+    p.add_argument("campaign", nargs="?", type=Ref(), metavar="NAME|ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_campaign_show)
     campaign_cli.register_campaign(csub, tr)
+    campaign_create.register(csub, tr)
     privacy.register(csub, tr)
 
     household = sub.add_parser("household", help=tr("cli.help.household"))

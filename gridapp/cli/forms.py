@@ -15,13 +15,14 @@ from gridapp.forms.xlsform import read_xlsform
 from gridapp.forms.xlsform_export import write_xlsform
 
 
-def _refused(args: argparse.Namespace, ctx: Context, path: Path, invalid: DefinitionInvalid) -> int:
+def refuse_form(ctx: Context, path: Path, invalid: DefinitionInvalid, as_json: bool) -> int:
+    """Every problem of a refused workbook, where it is; exit code for bad input."""
     tr = ctx.catalog.tr
     problems = [
         {"where": p.where, "field": p.part, "message": tr(p.key, **p.params)}
         for p in invalid.problems
     ]
-    if args.json:
+    if as_json:
         ctx.json({"published": False, "problems": problems})
     print(
         f"gridapp-cli: {tr('error.form.invalid_file', file=path.name, count=len(problems))}",
@@ -39,7 +40,7 @@ def _preview(args: argparse.Namespace, ctx: Context) -> int:
     try:
         definition = load_definition(read_xlsform(path))
     except DefinitionInvalid as invalid:
-        return _refused(args, ctx, path, invalid)
+        return refuse_form(ctx, path, invalid, args.json)
     lang = ctx.catalog.lang
     items = shown_when(definition, lang)
     if args.json:
@@ -79,7 +80,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         doc = read_xlsform(path)
         record = ctx.services().campaigns.publish_questionnaire(doc)
     except DefinitionInvalid as invalid:
-        return _refused(args, ctx, path, invalid)
+        return refuse_form(ctx, path, invalid, args.json)
     if args.use:
         campaign = ctx.services().read.campaigns()
         if campaign:

@@ -9,9 +9,14 @@ from gridapp.cli.args import Ref
 from gridapp.cli.context import Context
 
 
+def _campaign(ctx: Context, ref: str | None) -> str | None:
+    """A campaign named by id or name; None: the active one."""
+    return ctx.services().campaigns.campaign_ref(ref) if ref else None
+
+
 def _close(args: argparse.Namespace, ctx: Context) -> int:
     privacy = ctx.services().privacy  # signs in first, when the folder has accounts
-    result = privacy.close_campaign(args.campaign)
+    result = privacy.close_campaign(_campaign(ctx, args.campaign))
     if args.json:
         ctx.json(result)
     else:
@@ -21,7 +26,7 @@ def _close(args: argparse.Namespace, ctx: Context) -> int:
 
 def _purge(args: argparse.Namespace, ctx: Context) -> int:
     privacy = ctx.services().privacy
-    report = privacy.purge(args.campaign, dry_run=args.dry_run, now=args.now)
+    report = privacy.purge(_campaign(ctx, args.campaign), dry_run=args.dry_run, now=args.now)
     if args.json:
         ctx.json(report.as_dict())
         return 0

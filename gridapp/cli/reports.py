@@ -38,6 +38,7 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
         day=args.date,
         sheet=args.sheet,
         progress=_progress(ctx),
+        campaign_id=ctx.services().campaigns.campaign_ref(args.campaign) if args.campaign else None,
     )
     if args.json:
         ctx.json(
@@ -108,6 +109,7 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--out", type=OutFile(), required=True, metavar="FILE.xlsx|FILE.csv|FILE.pdf")
     p.add_argument("--date", type=Day(), metavar="YYYY-MM-DD", help=tr("cli.help.report_date"))
     p.add_argument("--sheet", choices=SHEETS, default="visits", help=tr("cli.help.report_sheet"))
+    p.add_argument("--campaign", type=Ref(), metavar="NAME|ID", help=tr("cli.help.stats_campaign"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_report)
 

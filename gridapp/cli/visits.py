@@ -52,6 +52,7 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
             explained=tuple(explained),
             suggestions=tuple(suggestions),
             notes=args.notes or "",
+            campaign_id=_campaign(ctx, args.campaign),
         )
     )
     if args.json:
@@ -67,6 +68,10 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
         if result.callback_due:
             ctx.out(ctx.catalog.tr("cli.callback_due", at=result.callback_due))
     return 0
+
+
+def _campaign(ctx: Context, ref: str | None) -> str | None:
+    return ctx.services().campaigns.campaign_ref(ref) if ref else None
 
 
 def _void(args: argparse.Namespace, ctx: Context) -> int:
@@ -85,6 +90,7 @@ def _online(args: argparse.Namespace, ctx: Context) -> int:
         args.answer,
         household,
         args.at or datetime.now(CHINA_TZ),
+        campaign_id=_campaign(ctx, args.campaign),
     )
     if args.json:
         ctx.json({"online_answer_id": record_id})
@@ -114,6 +120,7 @@ def register(sub: Any, tr: Any) -> None:
     )
     p.add_argument("--notes", type=LimitedText("visit_notes", multiline=True, empty=True))
     p.add_argument("--at", type=Moment(), metavar="ISO8601")
+    p.add_argument("--campaign", type=Ref(), metavar="NAME|ID", help=tr("cli.help.visit_campaign"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_record)
     p = vsub.add_parser("void", help=tr("cli.help.visit_void"))
@@ -130,5 +137,6 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--answer", type=LimitedText("online_answer", multiline=True), required=True)
     p.add_argument("--household", type=Ref())
     p.add_argument("--at", type=Moment(), metavar="ISO8601")
+    p.add_argument("--campaign", type=Ref(), metavar="NAME|ID", help=tr("cli.help.visit_campaign"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_online)

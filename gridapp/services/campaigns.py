@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.model import Campaign, PolicyItem, Questionnaire
+from gridapp.services.campaign_create import CampaignCreation
 from gridapp.services.campaign_setup import CampaignSetup
 from gridapp.services.guard import actor_of, requires
 from gridapp.storage import content_queries, records
@@ -19,7 +20,7 @@ from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
 
 
-class CampaignService(CampaignSetup):
+class CampaignService(CampaignSetup, CampaignCreation):
     def __init__(self, store: Store) -> None:
         self.store = store
 

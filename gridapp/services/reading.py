@@ -17,7 +17,7 @@ from gridapp.model import (
     mask_phone,
 )
 from gridapp.services.guard import requires, visible, visit_in_scope
-from gridapp.storage import content_queries, queries, stats
+from gridapp.storage import campaign_queries, content_queries, queries, records, stats
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
 
@@ -141,15 +141,26 @@ class ReadingService:
 
     @requires(Action.VIEW)
     def active_questionnaire(self) -> tuple[str, FormDefinition] | None:
+        campaign = queries.active_campaign(self.store.db)
+        return self.campaign_questionnaire(campaign["id"]) if campaign else None
+
+    @requires(Action.VIEW)
+    def campaign_questionnaire(self, campaign_id: str) -> tuple[str, FormDefinition] | None:
+        """The questionnaire a campaign asks now (its id and definition), if any."""
         from gridapp.forms.definition import load_definition  # load when used
 
-        campaign = queries.active_campaign(self.store.db)
+        campaign = records.get(self.store.db, "campaign", campaign_id)
         if campaign is None or campaign["questionnaire_id"] is None:
             return None
         definition = content_queries.questionnaire_definition(
             self.store.db, campaign["questionnaire_id"]
         )
         return campaign["questionnaire_id"], load_definition(definition)
+
+    @requires(Action.VIEW)
+    def open_campaigns(self, household_id: str) -> list[dict[str, Any]]:
+        """The running campaigns a visit to this household may belong to, latest first."""
+        return campaign_queries.open_campaigns_for(self.store.db, household_id)
 
     @requires(Action.VIEW)
     def visit_answers(self, visit_id: str, lang: str = "zh_CN") -> list[dict[str, Any]]:
@@ -182,9 +193,12 @@ class ReadingService:
         return content_queries.questionnaires(self.store.db)
 
     @requires(Action.VIEW)
-    def policy_items(self) -> list[dict[str, Any]]:
-        campaign = queries.active_campaign(self.store.db)
-        return content_queries.policy_items(self.store.db, campaign["id"] if campaign else None)
+    def policy_items(self, campaign_id: str | None = None) -> list[dict[str, Any]]:
+        """Every policy item, placed in the campaign's set (the active one by default)."""
+        if campaign_id is None:
+            campaign = queries.active_campaign(self.store.db)
+            campaign_id = campaign["id"] if campaign else None
+        return content_queries.policy_items(self.store.db, campaign_id)
 
     @requires(Action.VIEW)
     def is_empty(self) -> bool:

@@ -32,6 +32,7 @@ from gridapp.services.guard import (
     made_here_on_a_laptop,
     requires,
 )
+from gridapp.services.visit_campaign import visit_campaign
 from gridapp.storage import content_queries, queries, records
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
@@ -55,6 +56,8 @@ class VisitInput:
     suggestions: tuple[tuple[str, str], ...] = ()  # (category, text)
     notes: str = ""
     callback_at: datetime | None = None
+    #: The campaign it belongs to; None: the only open one that covers the household.
+    campaign_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class VisitService:
                 # A room merged into another is no household to visit: visit that one.
                 # (A correction of a visit made before the merge keeps its household.)
                 raise InvalidInput("error.household.merged_visit", code=household["code"])
+            campaign_id = visit.campaign_id
             if supersedes_id is not None:
                 old = records.get(db, "visit", supersedes_id)
                 if old is None:
@@ -103,7 +107,8 @@ class VisitService:
                 made_here_on_a_laptop(self.store, "visit", supersedes_id)
                 if old["household_id"] != visit.household_id:
                     raise InvalidInput("error.correction_household", id=supersedes_id)
-            campaign = queries.active_campaign(db)
+                campaign_id = campaign_id or old["campaign_id"]  # stays in its campaign
+            campaign = visit_campaign(db, visit.household_id, campaign_id)
             questionnaire_id = campaign["questionnaire_id"] if campaign else None
             answers = (
                 _checked_answers(db, questionnaire_id, visit.answers, started.date().isoformat())
@@ -243,6 +248,7 @@ class VisitService:
         answer: str,
         household_id: str | None = None,
         at: datetime | None = None,
+        campaign_id: str | None = None,
     ) -> str:
         if channel not in {c.value for c in Channel}:
             raise InvalidInput("error.bad_code", kind="channel", value=channel)
@@ -260,7 +266,7 @@ class VisitService:
                 if not records.exists(db, "household", household_id):
                     raise NotFound("error.household_not_found", id=household_id)
                 household_in_scope(self.store, actor, household_id)
-            campaign = queries.active_campaign(db)
+            campaign = visit_campaign(db, household_id, campaign_id)
             record = OnlineAnswer(
                 id=self.store.new_id(now),
                 worker_id=worker["id"],

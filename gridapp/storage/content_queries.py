@@ -77,11 +77,15 @@ def questionnaire_definition(db: Database, questionnaire_id: str) -> dict[str, A
 
 
 def policy_item_id(db: Database, ref: str) -> str | None:
+    """A policy item by id, by code, or by its title when no other item has that title."""
     row = db.execute(
         "SELECT id FROM policy_item WHERE id = ? OR code = ? ORDER BY version DESC LIMIT 1",
         [ref, ref.upper()],
     ).fetchone()
-    return row[0] if row else None
+    if row:
+        return str(row[0])
+    titled = db.execute("SELECT id FROM policy_item WHERE title = ? LIMIT 2", [ref]).fetchall()
+    return str(titled[0][0]) if len(titled) == 1 else None
 
 
 def latest_questionnaire_version(db: Database, form_id: str) -> int | None:

@@ -122,10 +122,37 @@ class FieldActions:
         household_id = household_id or self.current_household()
         if household_id is None:
             return None
+        campaign_id = self.which_campaign(household_id)
+        if campaign_id == "":
+            return None  # asked, and cancelled
         dialog = VisitDialog(
-            self.services, self.catalog, household_id, self.worker_code(), parent=self.parent
+            self.services,
+            self.catalog,
+            household_id,
+            self.worker_code(),
+            parent=self.parent,
+            campaign_id=campaign_id,
         )
         return self._show(dialog)
+
+    def which_campaign(self, household_id: str) -> str | None:
+        """The campaign of a new visit when the household is in several running ones:
+        a draft's own, else asked ("" when the worker cancels). None: not asked."""
+        running = self.services.read.open_campaigns(household_id)
+        if len(running) < 2:
+            return None
+        draft = self.services.drafts.for_household("visit", household_id)
+        kept = (draft or {}).get("payload", {}).get("campaign_id")
+        if kept in {c["id"] for c in running}:
+            return str(kept)
+        from gridapp.ui.field.campaign_choice import CampaignChoice
+
+        detail = self.services.read.household(household_id)
+        address = detail.row.address if detail else ""
+        choice = CampaignChoice(running, self.catalog, address, self.parent)
+        if choice.exec() != CampaignChoice.DialogCode.Accepted:
+            return ""
+        return choice.chosen() or ""
 
     def correct(self, visit_id: str) -> VisitDialog | None:
         from gridapp.ui.field.visit_dialog import VisitDialog

@@ -54,6 +54,7 @@ class VisitDialog(QDialog):
         worker_code: str,
         correcting: dict[str, Any] | None = None,
         parent: QWidget | None = None,
+        campaign_id: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("visitDialog")
@@ -65,6 +66,7 @@ class VisitDialog(QDialog):
         detail = services.read.household(household_id)
         assert detail is not None
         self.setWindowTitle(tr("ui.visit.title", address=detail.row.address))
+        self.campaign = self._campaign(campaign_id)
         self.header = QLabel(
             tr(
                 "ui.visit.header",
@@ -79,6 +81,11 @@ class VisitDialog(QDialog):
         font.setPointSize(font.pointSize() + 3)
         font.setBold(True)
         self.header.setFont(font)
+        self.campaign_label = QLabel(
+            tr("ui.visit.campaign", name=self.campaign["name"]) if self.campaign else "", self
+        )
+        self.campaign_label.setObjectName("visitCampaign")
+        self.campaign_label.setVisible(self.campaign is not None)
 
         self.mode = self._radio_row("mode", [m.value for m in VisitMode])
         self.outcome = self._radio_row("outcome", [o.value for o in Outcome], numbered=True)
@@ -98,7 +105,9 @@ class VisitDialog(QDialog):
         top.addRow(self.callback_label, self.callback)
 
         self.tabs = QTabWidget(self)
-        active = services.read.active_questionnaire()
+        active = (
+            services.read.campaign_questionnaire(self.campaign["id"]) if self.campaign else None
+        )
         self.questionnaire_id = active[0] if active else None
         self.form = (
             FormWidget(active[1], catalog, today=self._now().date().isoformat(), parent=self)
@@ -137,6 +146,7 @@ class VisitDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.campaign_label)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
@@ -164,7 +174,9 @@ class VisitDialog(QDialog):
     def _policy_tab(self) -> QWidget:
         tab = QWidget(self)
         layout = QVBoxLayout(tab)
-        items = [i for i in self.services.read.policy_items() if i["position"] >= 0 and i["active"]]
+        campaign_id = self.campaign["id"] if self.campaign else None
+        everything = self.services.read.policy_items(campaign_id) if campaign_id else []
+        items = [i for i in everything if i["position"] >= 0 and i["active"]]
         self._policy_items = items
         for index, item in enumerate(items):
             row = QHBoxLayout()
@@ -230,6 +242,15 @@ class VisitDialog(QDialog):
             check.toggled.connect(self._changed)
             reaction.currentIndexChanged.connect(self._changed)
 
+    def _campaign(self, chosen: str | None) -> dict[str, Any] | None:
+        """The campaign this visit files under: the one chosen, a correction's own, or
+        the only running one that covers the household (else none)."""
+        running = self.services.read.open_campaigns(self.household_id)
+        wanted = chosen or (self.correcting or {}).get("campaign_id")
+        if wanted is None and len(running) == 1:
+            wanted = running[0]["id"]
+        return next((c for c in running if c["id"] == wanted), None)
+
     # -- state ---------------------------------------------------------------------
     def _now(self) -> datetime:
         return self.services.read.now()
@@ -282,6 +303,7 @@ class VisitDialog(QDialog):
             if self.callback.isEnabled()
             else None,
             "supersedes": self.correcting["id"] if self.correcting else None,
+            "campaign_id": self.campaign["id"] if self.campaign else None,
         }
 
     def load(self, payload: dict[str, Any]) -> None:
@@ -380,6 +402,7 @@ class VisitDialog(QDialog):
             suggestions=tuple((c, t) for c, t in p["suggestions"] if t.strip()),
             notes=p["notes"].strip(),
             callback_at=callback_at,
+            campaign_id=self.campaign["id"] if self.campaign else None,
         )
         try:
             if self.correcting is not None:

@@ -45,7 +45,7 @@ def two_campaigns(tmp_path: Path, clock: FixedClock) -> tuple[Services, str, str
     for n, household in enumerate(s.read.household_ids()[:30]):
         outcome = "met" if n % 3 else "not_home"
         answers = {"stance": "agree"} if outcome == "met" else {}
-        s.visits.record(VisitInput(household, "W0101", outcome, answers=answers))
+        s.visits.record(VisitInput(household, "W0101", outcome, answers=answers, campaign_id=b.id))
     s.privacy.close_campaign(b.id)
     s.sign_out()
     return s, str(a["id"]), b.id
