@@ -250,8 +250,9 @@ def test_a_new_instance_scrolls_into_view(qtbot: QtBot) -> None:
     for n in range(3):
         assert form.add_instance(("members",)) == n
         qtbot.wait(10)
-        first = _edit(form, ("members", n, "who"))
-        top = first.mapTo(form.widget(), first.rect().topLeft()).y()
+        first, inner = _edit(form, ("members", n, "who")), form.widget()
+        assert inner is not None
+        top = first.mapTo(inner, first.rect().topLeft()).y()
         shown = form.verticalScrollBar().value()
         assert shown <= top and top + first.height() <= shown + form.viewport().height()
         assert QApplication.focusWidget() is first
