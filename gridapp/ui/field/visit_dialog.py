@@ -36,7 +36,14 @@ from gridapp.services.visits import VisitInput
 from gridapp.ui.common.screen import fit_to_screen
 from gridapp.ui.field.form_widget import FormWidget
 from gridapp.ui.field.resident_view import ResidentView
-from gridapp.ui.field.visit_parts import RadioRow, SuggestionRow, checked, radio_row
+from gridapp.ui.field.visit_parts import (
+    RadioRow,
+    SuggestionRow,
+    checked,
+    form_meta,
+    radio_row,
+    visit_campaign,
+)
 
 AUTOSAVE_MS = 300
 DRAFT_KIND = "visit"
@@ -66,7 +73,7 @@ class VisitDialog(QDialog):
         detail = services.read.household(household_id)
         assert detail is not None
         self.setWindowTitle(tr("ui.visit.title", address=detail.row.address))
-        self.campaign = self._campaign(campaign_id)
+        self.campaign = visit_campaign(services, household_id, campaign_id, correcting)
         self.header = QLabel(
             tr(
                 "ui.visit.header",
@@ -110,7 +117,13 @@ class VisitDialog(QDialog):
         )
         self.questionnaire_id = active[0] if active else None
         self.form = (
-            FormWidget(active[1], catalog, today=self._now().date().isoformat(), parent=self)
+            FormWidget(
+                active[1],
+                catalog,
+                today=self._now().date().isoformat(),
+                parent=self,
+                meta=form_meta(services, worker_code, self._now()),
+            )
             if active
             else None
         )
@@ -241,15 +254,6 @@ class VisitDialog(QDialog):
         for _item, check, reaction in self.policies:
             check.toggled.connect(self._changed)
             reaction.currentIndexChanged.connect(self._changed)
-
-    def _campaign(self, chosen: str | None) -> dict[str, Any] | None:
-        """The campaign this visit files under: the one chosen, a correction's own, or
-        the only running one that covers the household (else none)."""
-        running = self.services.read.open_campaigns(self.household_id)
-        wanted = chosen or (self.correcting or {}).get("campaign_id")
-        if wanted is None and len(running) == 1:
-            wanted = running[0]["id"]
-        return next((c for c in running if c["id"] == wanted), None)
 
     # -- state ---------------------------------------------------------------------
     def _now(self) -> datetime:

@@ -1,6 +1,10 @@
-"""Pieces of the visit form: a row of choices with keyboard mnemonics, a suggestion line."""
+"""Pieces of the visit form: a row of choices with keyboard mnemonics, a suggestion line,
+the campaign a visit files under and what fills a form's metadata questions."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -12,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridapp.clock import iso
 from gridapp.codes import SuggestionCategory
 from gridapp.i18n import Catalog
+from gridapp.services import Services
 
 RadioRow = tuple[QWidget, QButtonGroup, dict[str, QRadioButton]]
 
@@ -59,3 +65,29 @@ class SuggestionRow(QWidget):
         layout.addWidget(self.category)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.remove)
+
+
+def visit_campaign(
+    services: Services,
+    household_id: str,
+    chosen: str | None,
+    correcting: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The campaign a visit files under: the one chosen, a correction's own, or the
+    only running one that covers the household (else none)."""
+    running = services.read.open_campaigns(household_id)
+    wanted = chosen or (correcting or {}).get("campaign_id")
+    if wanted is None and len(running) == 1:
+        wanted = running[0]["id"]
+    return next((c for c in running if c["id"] == wanted), None)
+
+
+def form_meta(services: Services, worker_code: str, now: datetime) -> dict[str, Any]:
+    """What a form's metadata questions (deviceid, username, start) are filled with:
+    this laptop, the worker credited, when the visit began."""
+    device = services.device.local()
+    return {
+        "deviceid": device.device_id if device else "",
+        "username": worker_code,
+        "start": iso(now),
+    }
