@@ -26,6 +26,8 @@ COLUMNS = {
     "suggestion_handler": ("suggestion_status", "handler"),
     "suggestion_response": ("suggestion_status", "response"),
     "review_comment": ("review", "comment"),
+    "policy_title": ("policy_item", "title"),
+    "policy_body": ("policy_item", "body"),
 }
 
 
