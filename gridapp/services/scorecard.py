@@ -12,15 +12,23 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from gridapp.errors import InvalidInput
+from gridapp.audit_actions import REPORT_EXPORTED
+from gridapp.errors import InvalidInput, ReadOnlyLocation
 from gridapp.forms.definition import RATING_RANGE, Label, load_definition
-from gridapp.services.guard import requires
+from gridapp.services.audit import note
+from gridapp.services.guard import actor_of, requires
 from gridapp.storage import scorecard_queries as sq
 from gridapp.storage import setup_queries
 from gridapp.storage.store import Store
 from gridapp.trust.roles import Action
+
+if TYPE_CHECKING:
+    from gridapp.i18n import Catalog
+
+FORMATS = {".xlsx": "xlsx", ".pdf": "pdf"}
 
 #: Households that must answer before a firm (or compound) is ranked. On a 1–5 scale
 #: answers spread about one point (standard deviation); with 30 households a mean is
@@ -284,3 +292,28 @@ class ScorecardService:
             self_managed=tuple(c for c in compounds if not c.firm),
             flagged=tuple(now.flagged),
         )
+
+    @requires(Action.REPORTS)
+    def write(self, card: Scorecard, out: Path, catalog: Catalog) -> tuple[str, int]:
+        """The scorecard into `out` (.xlsx: its rows; .pdf: its pages), atomically; the
+        export is audited (format and rows, never a path or a name)."""
+        actor = actor_of(self.store).code
+        fmt = scorecard_format(out)
+        if not out.parent.is_dir() or out.is_dir():
+            raise ReadOnlyLocation("error.read_only", path=str(out))
+        from gridapp.reports import scorecard as outputs  # openpyxl, reportlab: when used
+
+        if fmt == "pdf":
+            rows = outputs.write_pdf(card, out, catalog)
+        else:
+            rows = outputs.write_xlsx(card, out, catalog)
+        with self.store.unit_of_work(actor) as db:
+            note(self.store, db, actor, REPORT_EXPORTED, "scorecard", format=fmt, rows=rows)
+        return fmt, rows
+
+
+def scorecard_format(out: Path) -> str:
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise InvalidInput("error.scorecard.format", path=str(out), ext=out.suffix or "—")
+    return fmt
