@@ -250,13 +250,16 @@ class ScorecardService:
 
     @requires(Action.REPORTS)
     def campaigns(self) -> list[tuple[str, str, str]]:
-        """(id, name, status) of every campaign whose questionnaire has dimensions,
-        latest started first: what the scorecard can be made of."""
-        out = []
+        """(id, name, status) of every campaign whose questionnaire has dimensions:
+        assessments (several dimensions) first, then campaigns asking one rating among
+        other questions; each latest started first."""
+        found = []
         for row in sq.rated_campaigns(self.store.db):
-            if dimensions_of(row["definition"]):
-                out.append((str(row["id"]), str(row["name"]), str(row["status"])))
-        return out
+            count = len(dimensions_of(row["definition"]))
+            if count:
+                found.append((count < 2, str(row["id"]), str(row["name"]), str(row["status"])))
+        found.sort(key=lambda x: x[0])  # stable: latest started first within each
+        return [(cid, name, status) for _, cid, name, status in found]
 
     @requires(Action.REPORTS)
     def scorecard(self, campaign_ref: str, min_answers: int = MIN_ANSWERS) -> Scorecard:
