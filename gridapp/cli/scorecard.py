@@ -68,16 +68,18 @@ def _scorecard(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out()
         ctx.out(tr(key))
         name_width = max(_width(x.name) for x in lines) + 2
-        ctx.out("  " + _pad("", 34) + _pad(head[0], name_width) + "  ".join(head[1:]))
-        for line in lines:
+        standings = [words.standing(x, card, catalog) for x in lines]
+        rank_width = max(_width(x) for x in standings) + 2
+        ctx.out("  " + _pad("", rank_width) + _pad(head[0], name_width) + "  ".join(head[1:]))
+        for line, standing in zip(lines, standings, strict=True):
             cells = [
                 str(line.answered),
                 words.shown(line.overall),
                 words.change_text(line.change),
                 *(words.shown(line.figures[d.name].mean, 1) for d in card.dimensions),
             ]
-            standing = words.standing(line, card, catalog)
-            ctx.out("  " + _pad(standing, 34) + _pad(line.name, name_width) + "  ".join(cells))
+            row = _pad(standing, rank_width) + _pad(line.name, name_width) + "  ".join(cells)
+            ctx.out("  " + row)
     for flagged in card.flagged:
         ctx.out(
             tr(

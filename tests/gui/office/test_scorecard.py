@@ -12,11 +12,14 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication, QTableWidget
 from pytestqt.qtbot import QtBot
 
+from gridapp.clock import FixedClock
+from gridapp.demo import DemoOptions, build_demo
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.ui.common.jobs import Jobs
 from gridapp.ui.office.scorecard import ScorecardView
 from gridapp.ui.shell.fonts import install_cjk_font
+from tests.conftest import make_services
 from tests.unit.services.scorecard_world import World, build_world
 
 pytestmark = pytest.mark.gui
@@ -102,3 +105,23 @@ def test_no_rated_campaign_says_so(qtbot: QtBot, services: Services) -> None:
     assert view.campaigns.count() == 0 and view.card is None
     assert "还没有带评分题的专项行动" in view.summary.text()
     assert not view.xlsx_button.isEnabled()
+
+
+def test_the_demo_assessment_ranks_its_firms(qtbot: QtBot, clock: FixedClock) -> None:
+    s = make_services(None, clock)
+    build_demo(s, DemoOptions(templates=True))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_cjk_font(app)
+    view = ScorecardView(s.scorecard, Jobs(s), Catalog("zh_CN"))
+    qtbot.addWidget(view)
+    view.resize(1366, 700)
+    view.show()
+    assert view.campaigns.currentText() == "2023年第四季度物业服务满意度测评（进行中）"
+    assert view.firms.columnCount() == 6 + 8
+    standing = _column(view.firms, 0)
+    assert standing[:2] == ["第 1 名", "第 2 名"] and standing[2].endswith("少于 30 户，不排名")
+    assert _column(view.compounds, 2)[-1] == "自主管理"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "scorecard_demo.png"))
+    s.close()
