@@ -6,6 +6,7 @@ work runs through Jobs, off the GUI thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ class ScorecardView(QWidget):
         catalog: Catalog,
         parent: QWidget | None = None,
         # Tests and scripts give the file; the screen asks with a file dialog.
-        ask_file: object | None = None,
+        ask_file: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("scorecardView")
@@ -233,7 +234,7 @@ class ScorecardView(QWidget):
         self._jobs.run_on_connection(work, done, self._failed)
 
     def _choose(self, fmt: str, card: Scorecard) -> Path | None:
-        if callable(self._ask_file):
+        if self._ask_file is not None:
             chosen = self._ask_file(fmt)
             return Path(chosen) if chosen else None
         name, _ = QFileDialog.getSaveFileName(

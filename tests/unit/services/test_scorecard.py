@@ -132,3 +132,26 @@ def test_field_workers_may_not_read_the_scorecard(world: World) -> None:
     world.s.act_as("W0101", "field")
     with pytest.raises(AccessDenied):
         world.s.scorecard.scorecard(world.q4)
+
+
+def test_a_questionnaire_without_ratings_is_refused_with_its_name(world: World) -> None:
+    from gridapp.services.campaign_create import CampaignPlan
+
+    form = {
+        "format": "gridapp-questionnaire",
+        "id": "lift",
+        "version": 1,
+        "title": {"zh_CN": "加装电梯意愿征询", "en": "Lift"},
+        "items": [{"name": "floor", "type": "integer", "label": {"zh_CN": "楼层", "en": "Floor"}}],
+    }
+    compounds = [c.id for c in world.s.read.compounds()]
+    world.s.campaigns.plan_campaign(
+        CampaignPlan("加装电梯意愿征询", "2023-11-01", "2023-12-31", compounds, questionnaire=form)
+    )
+    with pytest.raises(InvalidInput, match="no_dimensions") as refused:
+        world.s.scorecard.scorecard("加装电梯意愿征询")
+    assert refused.value.params["name"] == "加装电梯意愿征询"
+    assert [name for _, name, _ in world.s.scorecard.campaigns()] == [
+        "2023年第四季度物业满意度测评",
+        "2023年第三季度物业满意度测评",
+    ]
