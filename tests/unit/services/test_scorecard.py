@@ -155,3 +155,23 @@ def test_a_questionnaire_without_ratings_is_refused_with_its_name(world: World) 
         "2023年第四季度物业满意度测评",
         "2023年第三季度物业满意度测评",
     ]
+
+
+def test_a_new_score_out_of_range_is_refused_and_nothing_written(world: World) -> None:
+    from gridapp.services.visits import VisitInput
+
+    before = world.s.read.counts(world.q4)
+    with pytest.raises(InvalidInput) as refused:
+        world.s.visits.record(
+            VisitInput(
+                world.households["JA-601"],
+                "W0101",
+                "met",
+                answers={"clean": 6, "safety": 4},
+                campaign_id=world.q4,
+            )
+        )
+    assert refused.value.params["question"] == "clean"
+    assert refused.value.params["key"] == "error.answer.out_of_range"
+    assert world.s.read.counts(world.q4) == before
+    assert world.s.scorecard.scorecard(world.q4).households_answered == 7
