@@ -149,7 +149,7 @@ def open_services(
             dialog.setValue(int(fraction * 100))
             QApplication.processEvents()
 
-        build_demo(services, DemoOptions(), progress)
+        build_demo(services, DemoOptions(templates=True), progress)
         dialog.close()
     return services
 

@@ -72,7 +72,12 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
 
     summary = build_demo(
         services,
-        DemoOptions(households=args.households, seed=args.seed, progress=args.progress),
+        DemoOptions(
+            households=args.households,
+            seed=args.seed,
+            progress=args.progress,
+            templates=args.templates,
+        ),
         progress,
     )
     if args.json:
@@ -215,6 +220,7 @@ def register(sub: Any, tr: Any) -> None:
     p.add_argument("--households", type=Integer(1, 1_000_000), default=2000)
     p.add_argument("--seed", type=Integer(0, 2**32 - 1), default=20231204)
     p.add_argument("--progress", type=Real(0.0, 1.0), default=0.6, help=tr("cli.help.progress"))
+    p.add_argument("--templates", action="store_true", help=tr("cli.help.demo_templates"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_demo)
 

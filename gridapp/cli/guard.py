@@ -49,6 +49,7 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "account recover": Action.VIEW,
     "roster preview": Action.ROSTER_IMPORT,
     "forecast": Action.REPORTS,
+    "scorecard": Action.REPORTS,
     "campaign edit": Action.CAMPAIGN_SETUP,
     "campaign create": Action.CAMPAIGN_SETUP,
     "campaign publish": Action.CAMPAIGN_SETUP,

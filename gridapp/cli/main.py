@@ -24,6 +24,7 @@ from gridapp.cli import (
     reports,
     review,
     roster,
+    scorecard,
     sync,
     visits,
 )
@@ -54,6 +55,7 @@ def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
     paper.register(sub, tr)
     roster.register(sub, tr)
     reports.register(sub, tr)
+    scorecard.register(sub, tr)
     admin.register(sub, tr)
     campaign.register(sub, tr)
     review.register(sub, tr)

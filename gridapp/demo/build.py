@@ -18,8 +18,10 @@ from gridapp.codes import (
     StaffRole,
 )
 from gridapp.demo.names import landline, mobile, person_name
+from gridapp.demo.templates import DemoPlace, Templates
 from gridapp.demo.week import WeekPlan, WeekSimulator, days_done
 from gridapp.errors import InvalidInput
+from gridapp.model import Team
 from gridapp.resources import load_json
 from gridapp.services import Services
 from gridapp.services.households import NewHousehold, NewResident
@@ -67,7 +69,7 @@ PLANS = (
         2,
         0.27,
         0.55,
-        "上海临沂物业服务有限公司",
+        "",  # 自主管理: the owners manage the compound themselves
         "临沂路 80 弄",
         (45.0, 78.0),
     ),
@@ -120,6 +122,10 @@ class DemoOptions:
     #: The campaign's first day; by default the week is under way today (the store's
     #: clock): the visits so far lie in the days before, the rest of the week ahead.
     start: date | None = None
+    #: The other campaigns (gridapp/demo/templates.py): the lift-installation
+    #: consultation and two quarterly assessments of the property firms. The desktop
+    #: demo and `demo --templates` have them; the tests' demos keep the fee campaign alone.
+    templates: bool = False
 
 
 def campaign_start(today: date, progress: float) -> date:
@@ -132,6 +138,7 @@ class DemoSummary:
     households: int = 0
     visits: int = 0
     online_answers: int = 0
+    campaigns: int = 1
 
 
 DEMO_ACTOR = Actor("demo", "admin")
@@ -181,6 +188,8 @@ class _Builder:
         self.progress = progress
         self.summary = DemoSummary()
         self.buildings: list[tuple[str, int]] = []  # (building id, household count)
+        self.places: list[tuple[str, CompoundPlan]] = []  # (compound id, its plan)
+        self.compound_of: dict[str, str] = {}  # building id → compound id
 
     def run(self) -> DemoSummary:
         compound_ids = self._places()
@@ -195,8 +204,31 @@ class _Builder:
         )
         week.run(self.team_buildings, team_workers, policy_ids, [b for b, _ in self.buildings])
         self.summary.visits, self.summary.online_answers = week.visits, week.online_answers
+        if self.o.templates:
+            self.progress("templates", 0.95)
+            extra = Templates(
+                self.s, random.Random(self.o.seed + 18), self.start, self._demo_places(team_workers)
+            ).run()
+            self.summary.campaigns += len(extra.campaigns)
+            self.summary.visits += extra.visits
         self.progress("done", 1.0)
         return self.summary
+
+    def _demo_places(self, team_workers: list[list[str]]) -> list[DemoPlace]:
+        team = {
+            b: (self.teams[i].id, team_workers[i])
+            for i, ids in enumerate(self.team_buildings)
+            for b in ids
+        }
+        return [
+            DemoPlace(
+                compound_id,
+                plan.name,
+                plan.kind,
+                [(b, *team[b]) for b, c in self.compound_of.items() if c == compound_id],
+            )
+            for compound_id, plan in self.places
+        ]
 
     # -- places and people ---------------------------------------------------------
     def _targets(self) -> list[int]:
@@ -219,6 +251,7 @@ class _Builder:
                 fee_per_m2=plan.fee,
             )
             compound_ids.append(compound.id)
+            self.places.append((compound.id, plan))
             grids = [
                 self.s.households.add_grid(
                     compound.id, f"{plan.name}第{g}网格", f"{plan.abbr}-G{g}"
@@ -244,6 +277,7 @@ class _Builder:
                 )
                 self.s.households.add_households(self._households(plan, building.id, number, size))
                 self.buildings.append((building.id, size))
+                self.compound_of[building.id] = compound.id
                 done += size
                 self.progress("households", done / self.o.households)
             self.summary.households += target
@@ -366,7 +400,9 @@ class _Builder:
     def _teams(self, campaign_id: str) -> list[list[str]]:
         """16 teams; buildings dealt in walking order so each team has a fair share."""
         rng = self.rng
-        teams, team_workers = [], []
+        teams: list[Team] = []
+        team_workers: list[list[str]] = []
+        self.teams = teams
         for number in range(1, TEAMS + 1):
             team = self.s.campaigns.add_team(number, f"第{number}组")
             teams.append(team)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from gridapp.services.reports import ReportService
     from gridapp.services.review import ReviewService
     from gridapp.services.roster import RosterService
+    from gridapp.services.scorecard import ScorecardService
     from gridapp.services.suggestions import SuggestionService
     from gridapp.services.sync import SyncService
 
@@ -121,6 +122,12 @@ class Services:
         from gridapp.services.reports import ReportService
 
         return ReportService(self.store)
+
+    @cached_property
+    def scorecard(self) -> ScorecardService:
+        from gridapp.services.scorecard import ScorecardService
+
+        return ScorecardService(self.store)
 
     @cached_property
     def suggestions(self) -> SuggestionService:

@@ -129,6 +129,17 @@ def _forecast(ctx: ScreenContext, parent: QWidget) -> QWidget:
     return view
 
 
+def _scorecard(ctx: ScreenContext, parent: QWidget) -> QWidget:
+    from gridapp.ui.common.jobs import Jobs
+    from gridapp.ui.office.scorecard import ScorecardView
+
+    jobs = Jobs(ctx.services)
+    view = ScorecardView(ctx.services.scorecard, jobs, ctx.catalog, parent)
+    jobs.setParent(view)
+    view.failed.connect(ctx.events.failed)
+    return view
+
+
 def _campaign_setup(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.setup.campaign_setup import CampaignSetupView
 
@@ -215,6 +226,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("ui.office.review", _review, Action.REVIEW, Place.TAB),
     Screen("ui.office.suggestions", _suggestions, Action.SUGGESTIONS, Place.TAB),
     Screen("ui.office.forecast", _forecast, Action.REPORTS, Place.TAB),
+    Screen("ui.office.scorecard", _scorecard, Action.REPORTS, Place.TAB),
     Screen("ui.office.campaign_setup", _campaign_setup, Action.CAMPAIGN_SETUP, Place.TAB),
     Screen("ui.office.roster_import", _roster_import, Action.ROSTER_IMPORT, Place.OFFICE_MENU),
     Screen("ui.office.report", _report, Action.REPORTS, Place.OFFICE_MENU),

@@ -229,6 +229,7 @@ BASES: dict[str, Base] = {
     "roster preview": Base("office", ("{csv}",)),
     "report": Base("office", options=(("--out", f"{OUT}/report.xlsx"),)),
     "forecast": Base("office"),
+    "scorecard": Base("office", options=(("--campaign", "{campaign}"),)),
     "audit": Base("office"),
     "backup now": Base("office"),
     "backup list": Base("office"),
