@@ -197,7 +197,17 @@ class CampaignSetupView(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("setupMessage")
         self.message.setWordWrap(True)
+        self.no_campaign = QLabel(catalog.tr("ui.wizard.no_campaign"), self)
+        self.no_campaign.setObjectName("setupNoCampaign")
+        self.no_campaign.setWordWrap(True)
+        self.new_button = QPushButton(catalog.tr("ui.wizard.open"), self)
+        self.new_button.setObjectName("newCampaign")
+        self.new_button.clicked.connect(self.open_wizard)
+        top = QHBoxLayout()
+        top.addWidget(self.no_campaign, 1)
+        top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         self.reload()
@@ -208,6 +218,20 @@ class CampaignSetupView(QWidget):
         self.teams_tab.reload(campaign_id)
         self.assign_tab.reload(campaign_id)
         self.campaign_end.reload(campaign_id)
+        self.no_campaign.setVisible(campaign_id is None)
+
+    def open_wizard(self) -> QWidget:
+        """新建专项行动: the wizard over this screen; a campaign written refreshes it."""
+        from gridapp.ui.setup.campaign_wizard import CampaignWizard  # load when used
+
+        wizard = CampaignWizard(self._services, self._catalog, self)
+        wizard.created.connect(self._created)
+        wizard.open()
+        return wizard
+
+    def _created(self, _record: object) -> None:
+        self.reload()
+        self.changed.emit()
 
     def say(self, text: str, ok: bool) -> None:
         self.message.setStyleSheet("color: #067647;" if ok else "color: #b42318;")

@@ -148,6 +148,14 @@ def _roster_import(ctx: ScreenContext, parent: QWidget) -> QWidget:
     return wizard
 
 
+def _campaign_new(ctx: ScreenContext, parent: QWidget) -> QWidget:
+    from gridapp.ui.setup.campaign_wizard import CampaignWizard
+
+    wizard = CampaignWizard(ctx.services, ctx.catalog, parent)
+    wizard.created.connect(lambda _record: ctx.events.changed.emit())
+    return wizard
+
+
 def _report(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.common.jobs import Jobs
     from gridapp.ui.paper.report_dialog import ReportDialog
@@ -217,6 +225,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("ui.office.forecast", _forecast, Action.REPORTS, Place.TAB),
     Screen("ui.office.campaign_setup", _campaign_setup, Action.CAMPAIGN_SETUP, Place.TAB),
     Screen("ui.office.roster_import", _roster_import, Action.ROSTER_IMPORT, Place.OFFICE_MENU),
+    Screen("ui.office.campaign_new", _campaign_new, Action.CAMPAIGN_SETUP, Place.OFFICE_MENU),
     Screen("ui.office.report", _report, Action.REPORTS, Place.OFFICE_MENU),
     Screen("ui.office.backup", _backup, Action.RESTORE, Place.OFFICE_MENU),
     Screen("ui.office.audit", _audit, Action.AUDIT_LOG, Place.OFFICE_MENU),

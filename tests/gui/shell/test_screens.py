@@ -50,6 +50,7 @@ def test_office_tabs_are_named_and_build_only_when_shown(window: MainWindow) -> 
     ("key", "cls"),
     [
         ("ui.office.roster_import", "RosterWizard"),
+        ("ui.office.campaign_new", "CampaignWizard"),
         ("ui.office.report", "ReportDialog"),
         ("ui.office.backup", "QDialog"),
         ("ui.office.audit", "QDialog"),
