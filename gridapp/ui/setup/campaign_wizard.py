@@ -38,8 +38,9 @@ from gridapp.ui.setup.campaign_wizard_pages import (
     PolicyPage,
     QuestionnairePage,
     StepPage,
-    TeamsPage,
+    problem_line,
 )
+from gridapp.ui.setup.campaign_wizard_teams import TeamsPage
 
 DAY = "yyyy-MM-dd"
 
@@ -54,6 +55,7 @@ class NamePage(StepPage):
         self.purpose = QPlainTextEdit(self)
         self.purpose.setObjectName("wizardPurpose")
         self.purpose.setPlaceholderText(tr("ui.wizard.purpose_hint"))
+        self.purpose.setMaximumHeight(140)
         today = wizard.services.read.now().date()
         self.starts, self.ends = QDateEdit(self), QDateEdit(self)
         for edit, name, day in (
@@ -183,7 +185,7 @@ class ConfirmPage(StepPage):
         self.refuse_error(exc)
         if isinstance(exc, DefinitionInvalid):
             tr = self.w.catalog.tr
-            self.problems.addItems([f"{p.where}  {tr(p.key, **p.params)}" for p in exc.problems])
+            self.problems.addItems([problem_line(p, tr) for p in exc.problems])
             self.problems.show()
 
     def validatePage(self) -> bool:  # 发布 (and QWizard.done after 存为草稿 wrote it)

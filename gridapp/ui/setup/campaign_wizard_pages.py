@@ -1,9 +1,10 @@
-"""Pages 3–5 of the 新建专项行动 wizard: the questionnaire (published, an XLSForm read
-off the GUI thread, or a template), the policy items (chosen or written) and the teams
-with their buildings. Each page refuses on Next with a message and writes nothing."""
+"""Pages 3 and 4 of the 新建专项行动 wizard: the questionnaire (published, an XLSForm
+read off the GUI thread, or a template) and the policy items (chosen or written); the
+page base every step shares. Each page refuses on Next with a message, writing nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,24 +22,29 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWizardPage,
 )
 
 from gridapp import limits
 from gridapp.errors import GridappError, InvalidInput
-from gridapp.forms.definition import DefinitionInvalid
+from gridapp.forms.definition import DefinitionInvalid, Problem
 from gridapp.forms.templates import as_next_version, templates
-from gridapp.model import BuildingSummary
 from gridapp.services.campaign_create import NewPolicyItem
-from gridapp.ui.setup.campaign_setup import ID_ROLE, add_check, checked_ids
+from gridapp.ui.setup.campaign_setup import add_check, checked_ids
 
 if TYPE_CHECKING:
     from gridapp.ui.setup.campaign_wizard import CampaignWizard
 
 ERROR_STYLE = "color: #b00020;"
-BASE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def problem_line(problem: Problem, tr: Callable[..., str]) -> str:
+    """One problem of a workbook: sheet!row:column, then what is wrong."""
+    where = problem.where or "settings"
+    if problem.part and ":" not in where and "!" in where:
+        where += f":{problem.part}"
+    return f"{where}  {tr(problem.key, **problem.params)}"
 
 
 class StepPage(QWizardPage):
@@ -99,6 +105,7 @@ class QuestionnairePage(StepPage):
         for t in templates():
             self.template.addItem(t.title(wizard.catalog.lang), t.key)
         self.document: dict[str, Any] | None = None  # the workbook, read and loadable
+        self.label = ""
         self.reading = False
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
@@ -177,16 +184,12 @@ class QuestionnairePage(StepPage):
             self._refused(invalid)
             return
         self.document = document
+        tr, title = self.w.catalog.tr, text_of(form.title, self.w.catalog.lang)
         self.xls_status.setStyleSheet("color: #067647;")
-        self.xls_status.setText(
-            self.w.catalog.tr(
-                "ui.wizard.xls_ok",
-                title=text_of(form.title, "zh_CN"),
-                questions=len(form.questions),
-                form=form.id,
-                version=form.version,
-            )
-        )
+        self.xls_status.setText(tr("ui.wizard.xls_ok", title=title, questions=len(form.questions),
+                                   form=form.id, version=form.version))  # fmt: skip
+        self.label = tr("ui.wizard.from_xlsform", title=title, form=form.id, version=form.version,
+                        file=Path(self.path.text().strip()).name)  # fmt: skip
 
     def _refused(self, exc: GridappError) -> None:
         self.reading = False
@@ -195,7 +198,7 @@ class QuestionnairePage(StepPage):
         self.xls_status.setStyleSheet(ERROR_STYLE)
         if isinstance(exc, DefinitionInvalid):
             name = Path(self.path.text().strip()).name
-            lines = [f"{p.where}  {tr(p.key, **p.params)}" for p in exc.problems]
+            lines = [problem_line(p, tr) for p in exc.problems]
             self.xls_status.setText(tr("error.form.invalid_file", file=name, count=len(lines)))
             self.problems.addItems(lines)
         else:
@@ -217,7 +220,7 @@ class QuestionnairePage(StepPage):
                 key = "ui.wizard.xls_refused" if self.problems.count() else "ui.wizard.xls_unread"
                 return self.refuse(key, count=self.problems.count())
             self.w.questionnaire_id, self.w.questionnaire = None, self.document
-            self.w.questionnaire_label = self.xls_status.text()
+            self.w.questionnaire_label = self.label
             return True
         template = next(t for t in templates() if t.key == self.template.currentData())
         form_id = template.document["id"]
@@ -257,6 +260,7 @@ class PolicyPage(StepPage):
         self.add.setObjectName("wizardPolicyAdd")
         self.written = QListWidget(self)
         self.written.setObjectName("wizardNewPolicies")
+        self.written.setWordWrap(True)
         self.remove = QPushButton(tr("ui.wizard.policy_remove"), self)
         self.remove.setObjectName("wizardPolicyRemove")
         self.new_items: list[NewPolicyItem] = []
@@ -311,140 +315,4 @@ class PolicyPage(StepPage):
             return False
         self.w.policy_item_ids = checked_ids(self.library)
         self.w.new_policy_items = list(self.new_items)
-        return True
-
-
-class TeamsPage(StepPage):
-    """Tick a team, then the buildings it walks; a building belongs to one team."""
-
-    def __init__(self, wizard: CampaignWizard) -> None:
-        super().__init__(wizard, "teams")
-        tr = wizard.catalog.tr
-        self.teams = QListWidget(self)
-        self.teams.setObjectName("wizardTeams")
-        self.buildings = QListWidget(self)
-        self.buildings.setObjectName("wizardBuildings")
-        self.number = QSpinBox(self)
-        self.number.setObjectName("wizardTeamNumber")
-        self.number.setRange(1, 999)
-        self.team_name = QLineEdit(self)
-        self.team_name.setObjectName("wizardTeamName")
-        self.team_name.setPlaceholderText(tr("ui.wizard.team_name_hint"))
-        self.add_team = QPushButton(tr("ui.wizard.team_add"), self)
-        self.add_team.setObjectName("wizardTeamAdd")
-        self.held: dict[str, list[str]] = {}  # team id → its buildings, as ticked
-        self.building_rows: list[BuildingSummary] = []
-        self.names: dict[str, str] = {}
-        self._filling = False
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.number)
-        add_row.addWidget(self.team_name, 1)
-        add_row.addWidget(self.add_team)
-        left = QVBoxLayout()
-        left.addWidget(QLabel(tr("ui.wizard.teams_list"), self))
-        left.addWidget(self.teams, 1)
-        left.addLayout(add_row)
-        right = QVBoxLayout()
-        self.buildings_label = QLabel(tr("ui.wizard.buildings_of", team="—"), self)
-        right.addWidget(self.buildings_label)
-        right.addWidget(self.buildings, 1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 2)
-        columns.addLayout(right, 3)
-        layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        self.add_team.clicked.connect(self.new_team)
-        self.teams.currentRowChanged.connect(lambda _row: self._show_buildings())
-        self.buildings.itemChanged.connect(self._building_ticked)
-        self._fill_teams()
-
-    def _fill_teams(self, select: str | None = None) -> None:
-        ticked = set(checked_ids(self.teams))
-        self.teams.clear()
-        for team in self.w.services.campaigns.teams(None):
-            label = self.w.catalog.tr(
-                "ui.wizard.team_line", number=team["number"], name=team["name"]
-            )
-            self.names[team["id"]] = label
-            add_check(self.teams, label, team["id"], team["id"] in ticked)
-        numbers = [t["number"] for t in self.w.services.campaigns.teams(None)]
-        self.number.setValue(max(numbers, default=0) + 1)
-        rows = [str(self.teams.item(i).data(ID_ROLE)) for i in range(self.teams.count())]
-        self.teams.setCurrentRow(rows.index(select) if select in rows else min(0, len(rows) - 1))
-
-    def new_team(self) -> None:
-        """A team is the office's, not the campaign's: it is added at once."""
-        self.error.clear()
-        try:
-            team = self.w.services.campaigns.add_team(self.number.value(), self.team_name.text())
-        except GridappError as exc:
-            self.refuse_error(exc)
-            return
-        self.team_name.clear()
-        self._fill_teams(select=team.id)
-
-    def initializePage(self) -> None:
-        self.error.clear()
-        self.building_rows = [
-            b
-            for compound_id in self.w.compound_ids
-            for b in self.w.services.read.buildings(compound_id, with_progress=False)
-        ]
-        known = {b.id for b in self.building_rows}
-        self.held = {t: [b for b in held if b in known] for t, held in self.held.items()}
-        self._show_buildings()
-
-    def current_team(self) -> str | None:
-        item = self.teams.currentItem()
-        return None if item is None else str(item.data(ID_ROLE))
-
-    def _owner(self, building_id: str) -> str | None:
-        return next((t for t, held in self.held.items() if building_id in held), None)
-
-    def _show_buildings(self) -> None:
-        team = self.current_team()
-        tr = self.w.catalog.tr
-        self.buildings_label.setText(
-            tr("ui.wizard.buildings_of", team=self.names.get(team or "", "—"))
-        )
-        self._filling = True
-        self.buildings.clear()
-        for b in self.building_rows:
-            owner = self._owner(b.id)
-            plain = tr("ui.wizard.building_line", compound=b.compound_name, number=b.number,
-                       households=b.households)  # fmt: skip
-            text = plain
-            if owner is not None and owner != team:
-                text += tr("ui.wizard.building_held", team=self.names.get(owner, ""))
-            item = add_check(self.buildings, text, b.id, owner == team and team is not None)
-            item.setData(BASE_ROLE, plain)
-            if team is None:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-        self._filling = False
-
-    def _building_ticked(self, item: QListWidgetItem) -> None:
-        team = self.current_team()
-        if self._filling or team is None:
-            return
-        building = str(item.data(ID_ROLE))
-        for held in self.held.values():
-            if building in held:
-                held.remove(building)
-        if item.checkState() == Qt.CheckState.Checked:
-            self.held.setdefault(team, []).append(building)
-            self.teams.currentItem().setCheckState(Qt.CheckState.Checked)
-            self._filling = True
-            item.setText(str(item.data(BASE_ROLE)))  # no longer another team's
-            self._filling = False
-
-    def validatePage(self) -> bool:
-        self.error.clear()
-        teams = checked_ids(self.teams)
-        for team in teams:
-            if not self.held.get(team):
-                return self.refuse(
-                    "error.campaign.team_without_buildings", team=self.names.get(team, team)
-                )
-        self.w.teams = {team: list(self.held[team]) for team in teams}
         return True
