@@ -144,6 +144,7 @@ class ReportService:
         day: str | None = None,
         sheet: str = "visits",
         progress: Progress | None = None,
+        campaign_id: str | None = None,
     ) -> ReportResult:
         """The report in the format its extension names, written atomically; the export
         is audited (format, day, rows: never a path, which may name a person)."""
@@ -153,7 +154,7 @@ class ReportService:
             raise InvalidInput("error.report.sheet", sheet=sheet, sheets=", ".join(SHEETS))
         if not out.parent.is_dir() or out.is_dir():
             raise ReadOnlyLocation("error.read_only", path=str(out))
-        data = self.data(day, parts=_NEEDS[sheet if fmt == "csv" else fmt])
+        data = self.data(day, parts=_NEEDS[sheet if fmt == "csv" else fmt], campaign_id=campaign_id)
         from gridapp.reports.sheets import build_sheets
 
         if fmt == "pdf":

@@ -10,7 +10,7 @@ built, so a screen nobody opens costs nothing at start-up.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,12 @@ from gridapp.errors import InvalidInput
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.trust.roles import Action, Session
+from gridapp.ui.common.campaign_switch import CampaignChoice
 from gridapp.ui.common.jobs import ReadPool
 from gridapp.ui.common.screen import fit_to_screen
 
 if TYPE_CHECKING:
+    from gridapp.model import Campaign
     from gridapp.services.session import SessionService
 
 
@@ -61,6 +63,8 @@ class ScreenContext:
     sessions: SessionService | None = None
     #: Lets go of the database before first set-up encrypts it in place.
     release_database: Callable[[], None] | None = None
+    #: The campaign the office screens are about, chosen once for the session.
+    campaign: CampaignChoice = field(default_factory=CampaignChoice)
 
 
 #: Builds the screen: a tab's page; for a menu entry a dialog or window to open, or None
@@ -99,7 +103,7 @@ def _dialog_of(ctx: ScreenContext, widget: QWidget, key: str) -> QDialog:
 def _dashboard(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.office.dashboard import DashboardView
 
-    view = DashboardView(ctx.services.read, ctx.catalog, ctx.pool, parent)
+    view = DashboardView(ctx.services.read, ctx.catalog, ctx.pool, parent, choice=ctx.campaign)
     view.open_household.connect(ctx.events.open_household)
     return view
 
@@ -133,7 +137,9 @@ def _campaign_setup(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.setup.campaign_setup import CampaignSetupView
 
     can_purge_now = ctx.session is not None and ctx.session.can(Action.PURGE)
-    view = CampaignSetupView(ctx.services, ctx.catalog, parent, can_purge_now=can_purge_now)
+    view = CampaignSetupView(
+        ctx.services, ctx.catalog, parent, can_purge_now=can_purge_now, choice=ctx.campaign
+    )
     view.failed.connect(ctx.events.failed)
     view.changed.connect(ctx.events.changed)
     return view
@@ -152,7 +158,12 @@ def _campaign_new(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.setup.campaign_wizard import CampaignWizard
 
     wizard = CampaignWizard(ctx.services, ctx.catalog, parent)
-    wizard.created.connect(lambda _record: ctx.events.changed.emit())
+
+    def created(record: Campaign) -> None:
+        ctx.events.changed.emit()
+        ctx.campaign.choose(record.id)  # the screens show the new campaign
+
+    wizard.created.connect(created)
     return wizard
 
 
@@ -161,7 +172,13 @@ def _report(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.paper.report_dialog import ReportDialog
 
     jobs = Jobs(ctx.services)
-    dialog = ReportDialog(jobs, ctx.services.read.now().date(), ctx.catalog, parent)
+    dialog = ReportDialog(
+        jobs,
+        ctx.services.read.now().date(),
+        ctx.catalog,
+        parent,
+        campaigns=(ctx.services.read.campaigns, ctx.campaign),
+    )
     jobs.setParent(dialog)
     dialog.failed.connect(ctx.events.failed)
     return dialog
