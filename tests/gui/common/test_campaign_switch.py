@@ -50,7 +50,7 @@ def two_open(demo_services: Services, clock: FixedClock) -> tuple[Services, str,
     today = clock.now().date().isoformat()
     lift = s.campaigns.plan_campaign(
         CampaignPlan("加装电梯意愿征询", today, "2024-01-31",
-                     [c.id for c in s.read.compounds()], questionnaire=LIFT_FORM)
+                     [c.id for c in s.read.compounds()[:2]], questionnaire=LIFT_FORM)
     )  # fmt: skip
     clock.advance(minutes=5)
     for household in s.read.household_ids()[:5]:
@@ -78,12 +78,17 @@ def test_the_dashboard_counts_the_campaign_chosen(
     assert labels[0].startswith("加装电梯意愿征询（进行中") and len(labels) == 2
     assert view.snapshot is not None and view.snapshot.campaign_id == lift
     assert view.snapshot.counts.visits == 5 == s.read.counts(lift).visits
+    two = s.read.compounds()[:2]  # coverage of the campaign's own compounds
+    assert view.snapshot.counts.households == sum(c.households for c in two)
+    assert view.snapshot.counts.compounds == 2
+    assert {c.label for c in view.snapshot.compounds} == {c.name for c in two}
     assert "加装电梯意愿征询" in view.title.text()
     assert setup.campaign_tab.name.text() == "加装电梯意愿征询"
     box.setCurrentIndex(box.findData(fee))  # as the user picks it
     assert choice.campaign_id == fee
     qtbot.waitUntil(lambda: view.snapshot is not None and view.snapshot.campaign_id == fee)
     assert view.snapshot.counts.visits == s.read.counts(fee).visits != 5
+    assert view.snapshot.counts.households == s.read.counts().households  # all four
     assert view.tiles["households_visited"].value.text() != ""
     fee_name = s.campaigns.campaign(fee)
     assert fee_name is not None and fee_name["name"] in view.title.text()
