@@ -91,7 +91,7 @@ class CampaignSwitcher(QWidget):
                 ends=c["ends_on"],
             )
             self.box.addItem(text, c["id"])
-        self.box.setEnabled(self.box.count() > 1)
+        self.box.setEnabled(self.box.count() > 0)
         self._filling = False
         self._show_choice()
 
