@@ -94,7 +94,8 @@ def _sheets(args: argparse.Namespace, ctx: Context) -> int:
     with services.store.unit_of_work(ctx.actor()):  # no audit entry for a file not written
         building = services.campaigns.building_id(args.building) if args.building else None
         grid = services.campaigns.grid_id(args.grid) if args.grid else None
-        sheet = services.paper.sheet(building, args.team, args.mask_names, grid)
+        campaign = services.campaigns.campaign_ref(args.campaign) if args.campaign else None
+        sheet = services.paper.sheet(building, args.team, args.mask_names, grid, campaign)
         pages = render_sheets(sheet, out, ctx.catalog, _progress(ctx, "page"))
     households = sum(len(g.rows) for g in sheet.groups)
     ctx.out(ctx.catalog.tr("cli.sheets_written", pages=pages, households=households, path=str(out)))
@@ -126,4 +127,5 @@ def register(sub: Any, tr: Any) -> None:
     scope.add_argument("--team", type=Integer(1, TEAM_NUMBER), metavar="N")
     p.add_argument("--out", type=OutFile(), required=True, metavar="FILE.pdf")
     p.add_argument("--mask-names", action="store_true")
+    p.add_argument("--campaign", type=Ref(), metavar="NAME|ID", help=tr("cli.help.sheets_campaign"))
     p.set_defaults(handler=_sheets)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -166,6 +166,13 @@ class DashboardService:
             peers = sync_store.peers(db)
             held = sync_store.held(db)
             reviewed = review_queries.reviewed_states(db, cid)
+        if cid is not None:  # coverage of the campaign's own households
+            counts = replace(
+                counts,
+                compounds=len({row[1] for row in buildings}),
+                buildings=len(buildings),
+                households=sum(int(row[5]) for row in buildings),
+            )
         building_rows = _buildings(buildings, first)
         visits_per_day: dict[str, int] = defaultdict(int)
         outcomes: dict[str, int] = defaultdict(int)

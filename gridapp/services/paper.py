@@ -202,19 +202,23 @@ class PaperService:
         team_number: int | None = None,
         mask_names: bool = False,
         grid_id: str | None = None,
+        campaign_id: str | None = None,
     ) -> SheetDoc:
         """A building's, a grid's or a team's households in walking order, a group per
-        building."""
+        building; the sheet names the campaign chosen (the one in progress when None)
+        and the building's team in it."""
         actor = actor_of(self.store).code
         db = self.store.db
         if [building_id, team_number, grid_id].count(None) != 2:
             raise InvalidInput("error.sheets_scope")
+        campaign = pq.sheet_campaign(db, campaign_id)
+        if campaign_id is not None and campaign is None:
+            raise NotFound("error.setup.campaign_not_found", id=campaign_id[:80])
         team = ""  # a grid's buildings may belong to several teams: none is named
         if building_id is not None:
             if pq.building_label(db, building_id) is None:
                 raise NotFound("error.building_not_found", id=building_id)
-            active = queries.active_campaign(db)
-            number = queries.team_of_building(db, building_id, active["id"] if active else None)
+            number = queries.team_of_building(db, building_id, campaign["id"] if campaign else None)
             team = (pq.team_name(db, number) or "") if number is not None else ""
         elif team_number is not None:
             found = pq.team_name(db, team_number)
@@ -243,7 +247,7 @@ class PaperService:
             masked=mask_names,
         )
         return SheetDoc(
-            campaign=pq.active_campaign_name(db),
+            campaign=str(campaign["name"]) if campaign else "",
             team=team,
             date=self.store.clock.now().date().isoformat(),
             groups=groups,

@@ -45,11 +45,16 @@ campaign = figures.campaign
 
 def buildings(db: Database, campaign_id: str | None) -> list[tuple[Any, ...]]:
     """(building id, compound id, compound name, number, team id, households) in walking
-    order; the team is the one the campaign assigned (any assignment without one)."""
+    order; the team is the one the campaign assigned (any assignment without one). Only
+    the campaign's compounds when it names any."""
     return db.execute(
         f"""SELECT b.id, c.id, c.name, b.number, {BUILDING_TEAM},
                   (SELECT count(*) FROM household h WHERE h.building_id = b.id AND {LISTED})
            FROM building b JOIN compound c ON c.id = b.compound_id
+           WHERE :campaign IS NULL
+              OR NOT EXISTS (SELECT 1 FROM campaign_compound WHERE campaign_id = :campaign)
+              OR c.id IN (SELECT compound_id FROM campaign_compound
+                          WHERE campaign_id = :campaign)
            ORDER BY c.created_at, c.name, b.sort_key, b.number""",
         {"campaign": campaign_id},
     ).fetchall()

@@ -145,9 +145,9 @@ def team_name(db: Database, team_number: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def active_campaign_name(db: Database) -> str:
-    found = figures.active_campaign(db)
-    return str(found["name"]) if found else ""
+def sheet_campaign(db: Database, campaign_id: str | None) -> dict[str, Any] | None:
+    """The campaign a visit sheet is for: the one chosen, else the one in progress."""
+    return figures.campaign(db, campaign_id)
 
 
 def device_certificate(db: Database, device_id: str) -> str:

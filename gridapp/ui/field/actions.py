@@ -45,6 +45,9 @@ class FieldActions:
     ) -> None:
         self.services, self.catalog, self.settings = services, catalog, settings
         self.data_dir, self.parent = data_dir, parent
+        #: The campaign visit sheets are for (the office's session choice; None: the
+        #: one in progress). Set by the window once the office screens exist.
+        self.campaign: Callable[[], str | None] = lambda: None
         self.current_household, self.on_saved, self.on_error = (
             current_household,
             on_saved,
@@ -208,7 +211,9 @@ class FieldActions:
         if building is None:
             self.on_error(InvalidInput("error.paper.choose_building"))
             return
-        self.paper.sheet(building, mask_names=self.settings.mask_names_on_sheets)
+        self.paper.sheet(
+            building, mask_names=self.settings.mask_names_on_sheets, campaign_id=self.campaign()
+        )
 
     def print_grid_sheet(self, grid_id: str | None = None) -> None:
         """A whole grid's visit sheet: the grid chosen from a list (or given)."""
@@ -233,7 +238,11 @@ class FieldActions:
             if not ok:
                 return
             grid_id = next(i for i, shown in choices if shown == label)
-        self.paper.sheet(grid_id=grid_id, mask_names=self.settings.mask_names_on_sheets)
+        self.paper.sheet(
+            grid_id=grid_id,
+            mask_names=self.settings.mask_names_on_sheets,
+            campaign_id=self.campaign(),
+        )
 
     def open_verify(self) -> VerifyDialog:
         from gridapp.ui.paper.screens import VerifyDialog

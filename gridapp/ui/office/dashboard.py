@@ -35,6 +35,7 @@ from gridapp.services.dashboard import (
     OpenConflict,
 )
 from gridapp.services.reading import ReadingService
+from gridapp.ui.common.campaign_switch import CampaignChoice, CampaignSwitcher
 from gridapp.ui.common.jobs import ImmediateReadPool, ReadPool
 from gridapp.ui.office.dashboard_tables import Cell, Row, RowsTable, Tile, number, percent
 
@@ -76,6 +77,7 @@ class DashboardView(QWidget):
         read_pool: ReadPool | None = None,
         parent: QWidget | None = None,
         campaign_id: str | None = None,
+        choice: CampaignChoice | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardView")
@@ -100,6 +102,13 @@ class DashboardView(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        #: With a shared choice the dashboard follows it and offers the switcher.
+        self.switcher: CampaignSwitcher | None = None
+        if choice is not None:
+            self.switcher = CampaignSwitcher(read.campaigns, choice, catalog, self)
+            self.campaign_id = self.switcher.current()
+            choice.changed.connect(lambda _id: self._switched())
+            header.addWidget(self.switcher)
         header.addWidget(self.status)
         header.addWidget(self.refresh_button)
 
@@ -151,6 +160,9 @@ class DashboardView(QWidget):
             return
         self._stale = False
         self._loading = True
+        if self.switcher is not None:
+            self.switcher.reload()  # a campaign may have been created or closed
+            self.campaign_id = self.switcher.current()
         self.status.setText(self.catalog.tr("ui.dashboard.updating"))
         campaign, now = self.campaign_id, self.read.now()
 
@@ -161,6 +173,10 @@ class DashboardView(QWidget):
                 return _Failed(exc)
 
         self.pool.submit(work, self._arrived)
+
+    def _switched(self) -> None:
+        if self.switcher is not None and self.switcher.current() != self.campaign_id:
+            self.reload()
 
     def _arrived(self, result: Dashboard | _Failed) -> None:
         self._loading = False

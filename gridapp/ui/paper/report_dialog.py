@@ -30,6 +30,7 @@ from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.reports import SHEETS
 from gridapp.services import Services
+from gridapp.ui.common.campaign_switch import CampaignChoice, CampaignLister, CampaignSwitcher
 from gridapp.ui.common.jobs import Jobs, Progress
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class ReportDialog(QDialog):
         # Nothing opens by itself (a machine without a file manager only logs a warning):
         # 打开所在文件夹 is a button.
         on_done: Callable[[Path], None] | None = None,
+        #: The campaigns and the session's choice: the report is of the one chosen.
+        campaigns: tuple[CampaignLister, CampaignChoice] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
@@ -108,6 +111,10 @@ class ReportDialog(QDialog):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.make_button)
         form = QFormLayout(self)
+        self.switcher: CampaignSwitcher | None = None
+        if campaigns is not None:
+            self.switcher = CampaignSwitcher(campaigns[0], campaigns[1], catalog, self)
+            form.addRow(self.switcher)
         form.addRow(tr("ui.report.format"), self.format)
         form.addRow(tr("ui.report.sheet"), self.sheet)
         form.addRow(tr("ui.report.date"), self.date)
@@ -145,9 +152,12 @@ class ReportDialog(QDialog):
         out = Path(text).expanduser()
         day = dt.date(self.date.date().year(), self.date.date().month(), self.date.date().day())
         sheet = str(self.sheet.currentData())
+        campaign = self.switcher.current() if self.switcher is not None else None
 
         def work(services: Services, progress: Progress) -> ReportResult:
-            return services.reports.write(out, self.catalog, day.isoformat(), sheet, progress)
+            return services.reports.write(
+                out, self.catalog, day.isoformat(), sheet, progress, campaign_id=campaign
+            )
 
         self.make_button.setEnabled(False)
         self.open_button.setVisible(False)

@@ -177,13 +177,23 @@ class PaperActions:
         return self.receipts(self.paper.todays_visits())
 
     def sheet(
-        self, building_id: str | None = None, mask_names: bool = True, grid_id: str | None = None
+        self,
+        building_id: str | None = None,
+        mask_names: bool = True,
+        grid_id: str | None = None,
+        campaign_id: str | None = None,
     ) -> None:
-        """A building's visit sheet, or a whole grid's (a group per building)."""
+        """A building's visit sheet, or a whole grid's (a group per building), for the
+        campaign chosen (the one in progress when None)."""
         from gridapp.paper.sheet_pdf import render_sheets
 
         try:
-            doc = self.paper.sheet(building_id=building_id, mask_names=mask_names, grid_id=grid_id)
+            doc = self.paper.sheet(
+                building_id=building_id,
+                mask_names=mask_names,
+                grid_id=grid_id,
+                campaign_id=campaign_id,
+            )
         except GridappError as exc:
             self.on_error(exc)
             return

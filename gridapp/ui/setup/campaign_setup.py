@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
+from gridapp.model import Campaign
 from gridapp.services import Services
+from gridapp.ui.common.campaign_switch import CampaignChoice, CampaignSwitcher
 from gridapp.ui.setup.assign import AssignTab
 from gridapp.ui.setup.campaign_close import CampaignEnd
 from gridapp.ui.setup.teams import TeamsTab
@@ -114,8 +116,9 @@ class CampaignTab(QWidget):
         layout.addLayout(buttons)
         self.save_button.clicked.connect(self.save)
 
-    def reload(self) -> None:
-        campaign = self._services.campaigns.campaign()
+    def reload(self, campaign_id: str | None = None) -> None:
+        """Show the campaign chosen (the one in progress when None)."""
+        campaign = self._services.campaigns.campaign(campaign_id)
         self.campaign_id = campaign["id"] if campaign else None
         self.setEnabled(campaign is not None)
         if campaign is None:
@@ -134,7 +137,7 @@ class CampaignTab(QWidget):
         for c in self._services.campaigns.compounds(self.campaign_id):
             add_check(self.compounds, c["name"], c["id"], bool(c["in_scope"]))
         self.policies.clear()
-        for p in self._services.read.policy_items():
+        for p in self._services.read.policy_items(self.campaign_id):
             label = (
                 p["title"] if p["active"] else self._catalog.tr("ui.setup.inactive", x=p["title"])
             )
@@ -174,6 +177,7 @@ class CampaignSetupView(QWidget):
         catalog: Catalog,
         parent: QWidget | None = None,
         can_purge_now: bool = False,
+        choice: CampaignChoice | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("campaignSetupView")
@@ -197,17 +201,49 @@ class CampaignSetupView(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("setupMessage")
         self.message.setWordWrap(True)
+        self.no_campaign = QLabel(catalog.tr("ui.wizard.no_campaign"), self)
+        self.no_campaign.setObjectName("setupNoCampaign")
+        self.no_campaign.setWordWrap(True)
+        self.new_button = QPushButton(catalog.tr("ui.wizard.open"), self)
+        self.new_button.setObjectName("newCampaign")
+        self.new_button.clicked.connect(self.open_wizard)
+        self.choice = choice or CampaignChoice(self)
+        self.switcher = CampaignSwitcher(
+            services.campaigns.campaign_list, self.choice, catalog, self
+        )
+        self.choice.changed.connect(lambda _id: self.reload())
+        top = QHBoxLayout()
+        top.addWidget(self.switcher)
+        top.addWidget(self.no_campaign, 1)
+        top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         self.reload()
 
     def reload(self) -> None:
-        self.campaign_tab.reload()
+        self.switcher.reload()
+        self.campaign_tab.reload(self.switcher.current())
         campaign_id = self.campaign_tab.campaign_id
         self.teams_tab.reload(campaign_id)
         self.assign_tab.reload(campaign_id)
         self.campaign_end.reload(campaign_id)
+        self.no_campaign.setVisible(campaign_id is None)
+
+    def open_wizard(self) -> QWidget:
+        """新建专项行动: the wizard over this screen; a campaign written refreshes it."""
+        from gridapp.ui.setup.campaign_wizard import CampaignWizard  # load when used
+
+        wizard = CampaignWizard(self._services, self._catalog, self)
+        wizard.created.connect(self._created)
+        wizard.open()
+        return wizard
+
+    def _created(self, record: Campaign) -> None:
+        self.reload()
+        self.choice.choose(record.id)  # every screen shows the new campaign
+        self.changed.emit()
 
     def say(self, text: str, ok: bool) -> None:
         self.message.setStyleSheet("color: #067647;" if ok else "color: #b42318;")

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
                 context.release_database,
             )
             self.office = OfficeScreens(screens, self.tabs)
+            self.field.campaign = lambda: screens.campaign.campaign_id  # sheets follow it
             self.office.install(self.menuBar(), self.help_menu.menuAction(), self.sync_menu)
             events.changed.connect(self.refresh)
             events.open_household.connect(self.show_household)

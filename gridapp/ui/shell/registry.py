@@ -10,7 +10,7 @@ built, so a screen nobody opens costs nothing at start-up.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,12 @@ from gridapp.errors import InvalidInput
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.trust.roles import Action, Session
+from gridapp.ui.common.campaign_switch import CampaignChoice
 from gridapp.ui.common.jobs import ReadPool
 from gridapp.ui.common.screen import fit_to_screen
 
 if TYPE_CHECKING:
+    from gridapp.model import Campaign
     from gridapp.services.session import SessionService
 
 
@@ -61,6 +63,8 @@ class ScreenContext:
     sessions: SessionService | None = None
     #: Lets go of the database before first set-up encrypts it in place.
     release_database: Callable[[], None] | None = None
+    #: The campaign the office screens are about, chosen once for the session.
+    campaign: CampaignChoice = field(default_factory=CampaignChoice)
 
 
 #: Builds the screen: a tab's page; for a menu entry a dialog or window to open, or None
@@ -99,7 +103,7 @@ def _dialog_of(ctx: ScreenContext, widget: QWidget, key: str) -> QDialog:
 def _dashboard(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.office.dashboard import DashboardView
 
-    view = DashboardView(ctx.services.read, ctx.catalog, ctx.pool, parent)
+    view = DashboardView(ctx.services.read, ctx.catalog, ctx.pool, parent, choice=ctx.campaign)
     view.open_household.connect(ctx.events.open_household)
     return view
 
@@ -144,7 +148,9 @@ def _campaign_setup(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.setup.campaign_setup import CampaignSetupView
 
     can_purge_now = ctx.session is not None and ctx.session.can(Action.PURGE)
-    view = CampaignSetupView(ctx.services, ctx.catalog, parent, can_purge_now=can_purge_now)
+    view = CampaignSetupView(
+        ctx.services, ctx.catalog, parent, can_purge_now=can_purge_now, choice=ctx.campaign
+    )
     view.failed.connect(ctx.events.failed)
     view.changed.connect(ctx.events.changed)
     return view
@@ -159,12 +165,31 @@ def _roster_import(ctx: ScreenContext, parent: QWidget) -> QWidget:
     return wizard
 
 
+def _campaign_new(ctx: ScreenContext, parent: QWidget) -> QWidget:
+    from gridapp.ui.setup.campaign_wizard import CampaignWizard
+
+    wizard = CampaignWizard(ctx.services, ctx.catalog, parent)
+
+    def created(record: Campaign) -> None:
+        ctx.events.changed.emit()
+        ctx.campaign.choose(record.id)  # the screens show the new campaign
+
+    wizard.created.connect(created)
+    return wizard
+
+
 def _report(ctx: ScreenContext, parent: QWidget) -> QWidget:
     from gridapp.ui.common.jobs import Jobs
     from gridapp.ui.paper.report_dialog import ReportDialog
 
     jobs = Jobs(ctx.services)
-    dialog = ReportDialog(jobs, ctx.services.read.now().date(), ctx.catalog, parent)
+    dialog = ReportDialog(
+        jobs,
+        ctx.services.read.now().date(),
+        ctx.catalog,
+        parent,
+        campaigns=(ctx.services.read.campaigns, ctx.campaign),
+    )
     jobs.setParent(dialog)
     dialog.failed.connect(ctx.events.failed)
     return dialog
@@ -229,6 +254,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("ui.office.scorecard", _scorecard, Action.REPORTS, Place.TAB),
     Screen("ui.office.campaign_setup", _campaign_setup, Action.CAMPAIGN_SETUP, Place.TAB),
     Screen("ui.office.roster_import", _roster_import, Action.ROSTER_IMPORT, Place.OFFICE_MENU),
+    Screen("ui.office.campaign_new", _campaign_new, Action.CAMPAIGN_SETUP, Place.OFFICE_MENU),
     Screen("ui.office.report", _report, Action.REPORTS, Place.OFFICE_MENU),
     Screen("ui.office.backup", _backup, Action.RESTORE, Place.OFFICE_MENU),
     Screen("ui.office.audit", _audit, Action.AUDIT_LOG, Place.OFFICE_MENU),

@@ -50,6 +50,7 @@ def test_office_tabs_are_named_and_build_only_when_shown(window: MainWindow) -> 
     ("key", "cls"),
     [
         ("ui.office.roster_import", "RosterWizard"),
+        ("ui.office.campaign_new", "CampaignWizard"),
         ("ui.office.report", "ReportDialog"),
         ("ui.office.backup", "QDialog"),
         ("ui.office.audit", "QDialog"),
@@ -128,3 +129,31 @@ def test_a_field_laptop_has_no_office_area(qtbot: QtBot, tmp_path: Path, clock: 
     assert w.office is None
     assert "办公(&O)" not in [a.text() for a in w.menuBar().actions()]
     services.store.close()
+
+
+def test_the_office_screens_share_one_campaign_choice(window: MainWindow) -> None:
+    """Choosing a campaign on the dashboard shows it on 活动设置 and prints it on sheets."""
+    from gridapp.services.campaign_create import CampaignPlan
+    from gridapp.ui.office.dashboard import DashboardView
+    from gridapp.ui.setup.campaign_setup import CampaignSetupView
+
+    office = window.office
+    assert office is not None
+    services = office.ctx.services
+    services.act_as("B0001", "office")
+    compound = services.read.compounds()[0].id
+    draft = services.campaigns.plan_campaign(
+        CampaignPlan("四百走访", "2023-12-08", "2024-03-31", [compound], status="draft")
+    )
+    window.tabs.setCurrentWidget(office.page("ui.dashboard.title"))
+    dashboard = office.page("ui.dashboard.title").inner
+    assert isinstance(dashboard, DashboardView) and dashboard.switcher is not None
+    dashboard.reload()
+    box = dashboard.switcher.box
+    box.setCurrentIndex(box.findData(draft.id))
+    assert window.field.campaign() == draft.id  # visit sheets are for it
+    window.tabs.setCurrentWidget(office.page("ui.office.campaign_setup"))
+    setup = office.page("ui.office.campaign_setup").inner
+    assert isinstance(setup, CampaignSetupView)
+    assert setup.switcher.current() == draft.id
+    assert setup.campaign_tab.name.text() == "四百走访"

@@ -50,3 +50,22 @@ def test_an_ambiguous_or_unknown_place_says_so_and_writes_nothing(
     assert "建业新村1号" in err and "临沂二村1号" in err and "请加上小区名" in err
     code, said, err = run(capsys, demo, "sheets", "--grid", "第9网格", "--out", str(out))
     assert code == 2 and "第9网格" in err and not out.exists()
+
+
+def test_sheets_name_the_campaign_asked_for(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, demo, "campaign", "create", "--name", "四百走访", "--starts",
+                       "2023-12-08", "--ends", "2024-03-31", "--compound", "建业新村",
+                       "--draft")  # fmt: skip
+    assert code == 0, err
+    default, chosen = tmp_path / "default.pdf", tmp_path / "chosen.pdf"
+    for out, extra in ((default, ()), (chosen, ("--campaign", "四百走访"))):
+        code, _, err = run(capsys, demo, "sheets", "--building", "建业新村 1号",
+                           "--out", str(out), *extra)  # fmt: skip
+        assert code == 0, err
+    # by default the campaign in progress (the demo's), not the draft
+    assert "四百走访" in _text(chosen) and "四百走访" not in _text(default)
+    code, _, err = run(capsys, demo, "sheets", "--building", "建业新村 1号", "--campaign",
+                       "没有这个行动", "--out", str(tmp_path / "x.pdf"))  # fmt: skip
+    assert code == 2 and "没有这个行动" in err

@@ -231,3 +231,21 @@ def test_an_empty_database_still_reports(services: Services, tmp_path: Path, nam
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         assert "走访日报" in text and DAY in text
         assert "当日没有走访记录" in text
+
+
+def test_a_report_of_the_campaign_chosen(demo_services: Services, tmp_path: Path) -> None:
+    """The desktop's campaign switcher hands its choice to the report: a campaign with
+    no visits yet reports none, and says its name."""
+    from gridapp.services.campaign_create import CampaignPlan
+
+    demo_services.act_as("B0001", "office")
+    compound = demo_services.read.compounds()[0].id
+    other = demo_services.campaigns.plan_campaign(
+        CampaignPlan("四百走访", "2023-12-08", "2024-03-31", [compound], status="draft")
+    )
+    chosen, default = tmp_path / "chosen.csv", tmp_path / "default.csv"
+    got = demo_services.reports.write(chosen, Catalog("zh_CN"), day=DAY, campaign_id=other.id)
+    assert got.rows == 0
+    assert demo_services.reports.write(default, Catalog("zh_CN"), day=DAY).rows > 0
+    data = demo_services.reports.data(DAY, campaign_id=other.id)
+    assert data.campaign == "四百走访"
