@@ -4,7 +4,6 @@ scorecard_world.py's small office)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from tests.conftest import make_services
 from tests.unit.services.scorecard_world import World, build_world
 
 pytestmark = pytest.mark.gui
-SHOTS = Path(os.environ.get("GRIDAPP_SHOT_DIR", "/work/shots18"))
+SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"  # gitignored
 
 
 def _column(table: QTableWidget, column: int) -> list[str]:
