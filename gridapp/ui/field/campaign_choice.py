@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.i18n import Catalog
+from gridapp.ui.common.screen import fit_to_screen
 
 
 class CampaignChoice(QDialog):
@@ -61,6 +62,8 @@ class CampaignChoice(QDialog):
         layout.addWidget(buttons)
         self.list.installEventFilter(self)
         self.list.setFocus()
+        width = max(self.list.sizeHintForColumn(0) + 60, 520)  # every name whole
+        fit_to_screen(self, width, 260)
 
     def chosen(self) -> str | None:
         item = self.list.currentItem()
