@@ -388,8 +388,8 @@ def office_evening(
         settle(1.5)  # the dashboard re-reads after a merge
         shots("office-dashboard-after")
 
-        x.key("alt+o", window=main)  # 办公 → 导出报表…
-        x.key("Down", "Return")
+        x.key("alt+o", window=main)  # 办公: 导入名册, 新建专项行动, 导出报表…
+        x.key("Down", "Down", "Return")
         dialog = app.window(tr("ui.report.title"), "the report dialog")
         x.key("shift+Tab", "shift+Tab", "shift+Tab", "ctrl+a", window=dialog)  # 保存到
         x.type(str(report))

@@ -70,6 +70,10 @@ class ReportDialog(QDialog):
         self.last_result: ReportResult | None = None
         tr = catalog.tr
         self.setWindowTitle(tr("ui.report.title"))
+        # Made first, so Tab goes from the campaign down the form as it is read.
+        self.switcher: CampaignSwitcher | None = None
+        if campaigns is not None:
+            self.switcher = CampaignSwitcher(campaigns[0], campaigns[1], catalog, self)
         self.format = QComboBox(self)
         self.format.setObjectName("formatBox")
         for code in FORMATS:
@@ -111,9 +115,7 @@ class ReportDialog(QDialog):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.make_button)
         form = QFormLayout(self)
-        self.switcher: CampaignSwitcher | None = None
-        if campaigns is not None:
-            self.switcher = CampaignSwitcher(campaigns[0], campaigns[1], catalog, self)
+        if self.switcher is not None:
             form.addRow(self.switcher)
         form.addRow(tr("ui.report.format"), self.format)
         form.addRow(tr("ui.report.sheet"), self.sheet)
