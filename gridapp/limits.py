@@ -37,6 +37,7 @@ TEXT_LIMITS: Final[dict[str, int]] = {
     "review_comment": 2000,
     "policy_title": 200,
     "policy_body": 100_000,
+    "property_firm": 120,
 }
 
 #: The catalog key that names each kind of text in a refusal.
@@ -55,6 +56,7 @@ _TOO_LONG: Final[dict[str, str]] = {
     "review_comment": "error.limit.review_comment",
     "policy_title": "error.limit.policy_title",
     "policy_body": "error.limit.policy_body",
+    "property_firm": "error.limit.property_firm",
 }
 
 

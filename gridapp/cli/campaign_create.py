@@ -97,6 +97,50 @@ def _publish(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _compound_list(args: argparse.Namespace, ctx: Context) -> int:
+    rows = ctx.services().campaigns.compound_firms()
+    if args.json:
+        ctx.json({"compounds": rows})
+        return 0
+    tr = ctx.catalog.tr
+    for row in rows:
+        firm = row["property_firm"] or tr("cli.compound.self_managed")
+        ctx.out(tr("cli.compound.line", name=row["name"], firm=firm, households=row["households"]))
+    return 0
+
+
+def _compound_firm(args: argparse.Namespace, ctx: Context) -> int:
+    campaigns = ctx.services().campaigns
+    compound_id = campaigns.compound_id(args.compound)
+    firm = "" if args.self_managed else args.firm
+    campaigns.set_property_firm(compound_id, firm)
+    row = next(c for c in campaigns.compound_firms() if c["id"] == compound_id)
+    tr = ctx.catalog.tr
+    ctx.out(
+        tr(
+            "cli.compound.firm_set",
+            name=row["name"],
+            firm=row["property_firm"] or tr("cli.compound.self_managed"),
+        )
+    )
+    return 0
+
+
+def register_compound(sub: Any, tr: Any) -> None:
+    """`compound list` and `compound firm`: which property firm manages each compound."""
+    compound = sub.add_parser("compound", help=tr("cli.help.compound"))
+    csub = compound.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = csub.add_parser("list", help=tr("cli.help.compound_list"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_compound_list)
+    p = csub.add_parser("firm", help=tr("cli.help.compound_firm"))
+    p.add_argument("compound", type=Ref(), metavar="NAME|ID")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--firm", type=LimitedText("property_firm"), metavar="NAME")
+    who.add_argument("--self-managed", action="store_true", help=tr("cli.help.self_managed"))
+    p.set_defaults(handler=_compound_firm)
+
+
 def register(csub: Any, tr: Any) -> None:
     from gridapp.cli.campaign import CAMPAIGN_AHEAD
 

@@ -237,6 +237,7 @@ def register(sub: Any, tr: Any) -> None:
     p.set_defaults(handler=_campaign_show)
     campaign_cli.register_campaign(csub, tr)
     campaign_create.register(csub, tr)
+    campaign_create.register_compound(sub, tr)
     privacy.register(csub, tr)
 
     household = sub.add_parser("household", help=tr("cli.help.household"))

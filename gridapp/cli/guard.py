@@ -54,6 +54,8 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "campaign create": Action.CAMPAIGN_SETUP,
     "campaign publish": Action.CAMPAIGN_SETUP,
     "campaign list": Action.VIEW,
+    "compound list": Action.VIEW,
+    "compound firm": Action.CAMPAIGN_SETUP,
     "campaign close": Action.CAMPAIGN_SETUP,
     "campaign purge": Action.PURGE,
     "team add": Action.CAMPAIGN_SETUP,

@@ -185,6 +185,24 @@ class CampaignCreation:
                 )
             records.update(db, "campaign", campaign_id, {"status": "active"})
 
+    @requires(Action.CAMPAIGN_SETUP)
+    def set_property_firm(self, compound_id: str, firm: str) -> None:
+        """The firm that manages a compound (the scorecard ranks by it); an empty firm:
+        the compound manages itself (自主管理)."""
+        actor = actor_of(self.store).code
+        firm = " ".join(firm.split())
+        limits.check_text("property_firm", firm)
+        with self.store.unit_of_work(actor) as db:
+            current = records.get(db, "compound", compound_id)
+            if current is None:
+                raise InvalidInput("error.setup.compound_not_found", ref=compound_id[:80])
+            if current["property_firm"] != firm:
+                records.update(db, "compound", compound_id, {"property_firm": firm})
+
+    @requires(Action.VIEW)
+    def compound_firms(self) -> list[dict[str, Any]]:
+        return campaign_queries.compound_firms(self.store.db)
+
     @requires(Action.VIEW)
     def campaign_list(self) -> list[dict[str, Any]]:
         return campaign_queries.campaign_list(self.store.db)

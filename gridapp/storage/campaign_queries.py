@@ -110,3 +110,15 @@ def covers(db: Database, campaign_id: str, household_id: str) -> bool:
 
 def open_campaigns(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM campaign WHERE status = 'active' ORDER BY starts_on DESC"))
+
+
+def compound_firms(db: Database) -> list[dict[str, Any]]:
+    """Every compound with its property firm ('' : self-managed) and its households."""
+    return list(
+        db.query(
+            f"""SELECT c.id, c.name, c.property_firm,
+                   (SELECT count(*) FROM household h JOIN building b ON b.id = h.building_id
+                     WHERE b.compound_id = c.id AND {LISTED}) AS households
+                FROM compound c ORDER BY c.created_at, c.name"""
+        )
+    )

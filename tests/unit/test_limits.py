@@ -28,6 +28,7 @@ COLUMNS = {
     "review_comment": ("review", "comment"),
     "policy_title": ("policy_item", "title"),
     "policy_body": ("policy_item", "body"),
+    "property_firm": ("compound", "property_firm"),
 }
 
 

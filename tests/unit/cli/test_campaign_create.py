@@ -136,3 +136,21 @@ def test_a_workbook_that_fails_lists_its_problems_and_writes_nothing(
     assert "bad.xlsx" in err and "floor" in err
     assert _campaigns(capsys, office) == []
     assert json.loads(ok(capsys, office, "questionnaire", "list", "--json"))["questionnaires"] == []
+
+
+def test_an_office_names_its_compounds_property_firms(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = json.loads(ok(capsys, office, "compound", "list", "--json"))["compounds"]
+    assert {(c["name"], c["property_firm"], c["households"]) for c in listed} == {
+        ("建业新村", "", 4),
+        ("光鸿苑", "", 2),
+    }
+    out = ok(capsys, office, "compound", "firm", "光鸿苑", "--firm", "上海光鸿物业  管理有限公司")
+    assert "上海光鸿物业 管理有限公司" in out
+    assert "自主管理" in ok(capsys, office, "compound", "firm", "建业新村", "--self-managed")
+    shown = ok(capsys, office, "compound", "list")
+    assert "光鸿苑  上海光鸿物业 管理有限公司  2 户" in shown and "建业新村  自主管理" in shown
+    refused(capsys, office, "compound", "firm", "没有的小区", "--firm", "某物业")
+    err = refused(capsys, office, "compound", "firm", "光鸿苑", "--firm", "物" * 121)
+    assert "太长" in err
