@@ -56,6 +56,7 @@ class NamePage(StepPage):
         self.purpose.setObjectName("wizardPurpose")
         self.purpose.setPlaceholderText(tr("ui.wizard.purpose_hint"))
         self.purpose.setMaximumHeight(140)
+        self.purpose.setTabChangesFocus(True)  # keyboard-first: Tab leaves the box
         today = wizard.services.read.now().date()
         self.starts, self.ends = QDateEdit(self), QDateEdit(self)
         for edit, name, day in (

@@ -256,6 +256,7 @@ class PolicyPage(StepPage):
         self.body_edit.setObjectName("wizardPolicyBody")
         self.body_edit.setPlaceholderText(tr("ui.wizard.policy_body_hint"))
         self.body_edit.setMaximumHeight(90)
+        self.body_edit.setTabChangesFocus(True)  # keyboard-first: Tab to 添加条目
         self.add = QPushButton(tr("ui.wizard.policy_add"), self)
         self.add.setObjectName("wizardPolicyAdd")
         self.written = QListWidget(self)
