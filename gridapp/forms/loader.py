@@ -127,7 +127,9 @@ class _Loader:
                 self.problem(where, f"choices[{n}]", "error.form.bad_choice")
                 continue
             code = str(item["value"])
-            if code in seen:
+            # A cascade may repeat a code under another parent (pyxform's settings
+            # allow_choice_duplicates): allowed only when the form says so.
+            if code in seen and self.doc.get("allow_choice_duplicates") is not True:
                 self.problem(where, f"choices[{n}]", "error.form.duplicate_choice", value=code)
             seen.add(code)
             columns = item.get("columns") or {}

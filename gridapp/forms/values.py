@@ -212,6 +212,23 @@ def _decimal_date_time(args: list[Value]) -> float | None:
     return (moment - dt.datetime(1970, 1, 1)).total_seconds() / 86400
 
 
+def _date(args: list[Value]) -> str | None:
+    """ODK's date(): 'YYYY-MM-DD' (or a date and time) as a date; a number as days since
+    1970-01-01; anything else is no date."""
+    value = args[0]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not -1e6 < value < 1e6:  # within about 2,700 years of 1970
+            return None
+        return (dt.date(1970, 1, 1) + dt.timedelta(days=int(value))).isoformat()
+    text = to_str(value).strip()
+    if len(text) > 40:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text).date().isoformat()
+    except ValueError:
+        return None
+
+
 def _selected_at(args: list[Value]) -> str:
     codes, index = _codes(args[0]), to_number(args[1])
     return codes[int(index)] if index is not None and 0 <= index < len(codes) else ""
@@ -245,4 +262,5 @@ FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
     "selected-at": _selected_at,
     "once": lambda a: a[0],
     "decimal-date-time": _decimal_date_time,
+    "date": _date,
 }

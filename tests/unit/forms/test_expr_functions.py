@@ -58,6 +58,13 @@ def run(source: str, context: Context | None = None, **columns: Any) -> Any:
         ("decimal-date-time('1970-01-02T12:00')", 1.5),
         ("decimal-date-time('1970-01-03')", 2.0),
         ("decimal-date-time('soon')", None),
+        ("date('1915-01-01')", "1915-01-01"),
+        ("date('2024-03-01T08:30')", "2024-03-01"),
+        ("date(1)", "1970-01-02"),
+        ("date(${n})", "1970-01-04"),
+        ("date('not a day')", None),
+        ("date(1000000000)", None),
+        ("today() > date('1915-01-01')", True),
     ],
 )
 def test_functions(source: str, expected: Any) -> None:

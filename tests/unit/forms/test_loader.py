@@ -207,3 +207,20 @@ def test_a_huge_label_is_refused_quickly() -> None:
     found = _problems(_doc({"name": "a", "type": "text", "label": "长" * 100_000}))
     assert time.perf_counter() - started < 0.5
     assert found == [("a", "label", "error.form.label_too_long")]
+
+
+def test_a_repeated_choice_code_only_where_the_form_allows_it() -> None:
+    """A cascade may list one code under two parents (pyxform's allow_choice_duplicates);
+    without that setting a repeated code is a mistake."""
+    lists = {
+        "county": [
+            {"value": "king", "label": "King (WA)", "columns": {"state": "wa"}},
+            {"value": "king", "label": "King (TX)", "columns": {"state": "tx"}},
+        ]
+    }
+    item = {"name": "county", "type": "select_one", "label": "县", "choices": "county"}
+    with pytest.raises(DefinitionInvalid) as refused:
+        load_definition(_doc(item, choice_lists=lists))
+    assert [p.key for p in refused.value.problems] == ["error.form.duplicate_choice"]
+    form = load_definition(_doc(item, choice_lists=lists, allow_choice_duplicates=True))
+    assert [c.value for c in form.questions[0].choices] == ["king", "king"]
