@@ -5,7 +5,7 @@ one unit of work, so a refused plan leaves nothing behind."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,31 @@ class CampaignPlan:
     new_policy_items: Sequence[NewPolicyItem] = ()
     teams: Mapping[str, Sequence[str]] = field(default_factory=dict)  # team id → buildings
     status: str = "active"
+
+
+def write_campaign(
+    db: Any,
+    new_id: Callable[[], str],
+    record: Campaign,
+    compound_ids: Iterable[str],
+    policy_item_ids: Iterable[str],
+) -> None:
+    """The campaign, its compounds and its policy set (in order), inside the caller's
+    unit of work."""
+    records.insert(db, "campaign", record)
+    records.insert_many(
+        db,
+        "campaign_compound",
+        ({"id": new_id(), "campaign_id": record.id, "compound_id": c} for c in compound_ids),
+    )
+    records.insert_many(
+        db,
+        "campaign_policy",
+        (
+            {"id": new_id(), "campaign_id": record.id, "policy_item_id": p, "position": i}
+            for i, p in enumerate(policy_item_ids)
+        ),
+    )
 
 
 def name_key(name: str) -> str:
@@ -124,15 +149,6 @@ class CampaignCreation:
                 description=plan.description.strip(),
                 status=plan.status,
             )
-            records.insert(db, "campaign", record)
-            records.insert_many(
-                db,
-                "campaign_compound",
-                (
-                    {"id": self._id(), "campaign_id": record.id, "compound_id": c}
-                    for c in compound_ids
-                ),
-            )
             policy_ids = list(dict.fromkeys(plan.policy_item_ids))
             for item in plan.new_policy_items:
                 written = PolicyItem(
@@ -143,14 +159,7 @@ class CampaignCreation:
                 )
                 records.insert(db, "policy_item", written)
                 policy_ids.append(written.id)
-            records.insert_many(
-                db,
-                "campaign_policy",
-                (
-                    {"id": self._id(), "campaign_id": record.id, "policy_item_id": p, "position": i}
-                    for i, p in enumerate(policy_ids)
-                ),
-            )
+            write_campaign(db, self._id, record, compound_ids, policy_ids)
             for team_ref, building_ids in plan.teams.items():
                 team = _team(db, team_ref)
                 if not building_ids:

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.model import Campaign, PolicyItem, Questionnaire
-from gridapp.services.campaign_create import CampaignCreation
+from gridapp.services.campaign_create import CampaignCreation, write_campaign
 from gridapp.services.campaign_setup import CampaignSetup
 from gridapp.services.guard import actor_of, requires
 from gridapp.storage import content_queries, records
@@ -125,21 +125,5 @@ class CampaignService(CampaignSetup, CampaignCreation):
         if record.ends_on < record.starts_on:
             raise InvalidInput("error.campaign_dates", starts=record.starts_on, ends=record.ends_on)
         with self.store.unit_of_work(actor) as db:
-            records.insert(db, "campaign", record)
-            records.insert_many(
-                db,
-                "campaign_compound",
-                (
-                    {"id": self._id(), "campaign_id": record.id, "compound_id": c}
-                    for c in compound_ids
-                ),
-            )
-            records.insert_many(
-                db,
-                "campaign_policy",
-                (
-                    {"id": self._id(), "campaign_id": record.id, "policy_item_id": p, "position": i}
-                    for i, p in enumerate(policy_item_ids)
-                ),
-            )
+            write_campaign(db, self._id, record, compound_ids, policy_item_ids)
         return record

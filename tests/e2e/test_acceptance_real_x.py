@@ -104,8 +104,6 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """An office with a small demo campaign; a field laptop, encrypted under W0101's
     PIN, enrolled into team 1 with its first roster; two of its households not visited
     yet, each found alone by its head's pinyin initials."""
-    from pypinyin import Style, lazy_pinyin
-
     monkeypatch.setenv("GRIDAPP_PIN", PIN)
     office, field = tmp_path / "office", tmp_path / "field"
     cli("--data-dir", str(office), "demo", "--households", "200", "--seed", "7")
@@ -120,6 +118,16 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         "--out", str(roster),
     )  # fmt: skip
     cli("--data-dir", str(field), "--worker", WORKER, "bundle", "import", str(roster))
+    chosen = found_alone(field, 2)
+    assert len(chosen) == 2, "the demo roster has two unvisited households to find"
+    return {"office": office, "field": field, "met": chosen[0], "away": chosen[1]}
+
+
+def found_alone(field: Path, count: int) -> list[dict[str, Any]]:
+    """Up to `count` unvisited households of the laptop, each with its head's pinyin
+    initials (`initials`) that find it and no other."""
+    from pypinyin import Style, lazy_pinyin
+
     listed = cli_json("--data-dir", str(field), "--worker", WORKER, "household", "list")
     chosen: list[dict[str, Any]] = []
     for household in listed["households"]:
@@ -131,10 +139,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         )["households"]
         if [h["code"] for h in found] == [household["code"]]:
             chosen.append({**household, "initials": initials})
-        if len(chosen) == 2:
+        if len(chosen) == count:
             break
-    assert len(chosen) == 2, "the demo roster has two unvisited households to find"
-    return {"office": office, "field": field, "met": chosen[0], "away": chosen[1]}
+    return chosen
 
 
 class App:

@@ -24,6 +24,7 @@ from tests.e2e.test_acceptance_real_x import (
     Shots,
     cli,
     cli_json,
+    found_alone,
     gone,
     main_window,
     running_app,
@@ -64,8 +65,6 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The demo office with a second running campaign over every compound, asking the
     members form; an encrypted laptop of team 1 with its roster; one household of it
     found alone by its head's pinyin initials."""
-    from pypinyin import Style, lazy_pinyin
-
     monkeypatch.setenv("GRIDAPP_PIN", PIN)
     office, field = tmp_path / "office", tmp_path / "field"
     cli("--data-dir", str(office), "demo", "--households", "200", "--seed", "7")
@@ -89,18 +88,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     cli("--data-dir", str(office), "device", "enroll", str(request), "--team", "1",
         "--out", str(roster))  # fmt: skip
     cli("--data-dir", str(field), "--worker", WORKER, "bundle", "import", str(roster))
-    listed = cli_json("--data-dir", str(field), "--worker", WORKER, "household", "list")
-    for household in listed["households"]:
-        initials = "".join(lazy_pinyin(household["head_name"], style=Style.FIRST_LETTER))
-        if household["visits"] or len(initials) < 3:
-            continue
-        found = cli_json(
-            "--data-dir", str(field), "--worker", WORKER, "household", "find", initials
-        )["households"]
-        if [h["code"] for h in found] == [household["code"]]:
-            break
-    else:
-        raise AssertionError("no unvisited household found alone by its initials")
+    (home,) = found_alone(field, 1)
     running = sorted(
         (c for c in cli_json("--data-dir", str(office), "campaign", "list")["campaigns"]),
         key=lambda c: c["id"],
@@ -108,8 +96,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     # The question lists the latest started first (ties: in the order they were made).
     running.sort(key=lambda c: c["starts_on"], reverse=True)
     digit = 1 + [c["name"] for c in running].index(CAMPAIGN)
-    return {"office": office, "field": field, "home": {**household, "initials": initials},
-            "digit": str(digit)}  # fmt: skip
+    return {"office": office, "field": field, "home": home, "digit": str(digit)}
 
 
 def test_three_members_by_keyboard_in_the_campaign_chosen(
