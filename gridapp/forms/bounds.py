@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from gridapp.forms.expr import Call, Chain, Expression, Literal, Node, Ref, Unary
-from gridapp.forms.limits import MAX_COPIES, MAX_STRING, ExpressionError
+from gridapp.forms.limits import MAX_COPIES, MAX_LABEL, MAX_STRING, ExpressionError
 from gridapp.forms.regex import compile_pattern
 
 #: A number, boolean or date written as text is never longer than this.
@@ -99,6 +99,17 @@ def _growth(node: Node, calculated: Mapping[str, Growth]) -> Growth:
             found = [_growth(arg, calculated) for arg in args]
             choices = found[1:] if node.name == "if" else found
             return Growth(max(g.chars for g in choices), max(g.copies for g in choices))
+        case Call(name="string" | "once" | "substr", args=args):  # at most their text
+            found = [_growth(arg, calculated) for arg in args]
+            return found[0]
+        case Call(name="indexed-repeat" | "selected-at", args=args):  # one answer, or a code
+            for arg in args:
+                _growth(arg, calculated)
+            return _ANSWER
+        case Call(name="jr:choice-name", args=args):  # a label
+            for arg in args:
+                _growth(arg, calculated)
+            return Growth(MAX_LABEL, 0)
     for child in _children(node):
         _growth(child, calculated)
     return _SHORT_TEXT  # numbers, booleans, dates: short whatever their inputs

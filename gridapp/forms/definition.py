@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridapp.errors import GridappError
-from gridapp.forms.bounds import Growth, growth, pattern_errors
-from gridapp.forms.expr import Expression, ExpressionError, parse
+from gridapp.forms.expr import Expression
 
 FORMAT = "gridapp-questionnaire"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 LANGS = ("zh_CN", "en")
 
 QUESTION_TYPES = frozenset(
@@ -31,8 +30,18 @@ QUESTION_TYPES = frozenset(
         "rating",
         "note",
         "calculate",
+        "time",
+        "datetime",
+        "acknowledge",
+        "meta",
+        "repeat",
     }
 )
+SELECTS = frozenset({"select_one", "select_multiple"})
+#: What a `meta` question may hold; the app fills it (FormState(meta=...)).
+META_KINDS = frozenset({"start", "end", "today", "deviceid", "username", "audit"})
+#: Types the worker never answers.
+NOT_ANSWERED = frozenset({"note", "calculate", "meta"})
 RATING_RANGE = (1, 5)
 
 
@@ -61,6 +70,7 @@ Label = dict[str, str]
 class Choice:
     value: str
     label: Label
+    columns: Mapping[str, str] = field(default_factory=dict)  # extra columns (choice_filter)
 
 
 @dataclass(frozen=True)
@@ -79,13 +89,20 @@ class Question:
     maximum: float | None = None
     other: bool = False  # select with "other, specify": adds a text answer `<name>_other`
     groups: tuple[str, ...] = ()  # enclosing groups, outermost first
+    default: Any = None  # prefilled in a new form or a new repeat instance
+    choice_filter: Expression | None = None  # per choice; bare names are its columns
+    required_message: Label = field(default_factory=dict)
+    appearance: str = ""
+    meta: str = ""  # type meta: one of META_KINDS
+    repeat_count: Expression | None = None  # type repeat: fixes the number of instances
+    body: FormDefinition | None = None  # type repeat: its own questions and groups
 
     @property
     def choice_values(self) -> frozenset[str]:
         return frozenset(c.value for c in self.choices)
 
-    def text(self, lang: str) -> str:
-        return text_of(self.label, lang)
+    def text(self, lang: str, fallback: str | None = None) -> str:
+        return text_of(self.label, lang, fallback)
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,7 @@ class Group:
     label: Label
     relevant: Expression | None = None
     parent: str | None = None
+    appearance: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,239 +122,54 @@ class FormDefinition:
     questions: tuple[Question, ...]
     groups: tuple[Group, ...] = ()
     source: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    languages: tuple[str, ...] = ()
+    default_language: str | None = None
 
     def question(self, name: str) -> Question | None:
+        """The question `name` at this level (a repeat's inner ones: `find`)."""
         return next((q for q in self.questions if q.name == name), None)
+
+    def find(self, name: str) -> Question | None:
+        """The question `name` at any depth (names are unique in the whole form)."""
+        return next((q for _, q in self.walk() if q.name == name), None)
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(q.name for q in self.questions)
 
+    def walk(self) -> Iterator[tuple[tuple[str, ...], Question]]:
+        """Every question at every depth, in order, with the names of the repeats
+        around it (outermost first); a repeat comes before its own questions."""
+        stack: list[tuple[tuple[str, ...], Iterator[Question]]] = [((), iter(self.questions))]
+        while stack:
+            prefix, pending = stack[-1]
+            q = next(pending, None)
+            if q is None:
+                stack.pop()
+                continue
+            yield prefix, q
+            if q.body is not None:
+                stack.append(((*prefix, q.name), iter(q.body.questions)))
 
-def text_of(label: Mapping[str, str] | str | None, lang: str) -> str:
+    def all_groups(self) -> Iterator[Group]:
+        """The groups at every depth."""
+        yield from self.groups
+        for _, q in self.walk():
+            if q.body is not None:
+                yield from q.body.groups
+
+
+def text_of(label: Mapping[str, str] | str | None, lang: str, fallback: str | None = None) -> str:
+    """A label in `lang`, else in `fallback` (the form's default language), else the
+    text written without a language, else Chinese, else whatever there is."""
     if not label:
         return ""
     if isinstance(label, str):
         return label
-    return label.get(lang) or label.get("zh_CN") or next(iter(label.values()), "")
-
-
-class _Loader:
-    def __init__(self, doc: Mapping[str, Any]) -> None:
-        self.doc = doc
-        self.problems: list[Problem] = []
-        self.questions: list[Question] = []
-        self.groups: list[Group] = []
-        self.names: set[str] = set()
-
-    def problem(self, where: str, field_name: str, key: str, **params: Any) -> None:
-        self.problems.append(Problem(where, field_name, key, params))
-
-    def label(self, where: str, field_name: str, value: Any, required: bool = False) -> Label:
-        if value is None or value == "":
-            if required:
-                self.problem(where, field_name, "error.form.missing", field=field_name)
-            return {}
-        if isinstance(value, str):
-            return {"zh_CN": value}
-        if isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values()):
-            return {str(k): str(v) for k, v in value.items()}
-        self.problem(where, field_name, "error.form.bad_label", field=field_name)
-        return {}
-
-    def expression(self, where: str, field_name: str, source: Any) -> Expression | None:
-        if source is None or source == "":
-            return None
-        if not isinstance(source, str):
-            self.problem(
-                where, field_name, "error.form.bad_expression", field=field_name, detail="not text"
-            )
-            return None
-        try:
-            expr = parse(source)
-        except ExpressionError as exc:
-            self.problem(
-                where,
-                field_name,
-                "error.form.bad_expression",
-                field=field_name,
-                detail=exc.message,
-                position=exc.position,
-            )
-            return None
-        for error in pattern_errors(expr):  # what RE2 cannot run is refused here, at import
-            self.refused(where, field_name, error)
-        return expr
-
-    def refused(self, where: str, field_name: str, error: ExpressionError) -> None:
-        """A limit's refusal, in its own words (its catalog key)."""
-        self.problem(where, field_name, error.key, **error.params, position=error.position)
-
-    def number(self, where: str, field_name: str, value: Any) -> float | None:
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(where, field_name, "error.form.bad_number", field=field_name)
-            return None
-        return float(value)
-
-    def choices(self, where: str, value: Any) -> tuple[Choice, ...]:
-        lists = self.doc.get("choice_lists") or {}
-        if isinstance(value, str):
-            if value not in lists:
-                self.problem(where, "choices", "error.form.no_choice_list", list=value)
-                return ()
-            value = lists[value]
-        if not isinstance(value, list) or not value:
-            self.problem(where, "choices", "error.form.no_choices")
-            return ()
-        result, seen = [], set()
-        for n, item in enumerate(value, start=1):
-            if not isinstance(item, Mapping) or not isinstance(item.get("value"), str | int):
-                self.problem(where, f"choices[{n}]", "error.form.bad_choice")
-                continue
-            code = str(item["value"])
-            if code in seen:
-                self.problem(where, f"choices[{n}]", "error.form.duplicate_choice", value=code)
-            seen.add(code)
-            result.append(
-                Choice(code, self.label(where, f"choices[{n}].label", item.get("label") or code))
-            )
-        return tuple(result)
-
-    def items(self, items: Any, groups: tuple[str, ...], path: str) -> None:
-        if not isinstance(items, list):
-            self.problem(path, "items", "error.form.bad_items")
-            return
-        for n, item in enumerate(items, start=1):
-            where = f"{path}[{n}]"
-            if not isinstance(item, Mapping):
-                self.problem(where, "", "error.form.bad_items")
-                continue
-            name = item.get("name")
-            if not isinstance(name, str) or not name.isidentifier():
-                self.problem(where, "name", "error.form.bad_name", name=str(name))
-                continue
-            where = name
-            if name in self.names:
-                self.problem(where, "name", "error.form.duplicate_name", name=name)
-            self.names.add(name)
-            kind = item.get("type")
-            if kind == "group":
-                self.groups.append(
-                    Group(
-                        name,
-                        self.label(where, "label", item.get("label")),
-                        self.expression(where, "relevant", item.get("relevant")),
-                        groups[-1] if groups else None,
-                    )
-                )
-                self.items(item.get("items"), (*groups, name), name)
-                continue
-            if kind not in QUESTION_TYPES:
-                self.problem(where, "type", "error.form.unknown_type", type=str(kind))
-                continue
-            self.questions.append(self.question(where, name, str(kind), item, groups))
-
-    def question(
-        self, where: str, name: str, kind: str, item: Mapping[str, Any], groups: tuple[str, ...]
-    ) -> Question:
-        choices: tuple[Choice, ...] = ()
-        if kind in ("select_one", "select_multiple"):
-            choices = self.choices(where, item.get("choices"))
-        calculation = self.expression(where, "calculation", item.get("calculation"))
-        if kind == "calculate" and calculation is None:
-            self.problem(where, "calculation", "error.form.missing", field="calculation")
-        minimum = self.number(where, "min", item.get("min"))
-        maximum = self.number(where, "max", item.get("max"))
-        if minimum is not None and maximum is not None and minimum > maximum:
-            self.problem(where, "min", "error.form.bad_range", min=minimum, max=maximum)
-        required = item.get("required", False)
-        if not isinstance(required, bool):
-            self.problem(where, "required", "error.form.bad_boolean", field="required")
-            required = False
-        return Question(
-            name=name,
-            type=kind,
-            label=self.label(where, "label", item.get("label"), required=kind != "calculate"),
-            hint=self.label(where, "hint", item.get("hint")),
-            required=required and kind not in ("note", "calculate"),
-            relevant=self.expression(where, "relevant", item.get("relevant")),
-            constraint=self.expression(where, "constraint", item.get("constraint")),
-            constraint_message=self.label(
-                where, "constraint_message", item.get("constraint_message")
-            ),
-            calculation=calculation,
-            choices=choices,
-            minimum=minimum,
-            maximum=maximum,
-            other=bool(item.get("other")) and kind in ("select_one", "select_multiple"),
-            groups=groups,
-        )
-
-    def check_references(self) -> None:
-        known = self.names | {f"{q.name}_other" for q in self.questions if q.other}
-        for q in self.questions:
-            for field_name, expr in (
-                ("relevant", q.relevant),
-                ("constraint", q.constraint),
-                ("calculation", q.calculation),
-            ):
-                for missing in sorted((expr.references() if expr else frozenset()) - known):
-                    self.problem(q.name, field_name, "error.form.unknown_reference", name=missing)
-        for g in self.groups:
-            for missing in sorted((g.relevant.references() if g.relevant else frozenset()) - known):
-                self.problem(g.name, "relevant", "error.form.unknown_reference", name=missing)
-
-    def check_cycles(self) -> None:
-        """Calculations may depend on each other, never in a circle."""
-        graph = {q.name: set(q.calculation.references()) for q in self.questions if q.calculation}
-        state: dict[str, int] = {}  # 1: on the path being walked, 2: done
-        for root in sorted(graph):  # walked without recursion: a chain may be long
-            if root in state:
-                continue
-            state[root] = 1
-            path = [(root, iter(sorted(graph[root])))]
-            while path:
-                name, pending = path[-1]
-                for nxt in pending:
-                    if nxt not in graph:
-                        continue
-                    if state.get(nxt) == 1:
-                        trail = [step for step, _ in path]
-                        cycle = " → ".join([*trail[trail.index(nxt) :], nxt])
-                        self.problem(name, "calculation", "error.form.cycle", cycle=cycle)
-                    elif state.get(nxt) is None:
-                        state[nxt] = 1
-                        path.append((nxt, iter(sorted(graph[nxt]))))
-                        break
-                else:
-                    path.pop()
-                    state[name] = 2
-
-    def check_growth(self) -> None:
-        """No expression may build text without bound: a concat that doubles across
-        calculations is refused here (bounds.growth), calculation by calculation in the
-        order they are computed. Run only once there are no cycles."""
-        calculated: dict[str, Growth] = {}
-        for q in calculation_order(self.questions):
-            assert q.calculation is not None
-            try:
-                calculated[q.name] = growth(q.calculation, calculated)
-            except ExpressionError as error:
-                self.refused(q.name, "calculation", error)
-                calculated[q.name] = Growth(0, 0)  # reported here, not again by its readers
-        checked: list[tuple[str, str, Expression | None]] = [
-            (g.name, "relevant", g.relevant) for g in self.groups
-        ]
-        for q in self.questions:
-            checked += [(q.name, "relevant", q.relevant), (q.name, "constraint", q.constraint)]
-        for where, field_name, expr in checked:
-            if expr is not None:
-                try:
-                    growth(expr, calculated)
-                except ExpressionError as error:
-                    self.refused(where, field_name, error)
+    for key in (lang, fallback, "default", "zh_CN"):
+        if key is not None and label.get(key):
+            return label[key]
+    return next(iter(label.values()), "")
 
 
 def calculation_order(questions: Sequence[Question]) -> list[Question]:
@@ -368,36 +201,8 @@ def calculation_order(questions: Sequence[Question]) -> list[Question]:
 
 
 def load_definition(doc: Mapping[str, Any]) -> FormDefinition:
-    """Check a definition document; every problem is listed in one DefinitionInvalid."""
-    if not isinstance(doc, Mapping):
-        raise DefinitionInvalid([Problem("", "", "error.form.not_a_definition")])
-    loader = _Loader(doc)
-    if doc.get("format", FORMAT) != FORMAT:
-        loader.problem("", "format", "error.form.not_a_definition")
-    version = doc.get("format_version", FORMAT_VERSION)
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        loader.problem("", "format_version", "error.form.version_future", version=version)
-    form_id = doc.get("id")
-    if not isinstance(form_id, str) or not form_id.strip():
-        loader.problem("", "id", "error.form.missing", field="id")
-    form_version = doc.get("version")
-    if not isinstance(form_version, int) or isinstance(form_version, bool) or form_version < 1:
-        loader.problem("", "version", "error.form.bad_version")
-    title = loader.label("", "title", doc.get("title"), required=True)
-    loader.items(doc.get("items"), (), "items")
-    if not loader.questions and not loader.problems:
-        loader.problem("", "items", "error.form.no_questions")
-    loader.check_references()
-    loader.check_cycles()
-    if not any(p.key == "error.form.cycle" for p in loader.problems):
-        loader.check_growth()
-    if loader.problems:
-        raise DefinitionInvalid(loader.problems)
-    return FormDefinition(
-        str(form_id),
-        int(str(form_version)),
-        title,
-        tuple(loader.questions),
-        tuple(loader.groups),
-        doc,
-    )
+    """Check a definition document; every problem is listed in one DefinitionInvalid
+    (the checks: forms/loader.py)."""
+    from gridapp.forms.loader import load
+
+    return load(doc)

@@ -53,6 +53,11 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    name: str  # a bare name in a choice_filter: the choice's own column
+
+
+@dataclass(frozen=True, slots=True)
 class Unary:
     operand: Node
 
@@ -70,7 +75,25 @@ class Call:
     position: int = field(compare=False)
 
 
-Node: TypeAlias = Literal | Ref | Unary | Chain | Call
+Node: TypeAlias = Literal | Ref | Column | Unary | Chain | Call
+
+
+class Context:
+    """What an expression sees beyond the answers, inside a form being filled (the
+    engine's scope): the current repeat instance, the moment, the instances of a
+    repeat, a choice's label. Without one, position() and the like are empty."""
+
+    position: int | None = None  # 1-based index of the current repeat instance
+    now: str | None = None  # YYYY-MM-DDTHH:MM
+
+    def across(self, name: str, repeat: str) -> list[Any] | None:
+        """The answers to `name` in each instance of `repeat`, in order."""
+        return None
+
+    def choice_name(self, value: str, question: str) -> str | None:
+        """The label of choice `value` of question `question`."""
+        return None
+
 
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
 _BINDING = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4}
@@ -80,14 +103,19 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "not": (1, 1), "true": (0, 0), "false": (0, 0), "coalesce": (2, 2), "number": (1, 1),
     "int": (1, 1), "round": (1, 2), "concat": (1, None), "today": (0, 0), "regex": (2, 2),
     "contains": (2, 2), "starts-with": (2, 2),
+    # over a repeat's instances, and the rest of ODK's everyday functions
+    "count": (1, 1), "sum": (1, None), "max": (1, None), "min": (1, None),
+    "position": (0, 1), "indexed-repeat": (3, 3), "now": (0, 0), "string": (1, 1),
+    "substr": (2, 3), "boolean": (1, 1), "floor": (1, 1), "ceiling": (1, 1), "abs": (1, 1),
+    "pow": (2, 2), "selected-at": (2, 2), "jr:choice-name": (2, 2), "once": (1, 1),
 }  # fmt: skip
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
     | (?P<num>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
     | (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_]*\})
-    | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+    | (?P<name>(?:jr:)?[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
     | (?P<str>'[^']*'|"[^"]*")
-    | (?P<op>!=|<=|>=|[=<>+\-*(),.])""",
+    | (?P<op>!=|<=|>=|\.\.|[=<>+\-*(),.])""",
     re.VERBOSE,
 )
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -124,10 +152,12 @@ def _tokenize(source: str) -> list[_Token]:
 class _Parser:
     """Precedence climbing; `depth` counts the parentheses, calls and minuses around."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, columns: bool = False) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
         self.names: set[str] = set()
+        self.allow_columns = columns
+        self.columns: set[str] = set()
 
     def advance(self) -> _Token:
         self.index += 1
@@ -167,12 +197,15 @@ class _Parser:
         if token.kind == "ref":
             self.names.add(token.text[2:-1])
             return Ref(token.text[2:-1])
-        if token.text == ".":
-            return Ref(".")
+        if token.text in (".", ".."):
+            return Ref(token.text)
         if token.kind != "name" and token.text not in ("-", "("):
             raise ExpressionError(f"unexpected {token.describe()}", token.pos)
         if depth >= MAX_DEPTH:
             raise ExpressionError(f"nested more than {MAX_DEPTH} deep", token.pos)
+        if token.kind == "name" and self.allow_columns and self.tokens[self.index].text != "(":
+            self.columns.add(token.text)  # a column of the choice being filtered
+            return Column(token.text)
         if token.kind == "name":
             return self.call(token, depth + 1)
         if token.text == "-":
@@ -199,6 +232,10 @@ class _Parser:
         if len(args) < low or (high is not None and len(args) > high):
             count = f"at least {low}" if high is None else f"{low}" + f" to {high}" * (low != high)
             raise ExpressionError(f"{name}() takes {count} argument(s)", token.pos)
+        if name == "indexed-repeat" and not all(
+            isinstance(a, Ref) and a.name not in (".", "..") for a in args[:2]
+        ):
+            raise ExpressionError("indexed-repeat() takes ${question}, ${repeat}, n", token.pos)
         return Call(name, tuple(args), token.pos)
 
 
@@ -208,6 +245,8 @@ class _Evaluator:
     current: Value
     today: str | None
     budget: Budget
+    columns: Mapping[str, Any]
+    context: Context | None
 
     def evaluate(self, node: Node) -> Value:
         self.budget.spend(1)
@@ -216,6 +255,10 @@ class _Evaluator:
                 return value
             case Ref(name="."):
                 return self.current
+            case Ref(name=".."):
+                return None
+            case Column(name=name):
+                return normalise(self.columns.get(name))
             case Ref(name=name):
                 answer = self.answers.get(name)
                 if isinstance(answer, list | tuple):
@@ -232,6 +275,25 @@ class _Evaluator:
                 raise ExpressionError("today() needs today's date", node.position)
             case Call(name="today"):
                 return self.today
+            case Call(name="position"):
+                return self.context.position if self.context else None
+            case Call(name="now"):
+                moment = self.context.now if self.context else None
+                return moment or (None if self.today is None else f"{self.today}T00:00")
+            case Call(name="indexed-repeat", args=(Ref(name=name), Ref(name=repeat), nth)):
+                number = to_number(self.evaluate(nth))
+                values = self.context.across(name, repeat) if self.context else None
+                if number is None or not isinstance(values, list):
+                    return None
+                self.budget.spend(len(values))
+                index = int(number) - 1
+                found = values[index] if 0 <= index < len(values) else None
+                self.budget.spend(text_size(found))
+                return normalise(found)
+            case Call(name="jr:choice-name", args=args):
+                value, question = (to_str(self.evaluate(arg)) for arg in args)
+                named = self.context.choice_name(value, question) if self.context else None
+                return value if named is None else named
             case Call(name=name, args=args):
                 values = [self.evaluate(arg) for arg in args]
                 try:
@@ -260,6 +322,7 @@ class Expression:
     source: str
     tree: Node = field(repr=False, compare=False)
     names: frozenset[str] = field(repr=False, compare=False)
+    columns: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def evaluate(
         self,
@@ -267,11 +330,16 @@ class Expression:
         current: Any = None,
         today: str | None = None,
         budget: Budget | None = None,
+        columns: Mapping[str, Any] | None = None,
+        context: Context | None = None,
     ) -> Any:
         """The value, given answers by name, the current question's value and today;
-        within `budget` (a fresh one of MAX_STEPS if none is given)."""
+        within `budget` (a fresh one of MAX_STEPS if none is given). `columns`: a
+        choice's columns, for the bare names of a choice_filter."""
         try:
-            evaluator = _Evaluator(answers, normalise(current), today, budget or Budget())
+            evaluator = _Evaluator(
+                answers, normalise(current), today, budget or Budget(), columns or {}, context
+            )
             return evaluator.evaluate(self.tree)
         except (ArithmeticError, ValueError, RecursionError) as exc:
             raise ExpressionError(f"cannot evaluate: {exc}") from None
@@ -281,15 +349,16 @@ class Expression:
         return self.names
 
 
-def parse(source: str) -> Expression:
-    """Parse `source`; ExpressionError carries the offending character offset."""
+def parse(source: str, columns: bool = False) -> Expression:
+    """Parse `source`; ExpressionError carries the offending character offset. With
+    `columns` (a choice_filter), a bare name is a column of the choice being filtered."""
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    parser = _Parser(source)
+    parser = _Parser(source, columns)
     tree = parser.expression(0, 0)
     if (token := parser.tokens[parser.index]).kind != "end":
         raise ExpressionError(f"unexpected {token.describe()}", token.pos)
-    return Expression(source, tree, frozenset(parser.names))
+    return Expression(source, tree, frozenset(parser.names), frozenset(parser.columns))
 
 
 def to_text(expr: Expression) -> str:
@@ -308,7 +377,9 @@ def _render(node: Node, parens: bool = False) -> str:
         case Literal(text=text):
             return text
         case Ref(name=name):
-            return "." if name == "." else f"${{{name}}}"
+            return name if name in (".", "..") else f"${{{name}}}"
+        case Column(name=name):
+            return name
         case Unary(operand=operand):
             text = "-" + _render(operand, isinstance(operand, Chain))
         case Call(name=name, args=args):

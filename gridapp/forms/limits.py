@@ -97,3 +97,15 @@ def check_length(size: int) -> None:
             limit=MAX_STRING,
             size=size,
         )
+
+
+# What a questionnaire's shape may be (checked when it is loaded, forms/loader.py).
+
+#: Repeats inside repeats, at most this deep.
+MAX_REPEAT_DEPTH = 8
+#: Groups and repeats inside each other, at most this deep.
+MAX_NESTING = 32
+#: Characters in one label, hint or message, in one language.
+MAX_LABEL = 2000
+#: Instances of one repeat (a repeat_count past it is held to it).
+MAX_INSTANCES = 200

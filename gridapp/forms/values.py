@@ -134,6 +134,74 @@ def _round(args: list[Value]) -> int | float | None:
     return _finite(int(result) if digits <= 0 or isinstance(number, int) else float(result))
 
 
+def _items(values: list[Value]) -> list[Value]:
+    """The arguments with lists (a repeat's answers across its instances) spread out,
+    unanswered ones left out."""
+    spread: list[Value] = []
+    for value in values:
+        spread.extend(value if isinstance(value, list) else [value])
+    return [v for v in spread if v not in _EMPTY]
+
+
+def _numbers(values: list[Value]) -> list[int | float] | None:
+    numbers = [to_number(v) for v in _items(values)]
+    return None if None in numbers else [n for n in numbers if n is not None]
+
+
+def _sum(values: list[Value]) -> int | float | None:
+    numbers = _numbers(values)
+    return None if numbers is None else _finite(sum(numbers))
+
+
+def _extreme(pick: Callable[[list[int | float]], int | float]) -> Callable[[list[Value]], Value]:
+    def extreme(values: list[Value]) -> Value:
+        numbers = _numbers(values)
+        return pick(numbers) if numbers else None
+
+    return extreme
+
+
+def _count(values: list[Value]) -> int:
+    value = values[0]
+    return len(value) if isinstance(value, list) else int(value not in _EMPTY)
+
+
+def _substr(args: list[Value]) -> str:
+    text = to_str(args[0])
+    start, end = to_number(args[1]), to_number(args[2]) if len(args) > 2 else len(text)
+    if start is None or end is None:
+        return ""
+    low = max(0, min(len(text), int(start)))
+    return text[low : max(low, min(len(text), int(end)))]
+
+
+def _pow(args: list[Value]) -> int | float | None:
+    x, y = to_number(args[0]), to_number(args[1])
+    if x is None or y is None:
+        return None
+    try:  # in floating point: never a number of a billion digits
+        result = math.pow(float(x), float(y))
+    except (OverflowError, ValueError):
+        return None
+    exact = isinstance(x, int) and isinstance(y, int) and y >= 0 and abs(result) < 2**53
+    return _finite(int(result) if exact else result)
+
+
+def _rounded(how: Callable[[float], int]) -> Callable[[list[Value]], Value]:
+    def rounded(args: list[Value]) -> Value:
+        number = to_number(args[0])
+        if isinstance(number, int):
+            return number
+        return None if number is None else _finite(how(number))
+
+    return rounded
+
+
+def _selected_at(args: list[Value]) -> str:
+    codes, index = _codes(args[0]), to_number(args[1])
+    return codes[int(index)] if index is not None and 0 <= index < len(codes) else ""
+
+
 FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
     "selected": lambda a: to_str(a[1]) in _codes(a[0]) or _equals(a[0], a[1]),
     "count-selected": lambda a: len(_codes(a[0])),
@@ -148,4 +216,17 @@ FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
     "concat": _concat,
     "contains": lambda a: to_str(a[1]) in to_str(a[0]),
     "starts-with": lambda a: to_str(a[0]).startswith(to_str(a[1])),
+    "count": _count,
+    "sum": _sum,
+    "max": _extreme(max),
+    "min": _extreme(min),
+    "string": lambda a: to_str(a[0]),
+    "substr": _substr,
+    "boolean": lambda a: truthy(a[0]),
+    "floor": _rounded(math.floor),
+    "ceiling": _rounded(math.ceil),
+    "abs": lambda a: None if (number := to_number(a[0])) is None else abs(number),
+    "pow": _pow,
+    "selected-at": _selected_at,
+    "once": lambda a: a[0],
 }

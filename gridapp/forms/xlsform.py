@@ -1,16 +1,17 @@
-"""XLSForm workbooks (the layout ODK users know) to and from our definition format.
+"""XLSForm workbooks (the layout ODK users know) to our definition format.
 
-Import reads the `survey`, `choices` and `settings` sheets, up to their real data
-(forms/sheet_rows.py: not the 1,048,576 × 1,024 cells a formatted sheet declares), at
-most MAX_ROWS rows and MAX_COLUMNS columns each. Every feature we do not support is
-reported by name, sheet and row — never dropped silently — and nothing is published
-while any problem remains.
+Import reads the `survey`, `choices` and `settings` sheets (names in any case), up to
+their real data (forms/sheet_rows.py: not the 1,048,576 × 1,024 cells a formatted sheet
+declares), at most MAX_ROWS rows and MAX_COLUMNS columns each. Headers are read as
+pyxform reads them (forms/xlsform_columns.py), types mapped or refused by
+forms/xlsform_types.py, groups and repeats nested by forms/xlsform_repeat.py. Every
+feature we do not support is reported by name, sheet, row and column — never dropped
+silently — and nothing is published while any problem remains.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,230 +28,243 @@ from gridapp.forms.definition import (
     Problem,
     load_definition,
 )
-from gridapp.forms.sheet_rows import EMPTY_RUN, SheetTooLarge, sheet_rows
-
-SIMPLE_TYPES = {"text", "integer", "decimal", "date", "note", "calculate", "yes_no"}
-UNSUPPORTED_TYPES = {
-    "begin repeat",
-    "end repeat",
-    "begin_repeat",
-    "end_repeat",
-    "geopoint",
-    "geotrace",
-    "geoshape",
-    "image",
-    "audio",
-    "video",
-    "file",
-    "barcode",
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "phonenumber",
-    "username",
-    "email",
-    "audit",
-    "time",
-    "datetime",
-    "hidden",
-    "rank",
-    "trigger",
-    "acknowledge",
-    "background-audio",
-    "xml-external",
-    "csv-external",
-    "simserial",
-    "subscriberid",
-}
-_LANG_ALIASES = {
-    "zh": "zh_CN",
-    "zh_cn": "zh_CN",
-    "zh-cn": "zh_CN",
-    "chinese": "zh_CN",
-    "中文": "zh_CN",
-    "简体中文": "zh_CN",
-    "en": "en",
-    "english": "en",
-    "英文": "en",
-}
-TRANSLATED = ("label", "hint", "constraint_message")
-# min/max are gridapp's own columns (XLSForm would write a constraint); kept so a
-# definition survives the trip through a workbook.
-SURVEY_COLUMNS = (
-    "type",
-    "name",
-    "required",
-    "relevant",
-    "constraint",
-    "calculation",
-    "parameters",
-    "min",
-    "max",
+from gridapp.forms.sheet_rows import EMPTY_RUN, SheetTooLarge
+from gridapp.forms.xlsform_checks import filter_cycles, spaced_choices
+from gridapp.forms.xlsform_columns import (
+    CHOICE_ALIASES,
+    MEDIA,
+    SETTINGS_ALIASES,
+    SURVEY_ALIASES,
+    TRANSLATED,
+    language_key,
 )
-_SURVEY_COLUMNS = set(SURVEY_COLUMNS)
-_CHOICE_COLUMNS = {"list_name", "name"}
+from gridapp.forms.xlsform_items import build_item
+from gridapp.forms.xlsform_repeat import Nesting
+from gridapp.forms.xlsform_sheet import MAX_COLUMNS, MAX_ROWS, Sheet, translated, value
+from gridapp.forms.xlsform_types import parse_type
+
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "TRANSLATED", "read_xlsform"]
+
 _MAX_PROBLEMS = 200
-#: A questionnaire's sheets hold at most this much (a value past it refuses the file).
-MAX_ROWS = 20_000
-MAX_COLUMNS = 1_000
+#: ODK's convention is yyyymmddnn (2024010101): ten digits.
+MAX_VERSION = 9_999_999_999
+_CHOICE_KEYS = {"list_name", "name", "label"}
 
 
-_CODE_COLUMNS = {
-    "type",
-    "name",
-    "list_name",
-    "required",
-    "relevant",
-    "constraint",
-    "calculation",
-    "parameters",
-    "form_id",
-    "version",
-    "min",
-    "max",
-}
-
-
-def _clean(value: Any, column: str = "") -> str:
-    """Cell text; code columns also lose full-width forms a Chinese input method types
-    (（）＝１２), labels keep their Chinese punctuation."""
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if column.partition("::")[0].lower() in _CODE_COLUMNS:
-        text = unicodedata.normalize("NFKC", text).strip()
-    return text
-
-
-def _lang(suffix: str) -> str | None:
-    """`Chinese (zh)`, `zh`, `zh_CN`, `中文` → zh_CN; `English (en)`, `en` → en."""
-    text = suffix.strip().lower()
-    match = re.search(r"\(([^)]+)\)", text)
-    if match:
-        text = match.group(1).strip()
-    return _LANG_ALIASES.get(text)
-
-
-class _Sheet:
-    """Rows of one sheet as {column: text}, with their spreadsheet row numbers; the
-    header is row 1. Read up to the real data (sheet_rows), not the declared range."""
-
-    def __init__(self, workbook: Any, name: str, problems: list[Problem]) -> None:
-        self.name = name
-        self.problems = problems
-        self.columns: list[str] = []
-        self.rows: list[tuple[int, dict[str, str]]] = []
-        for number, values in sheet_rows(
-            workbook[name], max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
-        ):
-            if number == 1:
-                self.columns = [_clean(h, "name") for h in values]
-                continue
-            row = {c: _clean(v, c) for c, v in zip(self.columns, values, strict=False) if c}
-            if any(row.values()):
-                self.rows.append((number, row))
-
-    def where(self, row: int, column: str = "") -> str:
-        return f"{self.name}!{row}" + (f":{column}" if column else "")
-
-
-def _translated(
-    row: Mapping[str, str], base: str, sheet: _Sheet, number: int, problems: list[Problem]
-) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for column, value in row.items():
-        head, sep, suffix = column.partition("::")
-        if head.lower() != base or not value:
-            continue
-        lang = _lang(suffix) if sep else "zh_CN"
-        if lang is None:
-            problems.append(
-                Problem(
-                    sheet.where(number, column),
-                    column,
-                    "error.xlsform.unknown_language",
-                    {"language": suffix},
-                )
-            )
-            continue
-        found[lang] = value
-    return found
-
-
-def _unsupported_columns(sheet: _Sheet, known: set[str], problems: list[Problem]) -> None:
-    for number, row in sheet.rows:
-        for column, value in row.items():
-            head = column.partition("::")[0].lower()
-            if value and head not in known and head not in TRANSLATED:
-                problems.append(
-                    Problem(
-                        sheet.where(number, column),
-                        column,
-                        "error.xlsform.unsupported_column",
-                        {"column": column},
-                    )
-                )
-
-
-def _boolean(value: str) -> bool | None:
-    text = value.lower()
-    if text in ("yes", "true", "1", "true()", "是"):
-        return True
-    if text in ("", "no", "false", "0", "false()", "否"):
-        return False
-    return None
-
-
-def read_xlsform(path: Path) -> dict[str, Any]:
-    """The definition document in a workbook, checked; raises DefinitionInvalid listing
-    every problem by sheet, row and column."""
+def read_xlsform(path: Path, *, check: bool = True) -> dict[str, Any]:
+    """The definition document in a workbook; raises DefinitionInvalid listing every
+    problem by sheet, row and column. `check=False` skips the definition loader's checks
+    (the workbook's own are still made)."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InvalidInput("error.xlsform.unreadable", file=path.name) from exc
     problems: list[Problem] = []
     try:
-        if "survey" not in workbook.sheetnames:
+        sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
+        if "survey" not in sheets:
             raise DefinitionInvalid([Problem("survey", "", "error.xlsform.no_survey")])
-        survey = _Sheet(workbook, "survey", problems)
-        choices = (
-            _Sheet(workbook, "choices", problems) if "choices" in workbook.sheetnames else None
-        )
-        settings = (
-            _Sheet(workbook, "settings", problems) if "settings" in workbook.sheetnames else None
-        )
+
+        def read(name: str, aliases: dict[str, str]) -> Sheet | None:
+            if name not in sheets:
+                return None
+            return Sheet(
+                sheets[name], aliases, problems, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
+            )
+
+        survey = read("survey", SURVEY_ALIASES)
+        assert survey is not None
+        choices = read("choices", CHOICE_ALIASES)
+        settings = read("settings", SETTINGS_ALIASES)
+        entities = read("entities", {})
     except SheetTooLarge as large:
         raise DefinitionInvalid([_too_large(large)]) from None
     finally:
         workbook.close()
-    for sheet, needed in ((survey, ("type", "name")), (choices, ("list_name", "name"))):
-        if sheet is not None:
-            for column in needed:
-                if column not in [c.lower() for c in sheet.columns]:
-                    problems.append(
-                        Problem(sheet.name, column, "error.xlsform.no_column", {"column": column})
-                    )
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "choice_lists": _choice_lists(choices, problems) if choices else {},
-    }
-    doc.update(_settings(settings, path, problems))
-    rows: dict[str, str] = {}
-    doc["items"] = _survey_items(survey, rows, problems)
-    _unsupported_columns(survey, _SURVEY_COLUMNS, problems)
-    if choices is not None:
-        _unsupported_columns(choices, _CHOICE_COLUMNS, problems)
-    try:
-        load_definition(doc)
-    except DefinitionInvalid as invalid:
-        problems.extend(
-            Problem(_located(rows, p), p.part, p.key, p.params) for p in invalid.problems
-        )
-    if problems:
-        raise DefinitionInvalid(problems[:_MAX_PROBLEMS])
-    return doc
+    if entities is not None and entities.rows:
+        number = entities.rows[0][0]
+        entities.problem(number, "", "error.xlsform.needs_server", feature="entities")
+    return _Reader(path, survey, choices, settings, problems).document(check)
+
+
+class _Reader:
+    def __init__(
+        self,
+        path: Path,
+        survey: Sheet,
+        choices: Sheet | None,
+        settings: Sheet | None,
+        problems: list[Problem],
+    ) -> None:
+        self.path = path
+        self.survey, self.choices, self.settings = survey, choices, settings
+        self.problems = problems
+        self.rows: dict[str, int] = {}  # question or group name → its survey row
+        self.lists: dict[str, str] = {}  # question name → the choice list it uses
+        self.choice_rows: dict[tuple[str, int], int] = {}  # (list, index) → choices row
+
+    def document(self, check: bool) -> dict[str, Any]:
+        for sheet, needed in ((self.survey, ("type", "name")), (self.choices, ("list_name",))):
+            if sheet is not None and sheet.header_row:
+                for column in needed:
+                    if column not in sheet.bases:
+                        sheet.problem(
+                            sheet.header_row, column, "error.xlsform.no_column", column=column
+                        )
+        lists = self.choice_lists() if self.choices else {}
+        doc: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION}
+        doc.update(self.settings_part())
+        doc["choice_lists"] = lists
+        doc["items"] = self.items()
+        languages = self.languages()
+        if languages:
+            doc["languages"] = languages
+        self.check(doc, lists)
+        if check:
+            try:
+                load_definition(doc)
+            except DefinitionInvalid as invalid:
+                self.problems.extend(self.located(p) for p in invalid.problems)
+        if self.problems:
+            raise DefinitionInvalid(self.problems[:_MAX_PROBLEMS])
+        return doc
+
+    def settings_part(self) -> dict[str, Any]:
+        sheet = self.settings
+        number, row = sheet.rows[0] if sheet is not None and sheet.rows else (2, {})
+        form_id = value(row, "form_id") or self.path.stem
+        part: dict[str, Any] = {"id": form_id, "version": 1}
+        text = value(row, "version")
+        if text:
+            if re.fullmatch(r"[0-9]{1,10}", text) and 1 <= int(text) <= MAX_VERSION:
+                part["version"] = int(text)
+            elif sheet is not None:
+                sheet.problem(
+                    number,
+                    sheet.header("version"),
+                    "error.xlsform.bad_version",
+                    value=text[:40],
+                    limit=MAX_VERSION,
+                )
+        part["title"] = translated(row, "form_title") or {"default": form_id}
+        default = value(row, "default_language")
+        if default:
+            part["default_language"] = language_key(default)
+        return part
+
+    def choice_lists(self) -> dict[str, list[dict[str, Any]]]:
+        sheet = self.choices
+        assert sheet is not None
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for number, row in sheet.rows:
+            list_name, name = value(row, "list_name"), value(row, "name")
+            if not list_name or not name:
+                missing = "list_name" if not list_name else "name"
+                sheet.problem(number, sheet.header(missing), "error.xlsform.incomplete_choice")
+                continue
+            choice: dict[str, Any] = {"value": name}
+            label = translated(row, "label")
+            if label:
+                choice["label"] = label
+            columns = {
+                c.header.strip(): text
+                for c, text in row.items()
+                if c.base not in _CHOICE_KEYS and c.base not in MEDIA and c.language is None
+            }
+            if columns:
+                choice["columns"] = columns
+            found = lists.setdefault(list_name, [])
+            self.choice_rows[(list_name, len(found))] = number
+            found.append(choice)
+        return lists
+
+    def items(self) -> list[dict[str, Any]]:
+        sheet = self.survey
+        nesting = Nesting(sheet)
+        type_header = sheet.header("type")
+        for number, row in sheet.rows:
+            written = value(row, "type")
+            if not written:
+                sheet.problem(number, type_header, "error.xlsform.no_type")
+                continue
+            kind = parse_type(written, value(row, "parameters"))
+            if kind.end:
+                nesting.end(kind.end, number, written)
+                continue
+            if kind.refusal:
+                sheet.problem(number, type_header, kind.refusal, **kind.params)
+                continue
+            item = build_item(sheet, number, row, kind)
+            if item is not None:
+                self.rows[item["name"]] = number
+                if isinstance(item.get("choices"), str):
+                    self.lists[item["name"]] = item["choices"]
+            if kind.begin:
+                for key in ("required", "default"):
+                    (item or {}).pop(key, None)
+                nesting.begin(kind.begin, item or {}, number)
+            elif item is not None:
+                nesting.add(item)
+        return nesting.finish()
+
+    def languages(self) -> list[str]:
+        """Languages in the order their columns are written, those holding any text."""
+        used: dict[str, None] = {}
+        for sheet in (self.survey, self.choices, self.settings):
+            if sheet is None:
+                continue
+            present = {c for _, row in sheet.rows for c in row}
+            for column in sheet.columns:
+                if (
+                    column is not None
+                    and column in present
+                    and column.language not in (None, "default")
+                    and column.base in (*TRANSLATED, "form_title")
+                ):
+                    used.setdefault(str(column.language), None)
+        return list(used)
+
+    def check(self, doc: Mapping[str, Any], lists: Mapping[str, list[dict[str, Any]]]) -> None:
+        items = doc["items"]
+        for name, cycle in filter_cycles(items):
+            self.survey.problem(
+                self.rows.get(name, 0),
+                self.survey.header("choice_filter"),
+                "error.xlsform.choice_cycle",
+                cycle=cycle,
+            )
+        if self.choices is not None:
+            where = {
+                key: self.choices.where(number, self.choices.header("name"))
+                for key, number in self.choice_rows.items()
+            }
+            self.problems.extend(spaced_choices(items, lists, where))
+
+    def located(self, problem: Problem) -> Problem:
+        """Where a problem the definition loader found is in the workbook."""
+        name = problem.where.rsplit("/", 1)[-1]
+        if not problem.where:
+            if problem.part in ("items", ""):
+                return Problem(self.survey.name, problem.part, problem.key, problem.params)
+            sheet = self.settings
+            if sheet is None:
+                return Problem("settings", problem.part, problem.key, problem.params)
+            column = sheet.header("form_title" if problem.part == "title" else problem.part)
+            number = sheet.rows[0][0] if sheet.rows else 2
+            return Problem(sheet.where(number, column), column, problem.key, problem.params)
+        if name not in self.rows:
+            return problem
+        match = re.match(r"choices\[(\d+)\](?:\.(\w+))?", problem.part)
+        if match and self.choices is not None and name in self.lists:
+            key = (self.lists[name], int(match.group(1)) - 1)
+            if key in self.choice_rows:
+                column = self.choices.header(match.group(2) or "name")
+                where = self.choices.where(self.choice_rows[key], column)
+                return Problem(where, column, problem.key, problem.params)
+        base = re.split(r"[\[.]", problem.part)[0]
+        column = self.survey.header("type" if base in ("choices", "type", "") else base)
+        where = self.survey.where(self.rows[name], column)
+        return Problem(where, column, problem.key, problem.params)
 
 
 def _too_large(large: SheetTooLarge) -> Problem:
@@ -275,160 +289,3 @@ def _too_large(large: SheetTooLarge) -> Problem:
         "error.xlsform.content_after_gap",
         {"sheet": large.sheet, "row": large.row, "last": large.last, "gap": EMPTY_RUN},
     )
-
-
-def _located(rows: Mapping[str, str], problem: Problem) -> str:
-    """Where a problem of the definition is in the workbook: the question's row; for an
-    expression's limits (error.expr.*) also its column."""
-    where = rows.get(problem.where)
-    if where is None:
-        return problem.where or "settings"
-    return f"{where}:{problem.part}" if problem.key.startswith("error.expr.") else where
-
-
-def _settings(sheet: _Sheet | None, path: Path, problems: list[Problem]) -> dict[str, Any]:
-    row = sheet.rows[0][1] if sheet is not None and sheet.rows else {}
-    title = _translated(row, "form_title", sheet, 2, problems) if sheet else {}
-    form_id = row.get("form_id") or path.stem
-    version_text = row.get("version") or "1"
-    try:
-        version = int(version_text)
-    except ValueError:
-        problems.append(Problem("settings!2:version", "version", "error.form.bad_version"))
-        version = 1
-    return {"id": form_id, "version": version, "title": title or {"zh_CN": form_id}}
-
-
-def _choice_lists(sheet: _Sheet, problems: list[Problem]) -> dict[str, list[dict[str, Any]]]:
-    lists: dict[str, list[dict[str, Any]]] = {}
-    for number, row in sheet.rows:
-        list_name, value = row.get("list_name", ""), row.get("name", "")
-        if not list_name or not value:
-            problems.append(Problem(sheet.where(number), "name", "error.xlsform.incomplete_choice"))
-            continue
-        label = _translated(row, "label", sheet, number, problems) or {"zh_CN": value}
-        lists.setdefault(list_name, []).append({"value": value, "label": label})
-    return lists
-
-
-def _survey_items(
-    sheet: _Sheet, rows: dict[str, str], problems: list[Problem]
-) -> list[dict[str, Any]]:
-    root: list[dict[str, Any]] = []
-    stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
-    for number, row in sheet.rows:
-        kind = re.sub(r"\s+", " ", row.get("type", "")).strip()
-        lowered = kind.lower().replace("_", " ")
-        name = row.get("name", "")
-        if lowered == "end group":
-            if len(stack) == 1:
-                problems.append(
-                    Problem(sheet.where(number, "type"), "type", "error.xlsform.unmatched_end")
-                )
-            else:
-                stack.pop()
-            continue
-        if not kind:
-            problems.append(Problem(sheet.where(number, "type"), "type", "error.xlsform.no_type"))
-            continue
-        rows[name] = sheet.where(number)
-        item = _item(kind, lowered, row, sheet, number, problems)
-        if item is None:
-            continue
-        stack[-1][1].append(item)
-        if item["type"] == "group":
-            stack.append((number, item["items"]))
-    for number, _items in stack[1:]:
-        problems.append(
-            Problem(sheet.where(number, "type"), "type", "error.xlsform.unclosed_group")
-        )
-    return root
-
-
-def _item(
-    kind: str,
-    lowered: str,
-    row: Mapping[str, str],
-    sheet: _Sheet,
-    number: int,
-    problems: list[Problem],
-) -> dict[str, Any] | None:
-    item: dict[str, Any] = {"name": row.get("name", "")}
-    for base in TRANSLATED:
-        text = _translated(row, base, sheet, number, problems)
-        if text:
-            item[base] = text
-    for column in ("relevant", "constraint", "calculation"):
-        if row.get(column):
-            item[column] = row[column]
-    for column in ("min", "max"):
-        if row.get(column):
-            try:
-                value = float(row[column])
-            except ValueError:
-                problems.append(
-                    Problem(
-                        sheet.where(number, column),
-                        column,
-                        "error.form.bad_number",
-                        {"field": column},
-                    )
-                )
-                continue
-            item[column] = int(value) if value.is_integer() else value
-    required = _boolean(row.get("required", ""))
-    if required is None:
-        problems.append(
-            Problem(
-                sheet.where(number, "required"),
-                "required",
-                "error.form.bad_boolean",
-                {"field": "required"},
-            )
-        )
-    elif required:
-        item["required"] = True
-    parts = kind.split()
-    if lowered == "begin group":
-        return {**item, "type": "group", "items": []}
-    if parts[0] in ("select_one", "select_multiple"):
-        if len(parts) < 2 or len(parts) > 3 or (len(parts) == 3 and parts[2] != "or_other"):
-            problems.append(
-                Problem(
-                    sheet.where(number, "type"),
-                    "type",
-                    "error.xlsform.unsupported_type",
-                    {"type": kind},
-                )
-            )
-            return None
-        item.update(type=parts[0], choices=parts[1])
-        if len(parts) == 3:
-            item["other"] = True
-        return item
-    if lowered == "range":
-        params = dict(p.split("=", 1) for p in row.get("parameters", "").split() if "=" in p)
-        if (
-            params.get("start") == "1"
-            and params.get("end") == "5"
-            and params.get("step", "1") == "1"
-        ):
-            return {**item, "type": "rating"}
-        problems.append(
-            Problem(
-                sheet.where(number, "parameters"),
-                "parameters",
-                "error.xlsform.unsupported_type",
-                {"type": f"range {params}"},
-            )
-        )
-        return None
-    if kind in SIMPLE_TYPES:
-        return {**item, "type": kind}
-    key = (
-        "error.xlsform.unsupported_type"
-        if lowered in UNSUPPORTED_TYPES or kind in UNSUPPORTED_TYPES
-        else "error.form.unknown_type"
-    )
-    problems.append(Problem(sheet.where(number, "type"), "type", key, {"type": kind}))
-    return None
