@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,7 +82,7 @@ PENDING: dict[str, str] = {
 _LOCATED = re.compile(r"^[^!]+![0-9]+:.+$")
 
 
-def _cases() -> list[object]:
+def _cases() -> list[Any]:
     return [
         pytest.param(
             name,
