@@ -33,6 +33,8 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "pyxform_choice_filter_test.xlsx": IMPORTS,  # ${state}=cf, allow_choice_duplicates
     "pyxform_field_list.xlsx": IMPORTS,  # unlabelled group, label::english + label
     "pyxform_group.xlsx": IMPORTS,  # label:English (en), phone number
+    "pyxform_specify_other.xlsx": IMPORTS,  # `select one from X or specify other`
+    "pyxform_xl_date_ambiguous_v1.xlsx": IMPORTS,  # date default as a date cell
     "correlaid_mitwirken_umfrage.xlsx": IMPORTS,  # Deutsch (de), field-list pages
     "correlaid_test_b.xlsx": IMPORTS,  # hyphens in names, normalize-space(), text version
     "odk_whova_form.xlsx": IMPORTS,  # WHO verbal autopsy: 592 rows, date(), int()
