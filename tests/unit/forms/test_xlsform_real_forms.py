@@ -5,13 +5,20 @@ a server, a device or a widget we do not have are refused, by feature, sheet, ro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gridapp.errors import InvalidInput
-from gridapp.forms.definition import DefinitionInvalid, Problem, load_definition
+from gridapp.forms.definition import (
+    DefinitionInvalid,
+    FormDefinition,
+    Problem,
+    Question,
+    load_definition,
+)
 from gridapp.forms.xlsform import read_xlsform
 from gridapp.forms.xlsform_export import write_xlsform
 
@@ -135,3 +142,132 @@ def test_real_form(name: str, tmp_path: Path) -> None:
         assert any(_LOCATED.match(p.where) for p in naming), (
             f"{name}: {feature!r} is not placed by sheet!row:column: {naming}"
         )
+
+
+def _repeat(definition: FormDefinition, name: str) -> FormDefinition:
+    question = definition.question(name)
+    assert question is not None and question.type == "repeat" and question.body is not None
+    return question.body
+
+
+def _paths(definition: FormDefinition) -> dict[str, tuple[tuple[str, ...], Question]]:
+    return {"/".join((*prefix, q.name)): (prefix, q) for prefix, q in definition.walk()}
+
+
+def _household(form: FormDefinition) -> None:
+    assert "name" in _repeat(form, "man").names
+    assert _repeat(_repeat(form, "woman"), "child").names == ("name",)
+
+
+def _double_repeat(form: FormDefinition) -> None:
+    assert _repeat(_repeat(form, "bed_net"), "member").names == ("name",)
+
+
+def _repeat_w_note(form: FormDefinition) -> None:
+    assert [q.type for q in _repeat(form, "chrepeat").questions] == ["note", "text"]
+
+
+def _languages(count: int) -> Callable[[FormDefinition], None]:
+    def check(form: FormDefinition) -> None:
+        assert len(form.languages) == count
+        assert form.default_language in form.languages
+        for _, question in form.walk():
+            assert len(question.label) == count, question.name
+            for choice in question.choices:
+                assert len(choice.label) == count, (question.name, choice.value)
+
+    return check
+
+
+def _cascade(*filtered: str) -> Callable[[FormDefinition], None]:
+    def check(form: FormDefinition) -> None:
+        for name in filtered:
+            question = form.find(name)
+            assert question is not None and question.choice_filter is not None, name
+            assert question.choice_filter.columns, name
+            assert all(c.columns for c in question.choices), name
+
+    return check
+
+
+def _metadata(form: FormDefinition) -> None:
+    assert [(q.name, q.meta) for q in form.questions if q.type == "meta"] == [
+        ("start", "start"),
+        ("deviceid", "deviceid"),
+        ("end", "end"),
+    ]
+
+
+def _mch(form: FormDefinition) -> None:
+    lab = form.find("HPlevel")
+    assert lab is not None and lab.relevant is not None and "${lab}" in lab.relevant.source
+    assert {g.name: g.relevant is not None for g in form.all_groups()}["anc"]
+    months = form.find("month")
+    assert months is not None and months.type == "select_one" and months.choices
+
+
+def _phone(form: FormDefinition) -> None:
+    phone = form.find("phone_number")
+    assert phone is not None and (phone.type, phone.appearance) == ("text", "numbers")
+    assert phone.constraint is not None and phone.constraint.source.startswith("regex(")
+
+
+def _or_other(form: FormDefinition) -> None:
+    sex = form.find("sex")
+    assert sex is not None and sex.type == "select_one" and sex.other
+
+
+def _date_default(form: FormDefinition) -> None:
+    current = form.find("current_date")
+    assert current is not None and current.default == "1900-01-01"
+
+
+def _pages(form: FormDefinition) -> None:
+    assert {g.appearance for g in form.all_groups()} == {"field-list"}
+
+
+def _hyphens(form: FormDefinition) -> None:
+    assert form.find("project_role_project-alpha") is not None
+
+
+def _whova(form: FormDefinition) -> None:
+    assert len(_paths(form)) > 500
+    year = form.find("Id10024")
+    assert year is not None and year.constraint is not None
+
+
+#: What must survive the import of a form beyond "it loads and round-trips".
+CHECKS: dict[str, Callable[[FormDefinition], None]] = {
+    "ona_household.xlsx": _household,
+    "ona_double_repeat.xlsx": _double_repeat,
+    "ona_repeat_w_note.xlsx": _repeat_w_note,
+    "ona_multi_lingual_form.xlsx": _languages(3),
+    "pyxform_choice_filter_test.xlsx": _cascade("county", "city"),
+    "ona_new_cascading_select.xlsx": _cascade("county", "city"),
+    "ona_cascading.xlsx": _cascade("cities"),
+    "ona_battery_life.xlsx": _metadata,
+    "ona_mch_v1.xlsx": _mch,
+    "pyxform_group.xlsx": _phone,
+    "pyxform_specify_other.xlsx": _or_other,
+    "pyxform_xl_date_ambiguous_v1.xlsx": _date_default,
+    "correlaid_mitwirken_umfrage.xlsx": _pages,
+    "correlaid_test_b.xlsx": _hyphens,
+    "odk_whova_form.xlsx": _whova,
+}
+
+
+def _checked() -> list[Any]:
+    return [
+        pytest.param(
+            name,
+            marks=[pytest.mark.xfail(strict=True, reason=PENDING[name])] if name in PENDING else [],
+        )
+        for name in CHECKS
+    ]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:openpyxl")
+@pytest.mark.parametrize("name", _checked())
+def test_what_a_real_form_says_survives_the_import(name: str) -> None:
+    assert EXPECTED[name] == IMPORTS
+    CHECKS[name](load_definition(read_xlsform(FIXTURES / name)))
