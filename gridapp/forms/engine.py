@@ -72,8 +72,9 @@ class FormState:
         walked = [q for _, q in definition.walk()]
         self._calculations = calculation_order(walked)
         self._counted = [q for q in walked if q.repeat_count is not None]
-        if answers is None:  # a new form: defaults
+        if answers is None:  # a new form: defaults, and the moment it opened
             self.answers.update(_defaults(definition))
+            self.meta = {"start": self.now, "end": self.now, "today": self.today, **self.meta}
         self._fill_meta(definition.questions)
         self._recalculate()
 
@@ -170,12 +171,7 @@ class FormState:
         for q in questions:
             if q.type != "meta" or not is_empty(box.get(q.name)):
                 continue
-            value = self.meta.get(q.meta)
-            if value is None and q.meta in ("start", "end"):
-                value = self.now
-            if value is None and q.meta == "today":
-                value = self.today
-            if value is not None:
+            if (value := self.meta.get(q.meta)) is not None:
                 box[q.name] = value
 
     def _recalculate(self) -> None:

@@ -108,6 +108,7 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "position": (0, 1), "indexed-repeat": (3, 3), "now": (0, 0), "string": (1, 1),
     "substr": (2, 3), "boolean": (1, 1), "floor": (1, 1), "ceiling": (1, 1), "abs": (1, 1),
     "pow": (2, 2), "selected-at": (2, 2), "jr:choice-name": (2, 2), "once": (1, 1),
+    "decimal-date-time": (1, 1),
 }  # fmt: skip
 _TOKEN = re.compile(
     r"""(?P<space>\s+)

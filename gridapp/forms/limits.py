@@ -109,3 +109,8 @@ MAX_NESTING = 32
 MAX_LABEL = 2000
 #: Instances of one repeat (a repeat_count past it is held to it).
 MAX_INSTANCES = 200
+#: Characters of one stored answer as JSON (a repeat's: all its instances); the wire
+#: carries no more (sync/wire_tables.py).
+MAX_ANSWER_CHARS = 64_000
+#: JSON nesting of one stored answer: a list and an object per repeat, a multi-select.
+ANSWER_JSON_DEPTH = 2 * MAX_REPEAT_DEPTH + 2

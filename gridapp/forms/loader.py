@@ -44,6 +44,8 @@ class _Loader:
         self.all: list[Question] = []  # every question at every depth
         self.all_groups: list[Group] = []
         self.names: set[str] = set()
+        self.languages: tuple[str, ...] = ()
+        self.default_language: str | None = None
 
     def problem(self, where: str, field_name: str, key: str, **params: Any) -> None:
         self.problems.append(Problem(where, field_name, key, params))
@@ -193,7 +195,14 @@ class _Loader:
                 if not inner.questions:
                     self.problem(where, "items", "error.form.no_questions")
                 body = FormDefinition(
-                    name, 1, {}, tuple(inner.questions), tuple(inner.groups), item
+                    name,
+                    1,
+                    {},  # the repeat's label is its question's
+                    tuple(inner.questions),
+                    tuple(inner.groups),
+                    item,
+                    self.languages,
+                    self.default_language,
                 )
             question = self.question(where, name, str(kind), item, groups, body)
             level.questions.append(question)
@@ -322,6 +331,7 @@ def load(doc: Mapping[str, Any]) -> FormDefinition:
         loader.problem("", "version", "error.form.bad_version")
     title = loader.label("", "title", doc.get("title"), required=True)
     languages, default_language = _languages(loader, doc)
+    loader.languages, loader.default_language = languages, default_language
     top = _Level()
     loader.items(doc.get("items"), (), "items", top, (0, 0))
     if not top.questions and not loader.problems:

@@ -33,6 +33,7 @@ _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix, as some writ
 _VALUE = re.compile(rb"<" + _NAME + rb"(?:v|is)[\s/>]")  # a cell's value, or inline text
 _ROW = re.compile(rb"<" + _NAME + rb"row[\s/>]")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]+)["']""")
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3})[0-9]+["']""")
 
 
 @dataclass
@@ -70,7 +71,9 @@ def sheet_rows(
                 return
             continue
         if max_rows is not None and number > max_rows:
-            raise SheetTooLarge(worksheet.title, "rows", number, limit=max_rows)
+            first = next(i for i, value in enumerate(row) if not _blank(value))
+            column = get_column_letter(first + 1)
+            raise SheetTooLarge(worksheet.title, "rows", number, column, limit=max_rows)
         if max_columns is not None and width > max_columns:
             column = get_column_letter(width)
             raise SheetTooLarge(worksheet.title, "columns", number, column, max_columns)
@@ -81,9 +84,9 @@ def sheet_rows(
 def _nothing_below(worksheet: Any, last: int) -> None:
     """Raise SheetTooLarge if any cell below row `last` holds a value."""
     archive: zipfile.ZipFile = worksheet.parent._archive
-    found = last_value_row(archive, worksheet._worksheet_path)
+    found, column = last_value_cell(archive, worksheet._worksheet_path)
     if found > last:
-        raise SheetTooLarge(worksheet.title, "gap", found, last=last)
+        raise SheetTooLarge(worksheet.title, "gap", found, column, last=last)
 
 
 def last_value_row(archive: zipfile.ZipFile, member: str) -> int:
@@ -91,18 +94,24 @@ def last_value_row(archive: zipfile.ZipFile, member: str) -> int:
     inline `<is>`; 0 if none), read as bytes: value tags are found at C speed and each
     is placed in the nearest `<row r="…">` before it, so empty rows cost no Python work.
     Should a writer leave out r="…" (allowed, seldom done), rows are counted instead."""
+    return last_value_cell(archive, member)[0]
+
+
+def last_value_cell(archive: zipfile.ZipFile, member: str) -> tuple[int, str]:
+    """last_value_row, and the column letters of that row's last cell holding a value
+    ('' when its `<c>` has no r="…")."""
     try:
         return _scan(archive, member, count=False)
     except _Unnumbered:
-        return _scan(archive, member, count=True)
+        return _scan(archive, member, count=True)[0], ""
 
 
 class _Unnumbered(Exception):
     """A <row> without r="…": its number needs every row before it counted."""
 
 
-def _scan(archive: zipfile.ZipFile, member: str, *, count: bool) -> int:
-    found, current, carry = 0, 0, b""
+def _scan(archive: zipfile.ZipFile, member: str, *, count: bool) -> tuple[int, str]:
+    found, current, carry, column = 0, 0, b"", ""
     with archive.open(member) as xml:
         while chunk := xml.read(_CHUNK):
             data = carry + chunk
@@ -112,9 +121,21 @@ def _scan(archive: zipfile.ZipFile, member: str, *, count: bool) -> int:
                 found, current = _counted(data, found, current)
                 continue
             for at in (m.start() for m in _VALUE.finditer(data)):
-                found = max(found, _row_at(data, at, current))
+                row = _row_at(data, at, current)
+                if row >= found:
+                    found, column = row, _column_at(data, at)
             current = _row_at(data, len(data), current)
-    return found
+    return found, column
+
+
+def _column_at(data: bytes, at: int) -> str:
+    """The column letters of the `<c r="…">` a value at `at` is in, or ''."""
+    start = max(data.rfind(b"<c ", 0, at), data.rfind(b":c ", 0, at))
+    if start < 0:
+        return ""
+    end = data.find(b">", start)
+    ref = _CELL_REF.search(data, start, end if end >= 0 else len(data))
+    return ref.group(1).decode() if ref else ""
 
 
 def _row_at(data: bytes, at: int, current: int) -> int:

@@ -5,6 +5,7 @@ to MAX_STRING (forms/limits.py) before they are built."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import operator
 import re
@@ -197,6 +198,20 @@ def _rounded(how: Callable[[float], int]) -> Callable[[list[Value]], Value]:
     return rounded
 
 
+def _decimal_date_time(args: list[Value]) -> float | None:
+    """Days since 1970-01-01 (a date, or a date and time, as written in answers)."""
+    text = to_str(args[0]).strip()
+    if len(text) > 40:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return (moment - dt.datetime(1970, 1, 1)).total_seconds() / 86400
+
+
 def _selected_at(args: list[Value]) -> str:
     codes, index = _codes(args[0]), to_number(args[1])
     return codes[int(index)] if index is not None and 0 <= index < len(codes) else ""
@@ -229,4 +244,5 @@ FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
     "pow": _pow,
     "selected-at": _selected_at,
     "once": lambda a: a[0],
+    "decimal-date-time": _decimal_date_time,
 }

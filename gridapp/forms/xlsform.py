@@ -38,7 +38,7 @@ from gridapp.forms.xlsform_columns import (
     TRANSLATED,
     language_key,
 )
-from gridapp.forms.xlsform_items import build_item
+from gridapp.forms.xlsform_items import boolean, build_item
 from gridapp.forms.xlsform_repeat import Nesting
 from gridapp.forms.xlsform_sheet import MAX_COLUMNS, MAX_ROWS, Sheet, translated, value
 from gridapp.forms.xlsform_types import parse_type
@@ -46,8 +46,12 @@ from gridapp.forms.xlsform_types import parse_type
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "TRANSLATED", "read_xlsform"]
 
 _MAX_PROBLEMS = 200
-#: ODK's convention is yyyymmddnn (2024010101): ten digits.
-MAX_VERSION = 9_999_999_999
+#: ODK's convention is yyyymmddnn (2024010101); forms also write =TEXT(NOW(),
+#: "yyyymmddhhmmss") or a date: at most fourteen digits.
+MAX_VERSION = 99_999_999_999_999
+_DATE_VERSION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?")
+#: 2.2, 1.0.3: major × 1,000,000 + minor × 1,000 + patch keeps their order.
+_DOTTED_VERSION = re.compile(r"([0-9]{1,6})\.([0-9]{1,3})(?:\.([0-9]{1,3}))?")
 _CHOICE_KEYS = {"list_name", "name", "label"}
 
 
@@ -82,8 +86,9 @@ def read_xlsform(path: Path, *, check: bool = True) -> dict[str, Any]:
     finally:
         workbook.close()
     if entities is not None and entities.rows:
-        number = entities.rows[0][0]
-        entities.problem(number, "", "error.xlsform.needs_server", feature="entities")
+        number, row = entities.rows[0]
+        column = next(iter(row)).header
+        entities.problem(number, column, "error.xlsform.needs_server", feature="entities")
     return _Reader(path, survey, choices, settings, problems).document(check)
 
 
@@ -99,7 +104,8 @@ class _Reader:
         self.path = path
         self.survey, self.choices, self.settings = survey, choices, settings
         self.problems = problems
-        self.rows: dict[str, int] = {}  # question or group name → its survey row
+        self.rows: dict[str, list[int]] = {}  # question or group name → its survey rows
+        self.duplicates: dict[str, int] = {}  # duplicate_name problems placed, by name
         self.lists: dict[str, str] = {}  # question name → the choice list it uses
         self.choice_rows: dict[tuple[str, int], int] = {}  # (list, index) → choices row
 
@@ -124,9 +130,20 @@ class _Reader:
             try:
                 load_definition(doc)
             except DefinitionInvalid as invalid:
-                self.problems.extend(self.located(p) for p in invalid.problems)
-        if self.problems:
-            raise DefinitionInvalid(self.problems[:_MAX_PROBLEMS])
+                placed = {p.where for p in self.problems}  # the workbook's own say more
+                located = [self.located(p) for p in invalid.problems]
+                said = {p.where for p in located if p.key != "error.form.missing"}
+                self.problems.extend(
+                    p
+                    for p in located
+                    if p.where not in placed
+                    and not (p.key == "error.form.missing" and p.where in said)
+                )
+        if self.problems:  # a list used by two questions is wrong once
+            unique: dict[tuple[str, str, str], Problem] = {}
+            for p in self.problems:
+                unique.setdefault((p.where, p.key, repr(p.params)), p)
+            raise DefinitionInvalid(list(unique.values())[:_MAX_PROBLEMS])
         return doc
 
     def settings_part(self) -> dict[str, Any]:
@@ -135,8 +152,14 @@ class _Reader:
         form_id = value(row, "form_id") or self.path.stem
         part: dict[str, Any] = {"id": form_id, "version": 1}
         text = value(row, "version")
+        dotted = _DOTTED_VERSION.fullmatch(text)
+        if _DATE_VERSION.fullmatch(text):  # a date cell: 2022-04-11T16:26 → 202204111626
+            text = re.sub(r"[^0-9]", "", text)
+        elif dotted:
+            major, minor, patch = (int(p or 0) for p in dotted.groups())
+            text = str(major * 1_000_000 + minor * 1_000 + patch)
         if text:
-            if re.fullmatch(r"[0-9]{1,10}", text) and 1 <= int(text) <= MAX_VERSION:
+            if re.fullmatch(r"[0-9]{1,14}", text) and 1 <= int(text) <= MAX_VERSION:
                 part["version"] = int(text)
             elif sheet is not None:
                 sheet.problem(
@@ -150,6 +173,8 @@ class _Reader:
         default = value(row, "default_language")
         if default:
             part["default_language"] = language_key(default)
+        if boolean(value(row, "allow_choice_duplicates")):  # cascades repeat a code
+            part["allow_choice_duplicates"] = True
         return part
 
     def choice_lists(self) -> dict[str, list[dict[str, Any]]]:
@@ -196,13 +221,14 @@ class _Reader:
                 continue
             item = build_item(sheet, number, row, kind)
             if item is not None:
-                self.rows[item["name"]] = number
+                self.rows.setdefault(item["name"], []).append(number)
                 if isinstance(item.get("choices"), str):
                     self.lists[item["name"]] = item["choices"]
             if kind.begin:
                 for key in ("required", "default"):
-                    (item or {}).pop(key, None)
-                nesting.begin(kind.begin, item or {}, number)
+                    if item is not None:
+                        item.pop(key, None)
+                nesting.begin(kind.begin, item, number)
             elif item is not None:
                 nesting.add(item)
         return nesting.finish()
@@ -228,7 +254,7 @@ class _Reader:
         items = doc["items"]
         for name, cycle in filter_cycles(items):
             self.survey.problem(
-                self.rows.get(name, 0),
+                self.rows.get(name, [0])[0],
                 self.survey.header("choice_filter"),
                 "error.xlsform.choice_cycle",
                 cycle=cycle,
@@ -262,30 +288,27 @@ class _Reader:
                 where = self.choices.where(self.choice_rows[key], column)
                 return Problem(where, column, problem.key, problem.params)
         base = re.split(r"[\[.]", problem.part)[0]
-        column = self.survey.header("type" if base in ("choices", "type", "") else base)
-        where = self.survey.where(self.rows[name], column)
+        column = self.survey.header("type" if base in ("choices", "type", "items", "") else base)
+        rows = self.rows[name]
+        row = rows[0]
+        if problem.key == "error.form.duplicate_name":  # the 2nd, 3rd … row of that name
+            seen = self.duplicates[name] = self.duplicates.get(name, 0) + 1
+            row = rows[min(seen, len(rows) - 1)]
+        where = self.survey.where(row, column)
         return Problem(where, column, problem.key, problem.params)
 
 
 def _too_large(large: SheetTooLarge) -> Problem:
-    where = f"{large.sheet}!{large.row}"
+    where = f"{large.sheet}!{large.row}" + (f":{large.column}" if large.column else "")
+    params: dict[str, Any] = {"sheet": large.sheet, "row": large.row, "column": large.column}
     if large.reason == "columns":
-        return Problem(
-            f"{where}:{large.column}",
-            large.column,
-            "error.xlsform.too_many_columns",
-            {"sheet": large.sheet, "row": large.row, "column": large.column, "limit": MAX_COLUMNS},
+        key, params["limit"] = "error.xlsform.too_many_columns", MAX_COLUMNS
+    elif large.reason == "rows":
+        key, params["limit"] = "error.xlsform.too_many_rows", MAX_ROWS
+    else:
+        key, params["last"], params["gap"] = (
+            "error.xlsform.content_after_gap",
+            large.last,
+            EMPTY_RUN,
         )
-    if large.reason == "rows":
-        return Problem(
-            where,
-            "",
-            "error.xlsform.too_many_rows",
-            {"sheet": large.sheet, "row": large.row, "limit": MAX_ROWS},
-        )
-    return Problem(
-        where,
-        "",
-        "error.xlsform.content_after_gap",
-        {"sheet": large.sheet, "row": large.row, "last": large.last, "gap": EMPTY_RUN},
-    )
+    return Problem(where, large.column, key, params)

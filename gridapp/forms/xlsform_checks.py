@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from typing import Any
 
 from gridapp.forms.definition import Problem
@@ -50,7 +51,7 @@ def filter_cycles(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
                 if state.get(nxt) == 1:
                     trail = [step for step, _ in path]
                     cycle = [*trail[trail.index(nxt) :], nxt]
-                    if any(edges[a][b] for a, b in zip(cycle, cycle[1:], strict=False)):
+                    if any(edges[a][b] for a, b in pairwise(cycle)):
                         found.append((name, " → ".join(cycle)))
                 elif state.get(nxt) is None:
                     state[nxt] = 1

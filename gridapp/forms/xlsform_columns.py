@@ -138,17 +138,44 @@ class Column:
     language: str | None = None
 
 
-def parse_header(header: str, aliases: dict[str, str]) -> Column:
-    text = _SPACES.sub(" ", header).strip()
+#: What pyxform's `bind::…` and `control::…` columns mean when they name a column we have.
+_NESTED = {
+    "bind": {
+        "relevant": "relevant",
+        "required": "required",
+        "constraint": "constraint",
+        "calculate": "calculation",
+        "readonly": "readonly",
+        "jr:constraintmsg": "constraint_message",
+        "jr:requiredmsg": "required_message",
+    },
+    "control": {"appearance": "appearance", "jr:count": "repeat_count"},
+}
+
+
+def _split(text: str) -> tuple[str, str]:
+    """(first part, the rest) of a header: split on `::`, else on `:` keeping `jr:x`."""
     if "::" in text:
         head, _, rest = text.partition("::")
-    else:
-        head, _, rest = text.partition(":")
-        if head.strip().lower() == "jr" and rest:  # jr:count, jr:constraintMsg
-            name, _, rest = rest.partition(":")
-            head = f"jr:{name}"
+        return head, rest
+    head, _, rest = text.partition(":")
+    if head.strip().lower() == "jr" and rest:  # jr:count, jr:constraintMsg
+        name, _, rest = rest.partition(":")
+        head = f"jr:{name}"
+    return head, rest
+
+
+def parse_header(header: str, aliases: dict[str, str]) -> Column:
+    text = _SPACES.sub(" ", header).strip()
+    head, rest = _split(text)
     base = "_".join(head.split()).lower()
     base = aliases.get(base, base)
+    if base in _NESTED and rest.strip():  # bind:relevant is relevant, as pyxform reads it
+        inner, after = _split(rest)
+        known = _NESTED[base].get("_".join(inner.split()).lower())
+        if known is None:
+            return Column(header, f"{base}::{rest.strip()}")
+        base, rest = known, after
     if not rest.strip():
         plain = base in TRANSLATED or base in MEDIA or base == "form_title"
         return Column(header, base, "default" if plain else None)

@@ -50,6 +50,16 @@ def _languages(doc: Mapping[str, Any], labels: Iterator[Any]) -> list[str]:
     return order + [k for k in found if k not in order]
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row as written: text starting with `=` stays text, not a formula."""
+    sheet.append(values)
+    if any(isinstance(v, str) and v.startswith("=") for v in values):
+        row = sheet._current_row  # the row append just wrote (max_row walks every cell)
+        for column, text in enumerate(values, start=1):
+            if isinstance(text, str) and text.startswith("="):
+                sheet.cell(row=row, column=column).data_type = "s"
+
+
 def _flatten(items: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
     for item in items:
         yield item
@@ -75,7 +85,7 @@ def write_xlsform(definition: FormDefinition, out: Path) -> None:
     columns += [c for c in SURVEY_COLUMNS if any(_cell(item, c) is not None for item in rows)]
     survey.append(columns)
     for item, kind in zip(rows, types, strict=True):
-        survey.append([kind if c == "type" else _cell(item, c) for c in columns])
+        _append(survey, [kind if c == "type" else _cell(item, c) for c in columns])
     _choices(workbook, doc, lists)
     _settings(workbook, definition)
     with file_errors(out):
@@ -109,7 +119,7 @@ def _cell(item: Mapping[str, Any], column: str) -> Any:
         return _default(item.get("default"))
     if column == "name":
         return item.get("name") or None
-    base, sep, _ = column.partition("::")
+    base = column.partition("::")[0]
     if base in TRANSLATED:
         wanted = [k for k in _label(item.get(base)) if language_column(base, k) == column]
         return _label(item.get(base))[wanted[0]] if wanted else None
@@ -142,13 +152,14 @@ def _choices(
         for choice in items:
             label = _label(choice.get("label"))
             columns = choice.get("columns") or {}
-            sheet.append(
+            _append(
+                sheet,
                 [
                     list_name,
                     str(choice["value"]),
                     *(label.get(k) for k in languages),
                     *(columns.get(k) for k in extra),
-                ]
+                ],
             )
 
 
@@ -164,5 +175,8 @@ def _settings(workbook: Workbook, definition: FormDefinition) -> None:
         header.append("default_language")
         written = language_column("x", str(default))
         values.append(written[3:] if written.startswith("x::") else default)
+    if doc.get("allow_choice_duplicates"):
+        header.append("allow_choice_duplicates")
+        values.append("yes")
     sheet.append(header)
-    sheet.append(values)
+    _append(sheet, values)

@@ -23,6 +23,8 @@ _SERVER_FUNCTIONS = re.compile(r"\b(pulldata|instance|search)\s*\(")
 _DYNAMIC = re.compile(r"\$\{|[A-Za-z_-]\s*\(")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _RESERVED = frozenset({"meta"})
+#: Items the worker does not type into: read_only changes nothing on them.
+_NOT_EDITED = frozenset({"note", "calculate", "meta", "group", "repeat"})
 
 
 def boolean(text: str) -> bool | None:
@@ -44,6 +46,9 @@ def build_item(sheet: Sheet, number: int, row: Row, kind: Kind) -> dict[str, Any
     if not name:
         sheet.problem(number, sheet.header("name"), "error.xlsform.no_name")
         return None
+    if not name.isidentifier():  # pyxform takes XML names; ours are also ${…}-able
+        sheet.problem(number, sheet.header("name"), "error.form.bad_name", name=name)
+        return None
     if name.lower() in _RESERVED and not kind.begin:
         sheet.problem(number, sheet.header("name"), "error.xlsform.reserved_name", name=name)
     item: dict[str, Any] = {"name": name, "type": kind_type}
@@ -53,25 +58,27 @@ def build_item(sheet: Sheet, number: int, row: Row, kind: Kind) -> dict[str, Any
             item[base] = text
     _refused_columns(sheet, number, row, item)
     for base in EXPRESSIONS:
-        text = value(row, base)
-        if text:
-            if _SERVER_FUNCTIONS.search(text):
-                feature = _SERVER_FUNCTIONS.search(text).group(1)  # type: ignore[union-attr]
+        source = value(row, base)
+        if source:
+            server = _SERVER_FUNCTIONS.search(source)
+            if server:
+                feature = server.group(1)
                 sheet.problem(
                     number, sheet.header(base), "error.xlsform.needs_server", feature=feature
                 )
-            item[base] = text
+            item[base] = source
     if fields.get("constraint") and item.get("constraint"):  # phone number + its own
         fields["constraint"] = f"({item['constraint']}) and {fields['constraint']}"
     appearance = value(row, "appearance")
-    if appearance:
+    if appearance and _SERVER_FUNCTIONS.search(appearance):  # search('file.csv', …)
+        header = sheet.header("appearance")
+        sheet.problem(number, header, "error.xlsform.needs_server", feature=appearance)
+    elif appearance:
         fields["appearance"] = " ".join(appearance.split())
     _numbers(sheet, number, row, item)
     required = boolean(value(row, "required"))
     if required is None:
-        sheet.problem(
-            number, sheet.header("required"), "error.form.bad_boolean", field="required"
-        )
+        sheet.problem(number, sheet.header("required"), "error.form.bad_boolean", field="required")
     elif required:
         item["required"] = True
     item.update(fields)
@@ -99,8 +106,8 @@ def _refused_columns(sheet: Sheet, number: int, row: Row, item: dict[str, Any]) 
             sheet.problem(number, column.header, "error.xlsform.media_only", column=column.header)
         elif base in _SERVER_COLUMNS:
             sheet.problem(number, column.header, "error.xlsform.needs_server", feature=base)
-        elif base == "readonly" and boolean(text) is False:
-            continue
+        elif base == "readonly" and (boolean(text) is False or item["type"] in _NOT_EDITED):
+            continue  # nothing to edit there anyway
         elif base in REFUSED_COLUMNS or base.split("::")[0] in ("bind", "body", "control"):
             sheet.problem(
                 number, column.header, "error.xlsform.unsupported_column", column=column.header

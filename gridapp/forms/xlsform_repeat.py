@@ -10,15 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridapp.forms.expr import parse
-from gridapp.forms.limits import ExpressionError
+from gridapp.forms.limits import MAX_INSTANCES, MAX_NESTING, MAX_REPEAT_DEPTH, ExpressionError
 from gridapp.forms.xlsform_sheet import Sheet
 
-#: Groups and repeats inside each other.
-MAX_DEPTH = 12
-#: Repeats inside repeats (a household's members' phones is 2).
-MAX_REPEAT_DEPTH = 4
+#: Groups and repeats inside each other, and repeats inside repeats: the loader's limits.
+MAX_DEPTH = MAX_NESTING
 #: A repeat_count written as a number is at most this.
-MAX_REPEAT_COUNT = 500
+MAX_REPEAT_COUNT = MAX_INSTANCES
 
 _NUMBER = re.compile(r"^[0-9]+(\.0*)?$")
 
@@ -29,6 +27,7 @@ class _Frame:
     row: int
     header: str
     items: list[dict[str, Any]] = field(default_factory=list)
+    refused: bool = False  # too deep: read, kept out of the form
 
 
 class Nesting:
@@ -49,18 +48,23 @@ class Nesting:
     def add(self, item: dict[str, Any]) -> None:
         self.stack[-1].items.append(item)
 
-    def begin(self, kind: str, item: dict[str, Any], row: int) -> None:
-        """Open a group or repeat; too deep is refused here (its rows are then read but
-        kept out of the form, so its `end` still matches)."""
+    def begin(self, kind: str, item: dict[str, Any] | None, row: int) -> None:
+        """Open a group or repeat (`item` None: refused already); too deep is refused
+        here. A refused one's rows are still read, kept out of the form, so its `end`
+        still matches."""
         header = self.sheet.header("type")
         frame = _Frame(kind, row, header)
-        if len(self.stack) > MAX_DEPTH:
+        if any(f.refused for f in self.stack):
+            frame.refused = True  # inside one refused already: said once, at the outermost
+        elif len(self.stack) > MAX_DEPTH:
+            frame.refused = True
             self.sheet.problem(row, header, "error.xlsform.too_deep", limit=MAX_DEPTH)
         elif kind == "repeat" and self.repeats >= MAX_REPEAT_DEPTH:
+            frame.refused = True
             self.sheet.problem(
                 row, header, "error.xlsform.repeats_too_deep", limit=MAX_REPEAT_DEPTH
             )
-        else:
+        elif item is not None:
             item["items"] = frame.items
             self.add(item)
         self.stack.append(frame)
@@ -72,7 +76,12 @@ class Nesting:
             self.sheet.problem(row, header, "error.xlsform.end_without_begin", type=written)
         elif top.kind != kind:
             self.sheet.problem(
-                row, header, "error.xlsform.end_mismatch", type=written, open=top.kind, begun=top.row
+                row,
+                header,
+                "error.xlsform.end_mismatch",
+                type=written,
+                open=top.kind,
+                begun=top.row,
             )
         else:
             self.stack.pop()
@@ -87,6 +96,12 @@ class Nesting:
 
 def repeat_count(text: str) -> tuple[int | str | None, str]:
     """A repeat_count cell as a whole number or an expression's text, or (None, why)."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None and (number < 0 or not number.is_integer()):
+        return None, "not a whole number of entries"
     if _NUMBER.match(text):
         count = int(float(text))
         if count > MAX_REPEAT_COUNT:

@@ -40,9 +40,7 @@ class Sheet:
         self.columns: list[Column | None] = []
         self.header_row = 0
         self.rows: list[tuple[int, Row]] = []
-        for number, values in sheet_rows(
-            worksheet, max_rows=max_rows, max_columns=max_columns
-        ):
+        for number, values in sheet_rows(worksheet, max_rows=max_rows, max_columns=max_columns):
             if not self.header_row:
                 self.header_row = number
                 self._header(values, aliases)
@@ -67,9 +65,7 @@ class Sheet:
             column = parse_header(text, aliases)
             key = (column.base, column.language)
             if key in seen:
-                self.problem(
-                    self.header_row, text, "error.xlsform.duplicate_column", column=text
-                )
+                self.problem(self.header_row, text, "error.xlsform.duplicate_column", column=text)
                 self.columns.append(None)
                 continue
             seen[key] = text
@@ -94,15 +90,18 @@ class Sheet:
     def header(self, base: str, language: str | None = None) -> str:
         """The header written for `base` (the first one, any language), else `base`."""
         for column in self.columns:
-            if column is not None and column.base == base:
-                if language is None or column.language == language:
-                    return column.header
+            if (
+                column is not None
+                and column.base == base
+                and (language is None or column.language == language)
+            ):
+                return column.header
         return base
 
     def where(self, row: int, column: str = "") -> str:
         return f"{self.name}!{row}" + (f":{column}" if column else "")
 
-    def problem(self, row: int, column: str, key: str, **params: Any) -> None:
+    def problem(self, row: int, column: str, key: str, /, **params: Any) -> None:
         self.problems.append(Problem(self.where(row, column), column, key, params))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gridapp.forms.xlsform_columns import snake
@@ -101,7 +102,7 @@ MEDIA_ANSWER = frozenset(
     }
 )
 NEEDS_SERVER = frozenset({"xml-external", "csv-external", "select_one_external", "osm"})
-UNSUPPORTED = frozenset({"rank", "hidden"})
+UNSUPPORTED = frozenset({"rank"})
 
 _SELECT = re.compile(
     r"^(?P<kind>select_one|select one|select1|select one from|select one using|q select1"
@@ -151,6 +152,8 @@ def parse_type(written: str, parameters: str = "") -> Kind:
         return Kind(begin=_CONTROLS[kind]) if edge == "begin" else Kind(end=_CONTROLS[kind])
     if text in SIMPLE:
         return Kind({"type": SIMPLE[text]})
+    if text == "hidden":
+        return Kind({"type": "calculate"})
     if text in META:
         return Kind({"type": "meta", "meta": META[text]})
     if text == "phone number":
@@ -187,10 +190,29 @@ def parse_type(written: str, parameters: str = "") -> Kind:
 
 
 def _range(written: str, parameters: str) -> Kind:
-    params = dict(p.split("=", 1) for p in parameters.replace(";", " ").split() if "=" in p)
-    params = {k.strip().lower(): v.strip() for k, v in params.items()}
-    if params.get("start") == "1" and params.get("end") == "5" and params.get("step", "1") == "1":
+    """A slider: 1–5 by 1 is our rating; any other range a number between its ends
+    (pyxform's defaults: start=1 end=10 step=1), a whole one on its steps."""
+    pairs = (p.split("=", 1) for p in parameters.replace(";", " ").split() if "=" in p)
+    params = {k.strip().lower(): v.strip() for k, v in pairs}
+    try:
+        start, end, step = (
+            Decimal(params.get(key, default))
+            for key, default in (("start", "1"), ("end", "10"), ("step", "1"))
+        )
+    except InvalidOperation:
+        start, end, step = Decimal(0), Decimal(-1), Decimal(0)
+    if not start.is_finite() or not end.is_finite() or step <= 0 or start > end:
+        return Kind(
+            refusal="error.xlsform.unsupported_type", params={"type": f"{written} {parameters}"}
+        )
+    if start == 1 and end == 5 and step == 1:
         return Kind({"type": "rating"})
-    return Kind(
-        refusal="error.xlsform.unsupported_type", params={"type": f"{written} {parameters}"}
-    )
+    whole = all(v == v.to_integral_value() for v in (start, end, step))
+    fields: dict[str, Any] = {
+        "type": "integer" if whole else "decimal",
+        "min": int(start) if whole else float(start),
+        "max": int(end) if whole else float(end),
+    }
+    if whole and step != 1:
+        fields["constraint"] = f"(. - {int(start)}) mod {int(step)} = 0"
+    return Kind(fields)

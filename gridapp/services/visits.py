@@ -332,6 +332,7 @@ def _checked_answers(
     and the form on screen is what insists on completeness."""
     from gridapp.forms.definition import load_definition
     from gridapp.forms.engine import FormState, check_answers
+    from gridapp.forms.limits import MAX_ANSWER_CHARS
 
     if questionnaire_id is None:
         raise InvalidInput("error.no_questionnaire")
@@ -344,4 +345,11 @@ def _checked_answers(
         raise InvalidInput(
             "error.answer.invalid", question=first.where, key=first.key, count=len(problems)
         )
-    return FormState(definition, answers, today).result()
+    result = FormState(definition, answers, today).result()
+    for name, value in result.items():  # a repeat's instances are one stored value
+        size = len(json.dumps(value, ensure_ascii=False))
+        if size > MAX_ANSWER_CHARS:
+            raise InvalidInput(
+                "error.answer.too_long", question=name, size=size, limit=MAX_ANSWER_CHARS
+            )
+    return result

@@ -28,7 +28,7 @@ from gridapp import safe_json
 from gridapp.clock import CHINA_TZ
 from gridapp.privacy import PURGED_MARK
 from gridapp.storage.changelog import ChangeEntry
-from gridapp.sync.wire_tables import HLC_PATTERN, TABLES, Column, Uuid
+from gridapp.sync.wire_tables import HLC_PATTERN, JSON_VALUE_DEPTH, TABLES, Column, Uuid
 
 
 class Refused(ValueError):
@@ -124,8 +124,8 @@ def _check_value(table: str, name: str, check: str, value: Any, window: Window) 
             ok = False
     elif check == "tags":
         ok = _json_ok(value, 4) and _is_tag_list(safe_json.loads(value, max_bytes=400))
-    elif check == "json_value":
-        ok = _json_ok(value, 8)
+    elif check == "json_value":  # a repeat nests two levels per repeat (forms/limits.py)
+        ok = _json_ok(value, JSON_VALUE_DEPTH)
     elif check == "candidates":
         ok = _json_ok(value, 4) and _is_text_list(safe_json.loads(value, max_bytes=100_000))
     elif check == "definition":

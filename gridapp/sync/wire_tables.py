@@ -11,9 +11,13 @@ from typing import Annotated, Any, Final, Literal
 
 from msgspec import Meta
 
+from gridapp.forms.limits import ANSWER_JSON_DEPTH, MAX_ANSWER_CHARS
+
 UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ISO_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+#: JSON nesting a `json_value` may have (a stored answer's, with its repeats).
+JSON_VALUE_DEPTH = max(8, ANSWER_JSON_DEPTH)
 HLC_PATTERN = r"^\d{15}:\d{5}$"
 
 Uuid = Annotated[str, Meta(pattern=UUID_PATTERN)]
@@ -141,7 +145,8 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
     "questionnaire": {
         "id": ID,
         "form_id": _c(Name(80), req=True),
-        "version": _c(Int(1, 1_000_000), req=True),
+        # XLSForm versions are often yyyymmddnn (2024010101): forms/xlsform.py MAX_VERSION
+        "version": _c(Int(1, 99_999_999_999_999), req=True),
         "title": _c(Name(200), req=True),
         "definition": _c(Text(2_000_000), req=True, check="definition"),
         "published_at": _c(Time, req=True, check="time"),
@@ -205,7 +210,8 @@ TABLES: Final[dict[str, dict[str, Column]]] = {
         "visit_id": _c(Uuid, req=True, ref="visit"),
         "questionnaire_id": _c(Uuid | None, ref="questionnaire"),
         "question": _c(Name(80), req=True),
-        "value": _c(Text(8000), req=True, check="json_value"),
+        # a repeat's answer is one value: the list of its instances (forms/limits.py)
+        "value": _c(Text(MAX_ANSWER_CHARS), req=True, check="json_value"),
     },
     "explanation": {
         "id": ID,

@@ -149,3 +149,15 @@ def test_a_workbook_names_sheet_row_and_column(tmp_path: Path) -> None:
         ("survey!2:constraint", "error.expr.regex_lookaround"),
         ("survey!9:calculation", "error.expr.grows_copies"),
     ]
+
+
+def test_text_functions_of_version_2_pass_on_the_growth_they_carry() -> None:
+    assert growth(parse("string(concat(${a}, ${b}))"), {}) == Growth(0, 2)
+    assert growth(parse("substr(${a}, 0, 3)"), {}) == Growth(0, 1)
+    assert growth(parse("once(${a})"), {}) == Growth(0, 1)
+    assert growth(parse("indexed-repeat(${a}, ${r}, 2)"), {}) == Growth(0, 1)
+    doubled = [_calc("d1", "concat(${t}, ${t})")]
+    doubled += [_calc(f"d{k}", f"string(concat(${{d{k - 1}}}, ${{d{k - 1}}}))") for k in (2, 3)]
+    doubled += [_calc(f"d{k}", f"concat(once(${{d{k - 1}}}), ${{d{k - 1}}})") for k in range(4, 9)]
+    found = _problems(_form(_text("t"), *doubled))
+    assert [(p.where, p.key) for p in found] == [("d7", "error.expr.grows_copies")]

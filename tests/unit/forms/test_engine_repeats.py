@@ -95,6 +95,15 @@ def test_a_new_form_has_its_defaults_and_meta() -> None:
     assert state.value("city") == "sh" and state.value("started") == "2024-05-01T09:00"
     assert state.value("device") == "laptop-7"
     assert _state({}).value("city") is None  # answers given: not a new form
+    assert FormState(HOUSEHOLD, {}, TODAY).value("started") is None  # nor the moment
+    assert _state({}).value("device") == "laptop-7"  # given: filled in
+    fresh = FormState(HOUSEHOLD, None, TODAY)
+    assert fresh.value("started") == fresh.now and fresh.value("device") is None
+
+
+def test_a_repeat_answer_that_is_no_list_of_instances_is_a_problem() -> None:
+    problems = check_answers(HOUSEHOLD, {"members": "张三"}, TODAY)
+    assert [(p.where, p.key) for p in problems] == [("members", "error.answer.not_a_repeat")]
 
 
 def test_instances_are_added_removed_and_moved_and_sums_follow() -> None:

@@ -4,6 +4,7 @@ the reading is found and refused, never dropped silently."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from gridapp.forms import sheet_rows as sheet_rows_module
 from gridapp.forms import xlsform
 from gridapp.forms.definition import DefinitionInvalid
-from gridapp.forms.sheet_rows import EMPTY_RUN, last_value_row, sheet_rows
+from gridapp.forms.sheet_rows import EMPTY_RUN, last_value_cell, last_value_row, sheet_rows
 from gridapp.forms.xlsform import read_xlsform
 from gridapp.i18n import Catalog
 from tests.unit.forms.workbooks import LAST_ROW, declared_range_workbook
@@ -63,7 +64,10 @@ def test_a_value_below_the_gap_refuses_the_workbook_naming_its_row(tmp_path: Pat
     with pytest.raises(DefinitionInvalid) as info:
         read_xlsform(path)
     [problem] = info.value.problems
-    assert (problem.where, problem.key) == (f"survey!{LAST_ROW}", "error.xlsform.content_after_gap")
+    assert (problem.where, problem.key) == (
+        f"survey!{LAST_ROW}:AMJ",
+        "error.xlsform.content_after_gap",
+    )
     assert Catalog("zh_CN").tr(problem.key, **problem.params) == (
         f"工作表「survey」第 3 行之后隔了 {EMPTY_RUN} 多个空行，第 {LAST_ROW} 行还有内容："
         "请删去中间的空行或多余的内容。"
@@ -117,7 +121,7 @@ def test_too_many_rows_or_columns_refuse_where_they_are_found(
         read_xlsform(_workbook(tmp_path / "long.xlsx", rows))
     [problem] = info.value.problems
     assert (problem.where, problem.key, problem.params["limit"]) == (
-        "survey!41",
+        "survey!41:A",
         "error.xlsform.too_many_rows",
         40,
     )
@@ -167,3 +171,36 @@ def test_last_value_row_across_chunks(tmp_path: Path, monkeypatch: pytest.Monkey
     archive, member = _sheet_xml(tmp_path, body + '<row r="30"/><row r="31" ht="1"/>')
     with archive:
         assert last_value_row(archive, member) == 29
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="C1" s="2"><v>3</v></c></row><row r="2"/>', "C"),
+        ('<x:row r="4"><x:c r="AB4" t="inlineStr"><x:is><x:t>y</x:t></x:is></x:c></x:row>', "AB"),
+        ('<row r="5"><c><v>1</v></c></row>', ""),  # no r="…" on the cell
+    ],
+)
+def test_last_value_cell_names_its_column(tmp_path: Path, body: str, expected: str) -> None:
+    archive, member = _sheet_xml(tmp_path, body)
+    with archive:
+        assert last_value_cell(archive, member)[1] == expected
+
+
+def test_a_declared_range_smaller_than_the_data_drops_nothing(tmp_path: Path) -> None:
+    """A writer may declare `A1:B2` and still write cells past it: all of them are read."""
+    rows: list[list[Any]] = [[*SURVEY[0], "hint"], *SURVEY, ["text", "c", "丙", "提示"]]
+    path = _workbook(tmp_path / "low.xlsx", rows[:1] + rows[2:])
+    lied = tmp_path / "lied.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(lied, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
+            out.writestr(item, data)
+    book = load_workbook(lied, read_only=True)
+    assert (book["survey"].max_row, book["survey"].max_column) == (2, 2)
+    found = list(sheet_rows(book["survey"]))
+    book.close()
+    assert found[-1] == (4, ("text", "c", "丙", "提示"))
+    assert [i.get("hint") for i in read_xlsform(lied)["items"]] == [None, None, {"default": "提示"}]

@@ -18,6 +18,7 @@ from gridapp.forms.xlsform_export import write_xlsform
 from gridapp.resources import load_json
 from gridapp.services import Services
 from gridapp.services.visits import VisitInput
+from tests.unit.forms.workbooks import xlsform
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "forms"
 
@@ -105,15 +106,16 @@ def test_a_broken_workbook_lists_every_problem(tmp_path: Path) -> None:
     with pytest.raises(DefinitionInvalid) as info:
         read_xlsform(path)
     found = {(p.where, p.key) for p in info.value.problems}
-    assert ("survey!3:type", "error.xlsform.unsupported_type") in found  # begin repeat
-    assert ("survey!4:type", "error.xlsform.unsupported_type") in found  # geopoint
-    assert ("survey!7:appearance", "error.xlsform.unsupported_column") in found
-    assert ("survey!7:label::fr", "error.xlsform.unknown_language") in found
-    assert ("survey!10:type", "error.xlsform.unmatched_end") in found
-    assert ("survey!6", "error.form.no_choice_list") in found
-    assert ("survey!7", "error.form.unknown_reference") in found
-    assert any(key == "error.form.duplicate_name" for _, key in found)
-    assert any(key == "error.form.cycle" for _, key in found)
+    assert ("survey!4:type", "error.xlsform.media_answer") in found  # geopoint
+    assert ("survey!10:type", "error.xlsform.end_mismatch") in found  # ends a repeat
+    assert ("survey!3:type", "error.xlsform.unclosed") in found  # the repeat
+    assert ("survey!6:type", "error.form.no_choice_list") in found
+    assert ("survey!7:relevant", "error.form.unknown_reference") in found
+    assert ("survey!5:name", "error.form.duplicate_name") in found
+    assert any(key == "error.form.cycle" and where.endswith(":calculation") for where, key in found)
+    # appearance and a French label are XLSForm as the world writes it: no problem
+    assert not any(where.startswith("survey!7:") and "label" in where for where, _ in found)
+    assert not any(key == "error.xlsform.unsupported_column" for _, key in found)
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:
@@ -201,3 +203,57 @@ def test_old_answers_read_with_their_own_version_after_a_new_one(
     rows = demo_services.read.visit_answers(new.visit_id)
     assert {r["question"] for r in rows} >= {"fee_now", "stance"}
     assert any(r["label"] == "您对调价方案的态度？" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("written", "version"),
+    [
+        ("2024010101", 2024010101),
+        (2024010101, 2024010101),
+        ("202404111626", 202404111626),  # =TEXT(NOW(), "yyyymmddhhmm")
+        ("2022-04-11T16:26", 202204111626),  # a date cell
+        (7.0, 7),
+        (None, 1),
+        ("2.2", 2_002_000),  # major × 1,000,000 + minor × 1,000 + patch: order kept
+        (1.5, 1_005_000),
+        ("1.0.3", 1_000_003),
+        ("10.0", 10_000_000),
+    ],
+)
+def test_settings_versions(tmp_path: Path, written: Any, version: int) -> None:
+    path = xlsform(
+        tmp_path / "v.xlsx",
+        [["type", "name", "label"], ["text", "a", "甲"]],
+        settings=[["form_id", "version"], ["f", written]],
+    )
+    assert read_xlsform(path)["version"] == version
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["v2", "0", "123456789012345", "1e30", "2024091201-3", "vw6VTbhmVCMEtuN7Lh", "1.2345"],
+)
+def test_a_version_that_is_no_whole_number_is_refused(tmp_path: Path, written: Any) -> None:
+    path = xlsform(
+        tmp_path / "v.xlsx",
+        [["type", "name", "label"], ["text", "a", "甲"]],
+        settings=[["form_id", "version"], ["f", written]],
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        read_xlsform(path)
+    assert [(p.where, p.key) for p in info.value.problems] == [
+        ("settings!2:version", "error.xlsform.bad_version")
+    ]
+
+
+def test_a_list_two_questions_use_is_wrong_once(tmp_path: Path) -> None:
+    path = xlsform(
+        tmp_path / "dup.xlsx",
+        [["type", "name", "label"], ["select_one yn", "a", "甲"], ["select_one yn", "b", "乙"]],
+        [["list_name", "name", "label"], ["yn", "y", "是"], ["yn", "y", "否"]],
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        read_xlsform(path)
+    assert [(p.where, p.key) for p in info.value.problems] == [
+        ("choices!3:name", "error.form.duplicate_choice")
+    ]

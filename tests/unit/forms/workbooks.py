@@ -66,3 +66,42 @@ def declared_range_workbook(
                 xml.write(("</sheetData>" + tail).encode())
     plain.unlink()
     return path
+
+
+def xlsform(
+    path: Path,
+    survey: Sequence[Sequence[Any]],
+    choices: Sequence[Sequence[Any]] | None = None,
+    settings: Sequence[Sequence[Any]] | None = None,
+    *,
+    names: tuple[str, str, str] = ("survey", "choices", "settings"),
+) -> Path:
+    """A workbook with the given sheets (header row first), named `names`."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = names[0]
+    for values in survey:
+        sheet.append(list(values))
+    for name, rows in ((names[1], choices), (names[2], settings)):
+        if rows is not None:
+            other = book.create_sheet(name)
+            for values in rows:
+                other.append(list(values))
+    book.save(path)
+    return path
+
+
+def replace_text(path: Path, placeholder: str, text: str) -> Path:
+    """`placeholder` in the workbook's strings replaced by `text`, which may be longer
+    than the 32,767 characters Excel (and openpyxl) write in a cell."""
+    plain = path.with_name(path.stem + ".plain.xlsx")
+    path.rename(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(placeholder.encode(), text.encode())
+            out.writestr(item, data)
+    plain.unlink()
+    return path

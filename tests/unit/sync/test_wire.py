@@ -153,3 +153,15 @@ def test_only_the_records_module_builds_statements_from_names() -> None:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(START)
+
+
+def test_an_answer_with_repeats_nested_to_the_limit_crosses_the_wire() -> None:
+    from gridapp.forms.limits import MAX_REPEAT_DEPTH
+    from gridapp.sync.wire import _json_ok
+    from gridapp.sync.wire_tables import JSON_VALUE_DEPTH
+
+    value: object = ["a", "b"]  # a multi-select in the innermost instance
+    for _ in range(MAX_REPEAT_DEPTH):
+        value = [{"inner": value}]
+    assert _json_ok(json.dumps(value), JSON_VALUE_DEPTH)
+    assert not _json_ok(json.dumps([[value]]), JSON_VALUE_DEPTH)
