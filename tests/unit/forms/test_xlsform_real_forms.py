@@ -45,6 +45,7 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "correlaid_mitwirken_umfrage.xlsx": IMPORTS,  # Deutsch (de), field-list pages
     "correlaid_test_b.xlsx": IMPORTS,  # hyphens in names, normalize-space(), text version
     "odk_whova_form.xlsx": IMPORTS,  # WHO verbal autopsy: 592 rows, date(), int()
+    "correlaid_test_a.xlsx": IMPORTS,  # range 0-100 by 5, likert, version 2.2
     # refuse: server or external data
     "pyxform_pull_data.xlsx": ("pulldata",),
     "hot_solidwaste.xlsx": ("select_one_from_file", "geopoint", "phonenumber"),
@@ -62,30 +63,23 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "odk_all_question_types.xlsx": ("select_one_from_file", "geopoint", "image", "rank"),
     "unhcr_demo.xlsx": ("geopoint", "simserial", "phonenumber"),
     "pyxform_loop.xlsx": ("loop",),
-    "correlaid_test_a.xlsx": ("range",),
     "correlaid_all_types_survey.xlsx": ("rank",),
 }
 
 #: Parameters that do not pass yet, and what they wait for.
 DUPLICATE_CHOICE = (
-    "waiting for forms-xls: duplicate choice code 'king' refused;"
-    " settings allow_choice_duplicates=yes not honoured"
+    "waiting for forms-core: duplicate choice code 'king' refused although the document"
+    " says allow_choice_duplicates (the loader does not honour it yet)"
 )
-CRASH = "TypeError: Sheet.problem() got multiple values for argument 'column'"
 PENDING: dict[str, str] = {
     "ona_household.xlsx": "waiting for forms-core: `name` in sibling repeats man/woman/child is"
     " refused as a duplicate name (XLSForm allows it: names are unique per repeat)",
     "ona_new_cascading_select.xlsx": DUPLICATE_CHOICE,
     "pyxform_choice_filter_test.xlsx": DUPLICATE_CHOICE,
-    "ona_mch_v1.xlsx": "waiting for forms-xls: " + CRASH + "; then the old `bind:relevant`"
-    " column refused instead of read as relevant",
-    "correlaid_test_b.xlsx": "waiting for forms-xls/forms-core: hyphens in names (bad_name),"
-    " ${a-b} references, text settings version, normalize-space()",
-    "odk_whova_form.xlsx": "waiting for forms-xls/forms-core: " + CRASH + "; then read_only column"
-    " refused, date() unknown, bare `null` for empty",
-    "odk_socio_economic_survey.xlsx": "waiting for forms-xls: " + CRASH,
-    "pyxform_xlsform_spec_test.xlsx": "waiting for forms-xls: " + CRASH,
-    "unhcr_demo.xlsx": "waiting for forms-xls: " + CRASH,
+    "correlaid_test_b.xlsx": "waiting for forms-core/forms-xls: hyphens in names (bad_name) and"
+    " in ${a-b} references, the text version vw6VTbhmVCMEtuN7LhcmjP, normalize-space()",
+    "odk_whova_form.xlsx": "waiting for forms-core: date('1915-01-01') unknown; bare `null` for"
+    " the empty value in two calculations",
 }
 
 _LOCATED = re.compile(r"^[^!]+![0-9]+:.+$")
@@ -230,6 +224,13 @@ def _hyphens(form: FormDefinition) -> None:
     assert form.find("project_role_project-alpha") is not None
 
 
+def _slider(form: FormDefinition) -> None:
+    share = form.find("attribution_beruf")
+    assert share is not None and share.type == "integer"
+    assert (share.minimum, share.maximum) == (0, 100)
+    assert share.constraint is not None and "mod 5" in share.constraint.source
+
+
 def _whova(form: FormDefinition) -> None:
     assert len(_paths(form)) > 500
     year = form.find("Id10024")
@@ -253,6 +254,7 @@ CHECKS: dict[str, Callable[[FormDefinition], None]] = {
     "correlaid_mitwirken_umfrage.xlsx": _pages,
     "correlaid_test_b.xlsx": _hyphens,
     "odk_whova_form.xlsx": _whova,
+    "correlaid_test_a.xlsx": _slider,
 }
 
 
