@@ -22,6 +22,7 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "household split": Action.ROSTER_IMPORT,
     "roster import": Action.ROSTER_IMPORT,
     "questionnaire import": Action.CAMPAIGN_SETUP,
+    "questionnaire preview": Action.VIEW,
     "questionnaire export": Action.VIEW,
     "questionnaire list": Action.VIEW,
     "visit record": Action.RECORD_VISITS,

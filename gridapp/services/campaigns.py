@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlite_utils import Database
+
 from gridapp.clock import iso
 from gridapp.errors import InvalidInput
 from gridapp.model import Campaign, PolicyItem, Questionnaire
@@ -26,10 +28,16 @@ class CampaignService(CampaignSetup):
         """Check a definition whole (DefinitionInvalid lists every problem) and publish it
         as a new, never-changing version."""
         actor = actor_of(self.store).code
+        record = self._questionnaire_record(definition)
+        with self.store.unit_of_work(actor) as db:
+            self._insert_questionnaire(db, record)
+        return record
+
+    def _questionnaire_record(self, definition: Mapping[str, Any]) -> Questionnaire:
         from gridapp.forms.definition import load_definition, text_of  # load when used
 
         form = load_definition(definition)
-        record = Questionnaire(
+        return Questionnaire(
             id=self._id(),
             form_id=form.id,
             version=form.version,
@@ -37,13 +45,30 @@ class CampaignService(CampaignSetup):
             definition=json.dumps(definition, ensure_ascii=False, sort_keys=True),
             published_at=iso(self.store.clock.now()),
         )
+
+    @staticmethod
+    def _insert_questionnaire(db: Database, record: Questionnaire) -> None:
+        latest = content_queries.latest_questionnaire_version(db, record.form_id)
+        if latest is not None and latest >= record.version:
+            raise InvalidInput(
+                "error.form.version_exists",
+                id=record.form_id,
+                version=record.version,
+                latest=latest,
+            )
+        records.insert(db, "questionnaire", record)
+
+    @requires(Action.CAMPAIGN_SETUP)
+    def publish_to_campaign(self, definition: Mapping[str, Any], campaign_id: str) -> Questionnaire:
+        """Publish a definition and make it the campaign's questionnaire in one
+        transaction: either both happen or neither (the preview's 发布到活动)."""
+        actor = actor_of(self.store).code
+        record = self._questionnaire_record(definition)
         with self.store.unit_of_work(actor) as db:
-            latest = content_queries.latest_questionnaire_version(db, form.id)
-            if latest is not None and latest >= form.version:
-                raise InvalidInput(
-                    "error.form.version_exists", id=form.id, version=form.version, latest=latest
-                )
-            records.insert(db, "questionnaire", record)
+            if records.get(db, "campaign", campaign_id) is None:
+                raise InvalidInput("error.setup.campaign_not_found", id=campaign_id)
+            self._insert_questionnaire(db, record)
+            records.update(db, "campaign", campaign_id, {"questionnaire_id": record.id})
         return record
 
     @requires(Action.CAMPAIGN_SETUP)

@@ -196,8 +196,15 @@ _ROSTER_SQL: dict[str, str] = {
                    WHERE household_id IN (SELECT id FROM _roster_household)
                    UNION SELECT worker_id FROM void WHERE record_id IN (SELECT id FROM visit
                      WHERE household_id IN (SELECT id FROM _roster_household)))""",
-    "questionnaire": """SELECT q.* FROM questionnaire q JOIN campaign c ON c.questionnaire_id = q.id
-                        WHERE c.status = 'active'""",
+    # The campaign's questionnaire as last published, and every version the held visits
+    # were answered under: an older visit reads on the laptop with its own labels.
+    "questionnaire": """SELECT q.* FROM questionnaire q WHERE q.id IN
+                        (SELECT questionnaire_id FROM campaign WHERE status = 'active')
+                        OR q.id IN (SELECT questionnaire_id FROM visit
+                          WHERE household_id IN (SELECT id FROM _roster_household))
+                        OR q.id IN (SELECT a.questionnaire_id FROM answer a JOIN visit v
+                          ON v.id = a.visit_id
+                          WHERE v.household_id IN (SELECT id FROM _roster_household))""",
     "policy_item": """SELECT DISTINCT p.* FROM policy_item p JOIN campaign_policy cp
                       ON cp.policy_item_id = p.id JOIN campaign c ON c.id = cp.campaign_id
                       WHERE c.status = 'active'""",

@@ -1,77 +1,29 @@
 """A questionnaire on screen: renders a definition, shows and hides questions as answers
-change (skip logic), validates as you go, keyboard-first (Tab between questions, arrows
-within choices). The rules are the engine's; this widget only draws them."""
+change (skip logic), narrows choice lists (choice_filter), validates as you go,
+keyboard-first (Tab between questions in instance order, arrows within choices; repeat
+keys in form_repeat.py). The rules are the engine's; this widget only draws them.
+Rows are in form_rows.py, levels and repeats in form_repeat.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QButtonGroup,
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QRadioButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
-from gridapp.forms.definition import RATING_RANGE, FormDefinition, Question, text_of
+from gridapp.forms.definition import FormDefinition
 from gridapp.forms.engine import FormState
 from gridapp.i18n import Catalog
+from gridapp.ui.field.form_repeat import InstanceFrame, Level, RepeatBlock
+from gridapp.ui.field.form_rows import Path, QuestionRow, Texts, path_text
 
-_ERROR_STYLE = "color: #b42318;"
-_HINT_STYLE = "color: #667085;"
-
-
-class _Row(QWidget):
-    """One question: its title, hint, editor and the message under it."""
-
-    def __init__(self, question: Question, lang: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.question = question
-        self.setObjectName(f"question_{question.name}")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 6)
-        star = " *" if question.required else ""
-        self.title = QLabel(question.text(lang) + star, self)
-        self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(question.type != "note")
-        self.title.setFont(font)
-        layout.addWidget(self.title)
-        hint = text_of(question.hint, lang)
-        if hint:
-            label = QLabel(hint, self)
-            label.setStyleSheet(_HINT_STYLE)
-            label.setWordWrap(True)
-            layout.addWidget(label)
-        self.body = QVBoxLayout()
-        layout.addLayout(self.body)
-        self.message = QLabel(self)
-        self.message.setObjectName(f"message_{question.name}")
-        self.message.setStyleSheet(_ERROR_STYLE)
-        self.message.setVisible(False)
-        layout.addWidget(self.message)
-        self.read: Callable[[], Any] = lambda: None
-        self.write: Callable[[Any], None] = lambda _value: None
-        self.focus_target: QWidget | None = None
-        self.other: QLineEdit | None = None
-
-
-def _line_io(edit: QLineEdit) -> tuple[Callable[[], Any], Callable[[Any], None]]:
-    def read() -> Any:
-        return edit.text().strip() or None
-
-    def write(value: Any) -> None:
-        edit.setText("" if value is None else str(value))
-
-    return read, write
+#: The repeat keys (the tooltips and the hint on each repeat say them too).
+ADD_KEYS = ("Ctrl+Shift+Return", "Ctrl+Shift+Enter")
+REMOVE_KEYS = ("Ctrl+Shift+Backspace",)
+UP_KEYS, DOWN_KEYS = ("Alt+Up",), ("Alt+Down",)
 
 
 class FormWidget(QScrollArea):
@@ -84,44 +36,48 @@ class FormWidget(QScrollArea):
         today: str | None = None,
         answers: Mapping[str, Any] | None = None,
         parent: QWidget | None = None,
+        lang: str | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("formWidget")
         self.setWidgetResizable(True)
         self.definition = definition
         self.catalog = catalog
-        self.state = FormState(definition, answers, today)
+        self.lang = lang or catalog.lang
+        self.texts = Texts(catalog, self.lang, definition)
+        self.meta = dict(meta or {})
+        self.state = FormState(definition, answers, today, self.meta)
+        #: Asked before an instance holding answers is removed (tests answer it).
+        self.confirm: Callable[[str], bool] = self._ask
         self._touched: set[str] = set()
         self._loading = False
         inner = QWidget(self)
-        self._layout = QVBoxLayout(inner)
-        self.rows: dict[str, _Row] = {}
-        for question in definition.questions:
-            if question.type == "calculate":
-                continue
-            row = _Row(question, catalog.lang, inner)
-            self._build_editor(row)
-            self.rows[question.name] = row
-            self._layout.addWidget(row)
-        self._layout.addStretch(1)
+        layout = QVBoxLayout(inner)
+        self.top = Level(self, definition, (), inner)
+        layout.addLayout(self.top.layout)
+        layout.addStretch(1)
         self.setWidget(inner)
-        self.set_answers(answers or {})
+        self.rows: dict[str, QuestionRow] = self.top.rows
+        self.repeats: dict[str, RepeatBlock] = self.top.repeats
+        for keys, action in (
+            (ADD_KEYS, self._add_here),
+            (REMOVE_KEYS, self._remove_here),
+            (UP_KEYS, lambda: self._move_here(-1)),
+            (DOWN_KEYS, lambda: self._move_here(1)),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(action)
+        self._load(None if answers is None else answers)
 
     # -- public --------------------------------------------------------------------
     def answers(self) -> dict[str, Any]:
         return self.state.result()
 
     def set_answers(self, answers: Mapping[str, Any]) -> None:
-        self._loading = True
-        try:
-            self.state = FormState(self.definition, answers, self.state.today)
-            for name, row in self.rows.items():
-                row.write(self.state.answers.get(name))
-                if row.other is not None:
-                    row.other.setText(str(self.state.answers.get(f"{name}_other", "")))
-        finally:
-            self._loading = False
-        self._refresh()
+        self._load(answers)
 
     def missing(self) -> list[str]:
         return self.state.missing()
@@ -129,141 +85,256 @@ class FormWidget(QScrollArea):
     def is_shown(self, name: str) -> bool:
         return not self.rows[name].isHidden()
 
+    def row(self, path: Path | str) -> QuestionRow:
+        """The row of a question at any depth: "age" or ("members", 1, "age")."""
+        wanted = (path,) if isinstance(path, str) else tuple(path)
+        return next(r for r in self.top.all_rows() if r.path == wanted)
+
+    def repeat(self, path: Path | str) -> RepeatBlock:
+        wanted = (path,) if isinstance(path, str) else tuple(path)
+        return next(b for b in self.top.all_repeats() if b.path == wanted)
+
     def try_finish(self) -> bool:
         """True when every shown required question is answered and nothing is wrong;
         otherwise marks what is missing and puts the cursor on the first of it."""
-        self._touched |= set(self.rows)
+        rows = self.top.all_rows()
+        self._touched |= {path_text(r.path) for r in rows}
+        self._touched |= {path_text(b.path) for b in self.top.all_repeats()}
         self._refresh()
-        names = self.state.missing() + list(self.state.problems())
+        names = set(self.state.missing()) | set(self.state.problems())
         if not names:
             return True
-        first = next(n for n in self.rows if n in names)
-        target = self.rows[first].focus_target
-        self.ensureWidgetVisible(self.rows[first])
-        if target is not None:
-            target.setFocus()
+        first = next((r for r in rows if path_text(r.path) in names), None)
+        if first is not None:
+            self.ensureWidgetVisible(first)
+            if first.focus_target is not None:
+                first.focus_target.setFocus()
+        else:
+            block = next(b for b in self.top.all_repeats() if path_text(b.path) in names)
+            self.ensureWidgetVisible(block)
+            block.add_button.setFocus()
         return False
 
-    # -- editors -------------------------------------------------------------------
-    def _build_editor(self, row: _Row) -> None:
-        q, lang = row.question, self.catalog.lang
-        if q.type == "note":
-            row.title.setWordWrap(True)
-            return
-        if q.type in ("select_one", "yes_no", "rating"):
-            options: list[tuple[Any, str]]
-            if q.type == "select_one":
-                options = [(c.value, text_of(c.label, lang)) for c in q.choices]
-            elif q.type == "yes_no":
-                options = [(True, self.catalog.tr("ui.yes")), (False, self.catalog.tr("ui.no"))]
-            else:
-                options = [(n, str(n)) for n in range(RATING_RANGE[0], RATING_RANGE[1] + 1)]
-            if q.other:
-                options.append(("other", self.catalog.tr("ui.form.other")))
-            self._radio(row, options, horizontal=q.type != "select_one")
-        elif q.type == "select_multiple":
-            self._checks(row)
-        else:
-            edit = QLineEdit(row)
-            edit.setObjectName(f"edit_{q.name}")
-            edit.setPlaceholderText(self.catalog.tr(f"ui.form.placeholder.{q.type}"))
-            edit.textChanged.connect(lambda _t, n=q.name: self._edited(n))
-            row.body.addWidget(edit)
-            row.read, row.write = _line_io(edit)
-            row.focus_target = edit
-        if q.other:
-            other = QLineEdit(row)
-            other.setObjectName(f"other_{q.name}")
-            other.setPlaceholderText(self.catalog.tr("ui.form.other_specify"))
-            other.textChanged.connect(lambda _t, n=q.name: self._edited(n))
-            row.body.addWidget(other)
-            row.other = other
+    # -- repeats -------------------------------------------------------------------
+    def add_instance(self, path: Path) -> int | None:
+        """A new instance at the end, its first question focused; None when the
+        number is fixed by repeat_count."""
+        try:
+            index = self.state.add_instance(path)
+        except ValueError:
+            return None
+        self._structure_changed()
+        frame = self._frame(path, index)
+        if frame is not None:
+            self.ensureWidgetVisible(frame)
+            target = frame.level.first_focus()
+            if target is not None:
+                target.setFocus()
+        return index
 
-    def _radio(self, row: _Row, options: list[tuple[Any, str]], horizontal: bool) -> None:
-        group = QButtonGroup(row)
-        box = QHBoxLayout() if horizontal else QVBoxLayout()
-        buttons: list[tuple[Any, QAbstractButton]] = []
-        for n, (value, text) in enumerate(options):
-            button = QRadioButton(text, row)
-            button.setObjectName(f"choice_{row.question.name}_{value}")
-            group.addButton(button, n)
-            box.addWidget(button)
-            buttons.append((value, button))
-        if horizontal:
-            box.addStretch(1)
-        row.body.addLayout(box)
-        name = row.question.name
+    def remove_instance(self, path: Path, index: int) -> bool:
+        block = self.repeat(path)
+        if block.question.repeat_count is not None:
+            return False
+        held = self.state.value(path) or []
+        if index < len(held) and not _empty(held[index]):
+            title = self.texts.tr("ui.form.repeat.title", label=block.label, n=index + 1)
+            if not self.confirm(self.texts.tr("ui.form.repeat.confirm_remove", title=title)):
+                return False
+        self.state.remove_instance(path, index)
+        self._structure_changed()
+        count = self.state.instance_count(path)
+        frame = self._frame(path, min(index, count - 1)) if count else None
+        target = frame.level.first_focus() if frame is not None else block.add_button
+        if target is not None:
+            target.setFocus()
+        return True
 
-        def toggled(_button: QAbstractButton, checked: bool) -> None:
-            if checked:
-                self._edited(name)
+    def move_instance(self, path: Path, index: int, step: int) -> bool:
+        new = index + step
+        block = self.repeat(path)
+        count = self.state.instance_count(path)
+        if block.question.repeat_count is not None or not 0 <= new < count:
+            return False
+        focused = QApplication.focusWidget()
+        keep = _row_of(focused)
+        self.state.move_instance(path, index, new)
+        self._structure_changed()
+        frame = self._frame(path, new)
+        if frame is not None:
+            target: QWidget | None = frame.level.first_focus()
+            if keep is not None and keep.path[: len(path) + 1] == (*path, index):
+                moved = (*path, new, *keep.path[len(path) + 1 :])
+                row = next((r for r in frame.level.all_rows() if r.path == moved), None)
+                target = row.focus_target if row is not None else target
+            self.ensureWidgetVisible(frame)
+            if target is not None:
+                target.setFocus()
+        return True
 
-        group.buttonToggled.connect(toggled)
+    def _frame(self, path: Path, index: int) -> InstanceFrame | None:
+        block = self.repeat(path)
+        return block.frames[index] if 0 <= index < len(block.frames) else None
 
-        def read() -> Any:
-            return next((v for v, b in buttons if b.isChecked()), None)
+    def _here(self, kind: type[InstanceFrame] | type[RepeatBlock] | None = None) -> Any:
+        """The innermost instance or repeat around the cursor (of `kind` if given)."""
+        widget: QWidget | None = QApplication.focusWidget()
+        wanted = (kind,) if kind is not None else (InstanceFrame, RepeatBlock)
+        while widget is not None and widget is not self:
+            if isinstance(widget, wanted):
+                return widget
+            widget = widget.parentWidget()
+        return None
 
-        def write(value: Any) -> None:
-            group.setExclusive(False)
-            for v, b in buttons:
-                b.setChecked(value is not None and v == value)
-            group.setExclusive(True)
+    def _add_here(self) -> None:
+        here = self._here()
+        if here is not None:
+            block = here.block if isinstance(here, InstanceFrame) else here
+            self.add_instance(block.path)
 
-        row.read, row.write = read, write
-        row.focus_target = buttons[0][1] if buttons else None
+    def _remove_here(self) -> None:
+        here = self._here(InstanceFrame)
+        if here is not None:
+            self.remove_instance(here.block.path, here.index)
 
-    def _checks(self, row: _Row) -> None:
-        q = row.question
-        options = [(c.value, text_of(c.label, self.catalog.lang)) for c in q.choices]
-        if q.other:
-            options.append(("other", self.catalog.tr("ui.form.other")))
-        boxes = []
-        for value, text in options:
-            check = QCheckBox(text, row)
-            check.setObjectName(f"choice_{q.name}_{value}")
-            check.toggled.connect(lambda _c, n=q.name: self._edited(n))
-            row.body.addWidget(check)
-            boxes.append((value, check))
+    def _move_here(self, step: int) -> None:
+        here = self._here(InstanceFrame)
+        if here is not None:
+            self.move_instance(here.block.path, here.index, step)
 
-        def read() -> Any:
-            return [v for v, c in boxes if c.isChecked()] or None
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.texts.tr("ui.form.repeat.remove"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
-        def write(value: Any) -> None:
-            for v, c in boxes:
-                c.setChecked(isinstance(value, list) and v in value)
+    # -- loading and reacting ------------------------------------------------------
+    def _load(self, answers: Mapping[str, Any] | None) -> None:
+        self.state = FormState(self.definition, answers, self.state.today, self.meta)
+        self._touched.clear()
+        for block in self.top.repeats.values():
+            block.rebuild()
+        self._write_all()
+        self._fix_tab_order()
+        self._refresh()
 
-        row.read, row.write = read, write
-        row.focus_target = boxes[0][1] if boxes else None
+    def _write_all(self) -> None:
+        self._loading = True
+        try:
+            for row in self.top.all_rows():
+                row.write(self.state.value(row.path))
+                if row.other is not None:
+                    other = self.state.value(row.other_path)
+                    row.other.setText("" if other is None else str(other))
+        finally:
+            self._loading = False
 
-    # -- reacting ------------------------------------------------------------------
-    def _edited(self, name: str) -> None:
+    def _structure_changed(self) -> None:
+        for block in self.top.repeats.values():
+            block.rebuild()
+        self._write_all()
+        self._fix_tab_order()
+        self._refresh()
+        self.changed.emit()
+
+    def _fix_tab_order(self) -> None:
+        chain = self.top.focus_chain()
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def row_edited(self, row: QuestionRow) -> None:
         if self._loading:
             return
-        row = self.rows[name]
-        self._touched.add(name)
-        self.state.set(name, row.read())
+        self._touched.add(path_text(row.path))
+        self.state.set(row.path, row.read())
         if row.other is not None:
-            self.state.set(f"{name}_other", row.other.text().strip() or None)
+            self.state.set(row.other_path, row.other.text().strip() or None)
         self._refresh()
         self.changed.emit()
 
     def _refresh(self) -> None:
+        if self.top.sync():  # a repeat_count answered: the instances follow
+            self._write_all()
+            self._fix_tab_order()
+        for _ in range(4):  # clearing a filtered-away answer may change what shows
+            if not self._filter_choices():
+                break
         problems = self.state.problems()
         missing = set(self.state.missing())
-        for name, row in self.rows.items():
-            shown = self.state.relevant(row.question)
-            row.setVisible(shown)
-            if row.other is not None:
-                value = self.state.answers.get(name)
-                chosen = value == "other" or (isinstance(value, list) and "other" in value)
-                row.other.setVisible(shown and chosen)
-            message = ""
-            if shown and name in self._touched:
-                if name in problems:
-                    problem = problems[name]
-                    custom = text_of(problem.params.get("message"), self.catalog.lang)
-                    message = custom or self.catalog.tr(problem.key, **problem.params)
-                elif name in missing:
-                    message = self.catalog.tr("error.answer.required_here")
-            row.message.setText(message)
-            row.message.setVisible(bool(message))
+        for block in self.top.all_repeats():
+            block.setVisible(self.state.relevant(block.question, block.path[:-1]))
+            key = path_text(block.path)
+            text = ""
+            if key in missing and key in self._touched:
+                text = self.texts.of(block.question.required_message) or self.texts.tr(
+                    "error.answer.required_here"
+                )
+            block.message.setText(text)
+            block.message.setVisible(bool(text))
+        for row in self.top.all_rows():
+            self._refresh_row(row, problems, missing)
+        for level in [self.top, *(f.level for b in self.top.all_repeats() for f in b.frames)]:
+            level.refresh_headings()
+
+    def _refresh_row(
+        self, row: QuestionRow, problems: Mapping[str, Any], missing: set[str]
+    ) -> None:
+        q, key = row.question, path_text(row.path)
+        shown = self.state.relevant(q, row.path[:-1])
+        row.setVisible(shown)
+        if row.other is not None:
+            value = self.state.value(row.path)
+            chosen = value == "other" or (isinstance(value, list) and "other" in value)
+            row.other.setVisible(shown and chosen)
+        message = ""
+        if shown and key in self._touched:
+            if key in problems:
+                problem = problems[key]
+                custom = self.texts.of(problem.params.get("message"))
+                message = custom or self.texts.tr(problem.key, **problem.params)
+            elif key in missing:
+                message = self.texts.of(q.required_message) or self.texts.tr(
+                    "error.answer.required_here"
+                )
+        row.message.setText(message)
+        row.message.setVisible(bool(message))
+
+    def _filter_choices(self) -> bool:
+        """Narrow each filtered choice list; clear an answer filtered away. True if any
+        answer was cleared."""
+        cleared = False
+        for row in self.top.all_rows():
+            if row.question.choice_filter is None:
+                continue
+            allowed = {c.value for c in self.state.choices(row.question, row.path[:-1])}
+            row.show_choices(allowed)
+            value = self.state.value(row.path)
+            if isinstance(value, list):
+                kept = [v for v in value if v in allowed or v == "other"]
+                if kept != value:
+                    self._set_and_write(row, kept or None)
+                    cleared = True
+            elif value is not None and value not in allowed and value != "other":
+                self._set_and_write(row, None)
+                cleared = True
+        return cleared
+
+    def _set_and_write(self, row: QuestionRow, value: Any) -> None:
+        self.state.set(row.path, value)
+        self._loading = True
+        try:
+            row.write(value)
+        finally:
+            self._loading = False
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return all(_empty(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_empty(v) for v in value)
+    return value is None or value == ""
+
+
+def _row_of(widget: QWidget | None) -> QuestionRow | None:
+    while widget is not None and not isinstance(widget, QuestionRow):
+        widget = widget.parentWidget()
+    return widget

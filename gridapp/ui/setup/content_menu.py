@@ -1,57 +1,43 @@
-"""The 内容 menu: the policy library and a preview of the campaign's questionnaire."""
+"""The 内容 menu: the policy library, a preview of the campaign's questionnaire, and
+importing a workbook: read off the GUI thread, previewed in the real form widget, and
+published only from the preview's 发布到活动."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QMainWindow,
     QMenu,
     QMenuBar,
     QMessageBox,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from gridapp.errors import GridappError
 from gridapp.i18n import Catalog
 from gridapp.services import Services
-from gridapp.ui.common.screen import fit_to_screen
+from gridapp.ui.common.jobs import Jobs, Progress
 
 if TYPE_CHECKING:
-    from gridapp.ui.field.form_widget import FormWidget
+    from gridapp.forms.definition import FormDefinition
+    from gridapp.ui.setup.form_preview import FormPreview
     from gridapp.ui.setup.policy_library import PolicyLibrary
 
 
-class QuestionnairePreview(QWidget):
-    """The active questionnaire as the worker will see it; 完成 checks it like a visit."""
+def read_workbook(path: Path) -> tuple[dict[str, Any], FormDefinition]:
+    """The workbook's definition document and the definition it loads as (off the GUI
+    thread: a large workbook takes a while); DefinitionInvalid lists every problem."""
+    from gridapp.forms.definition import load_definition
+    from gridapp.forms.xlsform import read_xlsform  # openpyxl: load when used
 
-    def __init__(self, services: Services, catalog: Catalog) -> None:
-        super().__init__(None)
-        from gridapp.ui.field.form_widget import FormWidget  # load when used
-
-        self.setObjectName("questionnairePreview")
-        active = services.read.active_questionnaire()
-        layout = QVBoxLayout(self)
-        self.form: FormWidget | None = None
-        if active is not None:
-            _, definition = active
-            self.setWindowTitle(
-                catalog.tr(
-                    "ui.form.preview_title",
-                    title=definition.title.get(catalog.lang)
-                    or definition.title.get("zh_CN", definition.id),
-                )
-            )
-            self.form = FormWidget(definition, catalog, parent=self)
-            layout.addWidget(self.form)
-            finish = QPushButton(catalog.tr("ui.form.finish"), self)
-            finish.clicked.connect(self.form.try_finish)
-            layout.addWidget(finish)
-        fit_to_screen(self, 720, 820)
+    doc = read_xlsform(path)
+    return doc, load_definition(doc)
 
 
 class ContentMenu:
@@ -78,6 +64,8 @@ class ContentMenu:
             self.menu.addSeparator()
             self.menu.addActions([self.import_form, self.export_form])
         self._windows: list[QWidget] = []
+        self.jobs = Jobs(services, parent)
+        self.opened: QWidget | None = None
 
     def retranslate(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -92,52 +80,66 @@ class ContentMenu:
             self.parent, self.catalog.tr("ui.menu.form_import"), "", "Excel (*.xlsx)"
         )
         if name:
-            self.import_workbook(Path(name)).open()
+            self.import_workbook(Path(name))
 
-    def import_workbook(self, path: Path) -> QMessageBox:
-        """Publish a workbook as the campaign's questionnaire, or list what is wrong."""
+    def import_workbook(self, path: Path) -> None:
+        """Read a workbook off the GUI thread, then preview it (or list what is wrong);
+        `opened` is the window shown once it is read."""
+        self.opened = None
+        self._status(self.catalog.tr("ui.form.preview.reading", file=path.name))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+        def work(_progress: Progress) -> tuple[dict[str, Any], FormDefinition]:
+            return read_workbook(path)
+
+        def done(result: tuple[dict[str, Any], FormDefinition]) -> None:
+            self._read_done()
+            self._read(path, *result)
+
+        def failed(exc: GridappError) -> None:
+            self._read_done()
+            self._refused(path, exc)
+
+        self.jobs.run(work, done, failed)
+
+    def _read_done(self) -> None:
+        QApplication.restoreOverrideCursor()
+        self._status("")
+
+    def _status(self, text: str) -> None:
+        if isinstance(self.parent, QMainWindow):
+            bar = self.parent.statusBar()
+            if text:
+                bar.showMessage(text)
+            else:
+                bar.clearMessage()
+
+    def _read(self, path: Path, doc: dict[str, Any], definition: FormDefinition) -> None:
+        from gridapp.ui.setup.form_preview import FormPreview
+
+        preview = FormPreview(self.services, self.catalog, definition, doc, file_name=path.name)
+        self.opened = preview
+        self._keep(preview)
+
+    def _refused(self, path: Path, exc: GridappError) -> None:
         from gridapp.forms.definition import DefinitionInvalid
-        from gridapp.forms.xlsform import read_xlsform  # openpyxl: load when used
+        from gridapp.ui.setup.form_preview import FormPreview
 
-        tr = self.catalog.tr
-        try:
-            record = self.services.campaigns.publish_questionnaire(read_xlsform(path))
-        except DefinitionInvalid as invalid:
-            lines = [f"{p.where}  {tr(p.key, **p.params)}" for p in invalid.problems]
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                tr("ui.menu.form_import"),
-                tr("error.form.invalid_file", file=path.name, count=len(lines)),
-                QMessageBox.StandardButton.Ok,
-                self.parent,
+        if isinstance(exc, DefinitionInvalid):
+            window: QWidget = FormPreview(
+                self.services, self.catalog, None, problems=exc.problems, file_name=path.name
             )
-            box.setDetailedText("\n".join(lines))
-            box.setInformativeText("\n".join(lines[:12]))
-            return box
-        except GridappError as exc:
-            return QMessageBox(
+            self._keep(window)
+        else:
+            window = QMessageBox(
                 QMessageBox.Icon.Warning,
-                tr("ui.menu.form_import"),
+                self.catalog.tr("ui.menu.form_import"),
                 self.catalog.error(exc),
                 QMessageBox.StandardButton.Ok,
                 self.parent,
             )
-        campaigns = self.services.read.campaigns()
-        if campaigns:
-            self.services.campaigns.use_questionnaire(campaigns[-1]["id"], record.id)
-        return QMessageBox(
-            QMessageBox.Icon.Information,
-            tr("ui.menu.form_import"),
-            tr(
-                "cli.form_published",
-                title=record.title,
-                form=record.form_id,
-                version=record.version,
-                id=record.id,
-            ),
-            QMessageBox.StandardButton.Ok,
-            self.parent,
-        )
+            window.open()
+        self.opened = window
 
     def _choose_export(self) -> None:
         active = self.services.read.active_questionnaire()
@@ -161,8 +163,15 @@ class ContentMenu:
         self._keep(library)
         return library
 
-    def open_preview(self) -> QuestionnairePreview:
-        preview = QuestionnairePreview(self.services, self.catalog)
+    def open_preview(self) -> FormPreview | None:
+        """The campaign's questionnaire as the worker sees it, with its show conditions
+        (nothing to publish); None when the campaign has none."""
+        from gridapp.ui.setup.form_preview import FormPreview
+
+        active = self.services.read.active_questionnaire()
+        if active is None:
+            return None
+        preview = FormPreview(self.services, self.catalog, active[1])
         self._keep(preview)
         return preview
 

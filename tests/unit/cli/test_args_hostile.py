@@ -191,6 +191,7 @@ BASES: dict[str, Base] = {
         ),
     ),
     "questionnaire import": Base("office", ("{xlsx}",)),
+    "questionnaire preview": Base("office", ("{xlsx}",)),
     "questionnaire export": Base("office", ("{questionnaire}",), (("--out", f"{OUT}/q.xlsx"),)),
     "questionnaire list": Base("office"),
     "device request": Base("field", options=(("--out", f"{OUT}/request.json"),)),
