@@ -99,7 +99,7 @@ def _growth(node: Node, calculated: Mapping[str, Growth]) -> Growth:
             found = [_growth(arg, calculated) for arg in args]
             choices = found[1:] if node.name == "if" else found
             return Growth(max(g.chars for g in choices), max(g.copies for g in choices))
-        case Call(name="string" | "once" | "substr", args=args):  # at most their text
+        case Call(name="string" | "once" | "substr" | "normalize-space", args=args):  # ≤ text
             found = [_growth(arg, calculated) for arg in args]
             return found[0]
         case Call(name="indexed-repeat" | "selected-at", args=args):  # one answer, or a code

@@ -43,7 +43,7 @@ MAX_DEPTH = 50
 
 @dataclass(frozen=True, slots=True)
 class Literal:
-    value: int | float | str
+    value: int | float | str | None  # None: `null`, the empty value
     text: str  # canonical source text; numbers keep their spelling
 
 
@@ -108,7 +108,7 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "position": (0, 1), "indexed-repeat": (3, 3), "now": (0, 0), "string": (1, 1),
     "substr": (2, 3), "boolean": (1, 1), "floor": (1, 1), "ceiling": (1, 1), "abs": (1, 1),
     "pow": (2, 2), "selected-at": (2, 2), "jr:choice-name": (2, 2), "once": (1, 1),
-    "decimal-date-time": (1, 1), "date": (1, 1),
+    "decimal-date-time": (1, 1), "date": (1, 1), "normalize-space": (1, 1),
 }  # fmt: skip
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
@@ -204,6 +204,10 @@ class _Parser:
             raise ExpressionError(f"unexpected {token.describe()}", token.pos)
         if depth >= MAX_DEPTH:
             raise ExpressionError(f"nested more than {MAX_DEPTH} deep", token.pos)
+        if token.text == "null" and self.tokens[self.index].text != "(":
+            # XPath has no null: a form writing one means the empty value (as ODK reads
+            # a path to nothing). The WHO verbal autopsy form does.
+            return Literal(None, "null")
         if token.kind == "name" and self.allow_columns and self.tokens[self.index].text != "(":
             self.columns.add(token.text)  # a column of the choice being filtered
             return Column(token.text)

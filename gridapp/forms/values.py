@@ -263,4 +263,5 @@ FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
     "once": lambda a: a[0],
     "decimal-date-time": _decimal_date_time,
     "date": _date,
+    "normalize-space": lambda a: " ".join(to_str(a[0]).split()),
 }

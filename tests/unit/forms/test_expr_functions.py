@@ -65,6 +65,9 @@ def run(source: str, context: Context | None = None, **columns: Any) -> Any:
         ("date('not a day')", None),
         ("date(1000000000)", None),
         ("today() > date('1915-01-01')", True),
+        ("normalize-space('  a  b\tc ')", "a b c"),
+        ("if(${n} > 5, 'x', null)", None),
+        ("coalesce(null, 'y')", "y"),
     ],
 )
 def test_functions(source: str, expected: Any) -> None:
