@@ -46,7 +46,6 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "correlaid_test_a.xlsx": IMPORTS,  # range 0-100 by 5, likert, version 2.2
     # refuse: server or external data
     "pyxform_pull_data.xlsx": ("pulldata",),
-    "hot_solidwaste.xlsx": ("select_one_from_file", "geopoint", "phonenumber"),
     "pyxform_ucl_biomass_plot_form.xlsx": ("select_one_from_file", "geopoint", "image"),
     "ona_external_choice_form_v1.xlsx": ("select_one_external", "geopoint", "image"),
     "pyxform_case_insensitivity.xlsx": ("select_one_external", "osm"),
@@ -55,7 +54,6 @@ EXPECTED: dict[str, str | tuple[str, ...]] = {
     "ona_mali_health.xlsx": ("geopoint",),
     "ona_childrens_survey_sw.xlsx": ("gps",),
     "ona_good_eats_multilang.xlsx": ("photo", "geopoint"),
-    "hot_waste_collection.xlsx": ("geopoint", "audio", "image", "phonenumber"),
     "opengis_service_rating.xlsx": ("geopoint", "country"),
     "pyxform_xlsform_spec_test.xlsx": ("geopoint", "barcode", "image", "audio", "video"),
     "odk_all_question_types.xlsx": ("select_one_from_file", "geopoint", "image", "rank"),
