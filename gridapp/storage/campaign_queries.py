@@ -80,10 +80,15 @@ def campaign_list(db: Database) -> list[dict[str, Any]]:
 
 
 def open_campaigns_for(db: Database, household_id: str) -> list[dict[str, Any]]:
-    """The active campaigns whose compounds hold this household, latest started first."""
-    return list(
+    """The active campaigns a visit to this household may belong to, latest started
+    first: those covering its compound in which its building has a team (on a laptop:
+    the laptop's team, the only assignments it holds); when no covering campaign has
+    given the building a team yet, every covering one."""
+    covering = list(
         db.query(
-            """SELECT c.* FROM campaign c
+            """SELECT c.*, EXISTS (SELECT 1 FROM assignment a
+                     WHERE a.campaign_id = c.id AND a.building_id = h.building_id) AS _staffed
+               FROM campaign c
                JOIN campaign_compound cc ON cc.campaign_id = c.id
                JOIN building b ON b.compound_id = cc.compound_id
                JOIN household h ON h.building_id = b.id
@@ -92,6 +97,8 @@ def open_campaigns_for(db: Database, household_id: str) -> list[dict[str, Any]]:
             [household_id],
         )
     )
+    staffed = [c for c in covering if c["_staffed"]]
+    return [{k: v for k, v in c.items() if k != "_staffed"} for c in (staffed or covering)]
 
 
 def covers(db: Database, campaign_id: str, household_id: str) -> bool:

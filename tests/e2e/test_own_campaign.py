@@ -91,6 +91,8 @@ def test_an_office_runs_its_own_campaigns_from_nothing(
     # A second campaign over the same households, started the same month.
     cli(capsys, office, "campaign", "create", "--name", "四百走访", "--starts", "2026-12-05",
         "--ends", "2027-02-28", "--compound", "建业新村", "--compound", "光鸿苑")  # fmt: skip
+    cli(capsys, office, "assign", "--campaign", "四百走访", "--team", "1",
+        "--compound", "建业新村", "--compound", "光鸿苑")  # fmt: skip
     code = homes[0]["code"]
     err = cli(capsys, office, "visit", "record", "--household", code, "--worker", "W0101",
               "--outcome", "not_home", code=2)  # fmt: skip

@@ -80,7 +80,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         "--starts", today.isoformat(), "--ends", (today + timedelta(days=30)).isoformat(),
         "--xlsform", str(members_workbook(tmp_path / "members.xlsx")), *compounds)  # fmt: skip
     cli("--data-dir", str(office), "assign", "--campaign", CAMPAIGN, "--team", "1",
-        *compounds[:2])  # fmt: skip
+        *compounds)  # fmt: skip
     cli("--data-dir", str(field), "init", "--role", "field", "--worker", WORKER,
         "--account-role", "field", "--name", "laptop-1")  # fmt: skip
     request, roster = tmp_path / "request.json", tmp_path / "roster.gsb"

@@ -16,6 +16,7 @@ from gridapp.clock import CHINA_TZ, FixedClock
 from gridapp.i18n import Catalog
 from gridapp.services import Services
 from gridapp.services.campaign_create import CampaignPlan
+from gridapp.services.campaign_setup import Scope
 from gridapp.settings import Settings
 from gridapp.ui.field.actions import FieldActions
 from gridapp.ui.field.campaign_choice import CampaignChoice
@@ -73,6 +74,8 @@ def test_the_worker_chooses_the_campaign_and_gets_its_questionnaire(
             questionnaire=LIFT_FORM,
         )
     )
+    # Team 1 walks the same buildings for it: the household is in both campaigns' work.
+    s.campaigns.assign(lift.id, 1, Scope(compounds=[c.id for c in s.read.compounds()]))
     s.act_as("W0101", "field")
     actions.reload_workers()
     seen: list[str] = []

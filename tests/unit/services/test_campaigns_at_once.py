@@ -12,6 +12,7 @@ from gridapp.clock import FixedClock
 from gridapp.errors import InvalidInput
 from gridapp.services import Services
 from gridapp.services.campaign_create import CampaignPlan
+from gridapp.services.campaign_setup import Scope
 from gridapp.services.visits import VisitInput
 from gridapp.storage import figures
 from tests.unit.services.test_campaign_create import LIFT_FORM
@@ -33,6 +34,9 @@ def two_open(demo_services: Services, clock: FixedClock) -> tuple[Services, str,
             questionnaire=LIFT_FORM,
         )
     )
+    # Team 1 walks every building for the lift consultation too: both campaigns
+    # have a team there, so a visit must say which it is for.
+    s.campaigns.assign(lift.id, 1, Scope(compounds=[c.id for c in s.read.compounds()]))
     return s, str(fee["id"]), lift.id
 
 
@@ -105,3 +109,30 @@ def test_closing_one_campaign_leaves_the_other_running(
         ).fetchone()[0]
         == fee
     )
+
+
+def test_a_campaign_without_a_team_in_the_building_is_not_offered(
+    demo_services: Services, clock: FixedClock
+) -> None:
+    """A covering campaign that has not given this building a team is not a visit's
+    campaign while another one has: the visit files under the staffed one unasked."""
+    s = demo_services
+    fee = figures.active_campaign(s.store.db)
+    assert fee is not None
+    s.act_as("B0001", "office")
+    today = clock.now().date()
+    s.campaigns.plan_campaign(
+        CampaignPlan(
+            name="四百走访",
+            starts_on=today.isoformat(),
+            ends_on=(today + timedelta(days=30)).isoformat(),
+            compound_ids=[c.id for c in s.read.compounds()],
+        )
+    )
+    household = s.read.household_ids()[0]
+    assert [c["name"] for c in s.read.open_campaigns(household)] == [fee["name"]]
+    result = s.visits.record(VisitInput(household, "W0101", "not_home"))
+    filed = s.store.db.execute(
+        "SELECT campaign_id FROM visit WHERE id = ?", [result.visit_id]
+    ).fetchone()[0]
+    assert filed == fee["id"]
