@@ -23,7 +23,7 @@ from gridapp.forms.definition import (
 )
 from gridapp.forms.expr import Budget, Expression, ExpressionError, truthy
 from gridapp.forms.limits import MAX_INSTANCES
-from gridapp.forms.rows import OTHER_LABEL, answer_rows, repeat_rows, value_text
+from gridapp.forms.rows import OTHER_LABEL, answer_rows, fill_refs, repeat_rows, value_text
 from gridapp.forms.scope import (
     Layout,
     Path,
@@ -214,6 +214,17 @@ class FormState:
 
     def _scope(self, at: Path) -> Scope:
         return Scope(self.layout, self.answers, at, self.now, self.lang)
+
+    def fill(self, text: str, at: str | Path = ()) -> str:
+        """A label or hint with ${name} shown as that answer in words, read where `at`
+        (an instance path) stands: inside an entry, its own answers first."""
+        if "${" not in text:
+            return text
+
+        def question_of(name: str) -> Question | None:
+            return self.layout.question(name) if name in self.layout.where else None
+
+        return fill_refs(text, self._scope(as_path(at)), question_of, self.lang)
 
     def _evaluate(
         self, expression: Expression | None, at: Path = (), current: Any = None, **kw: Any

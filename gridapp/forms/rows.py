@@ -3,7 +3,8 @@ choices by their labels, a repeat as a short summary or as one row list per inst
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gridapp.forms.definition import FormDefinition, Question, text_of
@@ -101,3 +102,27 @@ def _summary(question: Question, value: Any, lang: str) -> str:
         parts.append("…")
     items = ("；" if chinese else "; ").join(parts)
     return Catalog(lang).tr("form.repeat.summary", count=len(value), items=items)
+
+
+_LABEL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+#: At most this much of an answer goes into a label (a long text would bury the question).
+MAX_FILLED = 200
+
+
+def fill_refs(
+    text: str,
+    values: Mapping[str, Any],
+    question_of: Callable[[str], Question | None],
+    lang: str = "zh_CN",
+) -> str:
+    """A label with each ${name} replaced by that answer in words, as ODK shows answers
+    in labels ("${name} 的年龄" → "张三 的年龄"); unanswered or unknown: nothing."""
+
+    def one(match: re.Match[str]) -> str:
+        question, value = question_of(match.group(1)), values.get(match.group(1))
+        if question is None or value is None or value in ("", []):
+            return ""
+        words = value_text(question, value, lang)
+        return words if len(words) <= MAX_FILLED else words[:MAX_FILLED] + "…"
+
+    return _LABEL_REF.sub(one, text) if "${" in text else text

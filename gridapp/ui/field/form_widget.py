@@ -278,6 +278,7 @@ class FormWidget(QScrollArea):
         missing = set(self.state.missing())
         for block in self.top.all_repeats():
             block.setVisible(self.state.relevant(block.question, block.path[:-1]))
+            self._fill_titles(block)
             key = path_text(block.path)
             text = ""
             if key in missing and key in self._touched:
@@ -291,12 +292,26 @@ class FormWidget(QScrollArea):
         for level in [self.top, *(f.level for b in self.top.all_repeats() for f in b.frames)]:
             level.refresh_headings()
 
+    def _fill_titles(self, block: RepeatBlock) -> None:
+        """A repeat's title and its entries' titles with the answers they name."""
+        label = self.texts.of(block.question.label) or block.question.name
+        if "${" not in label:
+            return
+        filled = self.state.fill(label, block.path[:-1])
+        block.title.setText(filled + (" *" if block.question.required else ""))
+        for n, frame in enumerate(block.frames, start=1):
+            frame.title.setText(self.texts.tr("ui.form.repeat.title", label=filled, n=n))
+
     def _refresh_row(
         self, row: QuestionRow, problems: Mapping[str, Any], missing: set[str]
     ) -> None:
         q, key = row.question, path_text(row.path)
         shown = self.state.relevant(q, row.path[:-1])
         row.setVisible(shown)
+        label = self.texts.of(q.label)
+        if "${" in label:  # answers shown in the label, kept up to date
+            star = " *" if q.required else ""
+            row.title.setText(self.state.fill(label, row.path[:-1]) + star)
         if row.other is not None:
             value = self.state.value(row.path)
             chosen = value == "other" or (isinstance(value, list) and "other" in value)

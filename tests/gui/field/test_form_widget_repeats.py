@@ -256,3 +256,19 @@ def test_a_new_instance_scrolls_into_view(qtbot: QtBot) -> None:
         shown = form.verticalScrollBar().value()
         assert shown <= top and top + first.height() <= shown + form.viewport().height()
         assert QApplication.focusWidget() is first
+
+
+def test_a_label_names_the_entry_it_asks_about(qtbot: QtBot) -> None:
+    """A label "${who} 的年龄" reads as the name typed in that entry, following the typing."""
+    from tests.unit.forms.test_rows import DOC as LABELLED
+
+    form = _form(qtbot, LABELLED, {"head": "张建国", "members": [{"who": "李秀英"}, {}]})
+    first, second = form.row(("members", 0, "age")), form.row(("members", 1, "age"))
+    assert first.title.text() == "李秀英（）的年龄"
+    assert second.title.text() == "（）的年龄"
+    type_chinese(_edit(form, ("members", 1, "who")), "张小明")
+    qtbot.wait(10)
+    assert second.title.text() == "张小明（）的年龄"
+    block = form.repeat("members")
+    assert block.title.text() == "张建国 家的成员"
+    assert [f.title.text() for f in block.frames] == ["张建国 家的成员 1", "张建国 家的成员 2"]
