@@ -14,6 +14,7 @@ from typing import Any
 
 from gridapp.forms.definition import FormDefinition, Question
 from gridapp.forms.engine import value_text
+from gridapp.forms.rows import fill_refs
 
 #: Between the answers of one entry on its line.
 SEPARATOR = " · "
@@ -78,7 +79,7 @@ def entry_line(body: FormDefinition, entry: Mapping[str, Any], lang: str = "zh_C
         if not text:
             continue
         if q.type not in _SELF_EXPLAINING:
-            label = q.text(lang)
+            label = fill_refs(q.text(lang), entry, body.find, lang)  # ${who}: this entry's
             text = f"{label} {text}" if label else text
         words.append(text)
     return SEPARATOR.join(words)

@@ -30,7 +30,7 @@ def answer_rows(
         rows.append(
             {
                 "question": q.name,
-                "label": q.text(lang, fallback),
+                "label": fill_refs(q.text(lang, fallback), answers, definition.find, lang),
                 "value": value,
                 "text": value_text(q, value, lang, answers.get(f"{q.name}_other")),
             }

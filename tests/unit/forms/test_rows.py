@@ -55,3 +55,18 @@ def test_unknown_unanswered_and_long_answers() -> None:
     assert state.fill("${ghost} and ${who}") == " and "
     filled = state.fill("${head}")
     assert len(filled) == MAX_FILLED + 1 and filled.endswith("…")
+
+
+def test_receipts_and_reports_read_the_labels_with_the_answers() -> None:
+    from gridapp.forms.instance_words import repeat_lines
+    from gridapp.forms.rows import answer_rows
+
+    form = load_definition(DOC)
+    answers = {"head": "张建国", "members": [{"who": "张小明", "rel": "kid", "age": 9}]}
+    (members,) = [r for r in answer_rows(form, answers) if r["question"] == "members"]
+    assert members["label"] == "张建国 家的成员"
+    members_q = form.question("members")
+    assert members_q is not None
+    assert repeat_lines(members_q, answers["members"]) == [
+        "1. 张小明 · 子女 · 张小明（子女）的年龄 9"
+    ]
