@@ -73,7 +73,7 @@ class CampaignSwitcher(QWidget):
         layout.addWidget(self.box, 1)
         self._filling = False
         self.box.currentIndexChanged.connect(self._picked)
-        choice.changed.connect(lambda _id: self._show_choice())
+        choice.changed.connect(self._on_choice)  # a method: gone with this widget
         self.reload()
 
     def reload(self) -> None:
@@ -99,6 +99,9 @@ class CampaignSwitcher(QWidget):
         """The campaign the screen is about (the choice, else the default)."""
         data = self.box.currentData()
         return None if data is None else str(data)
+
+    def _on_choice(self, _campaign_id: object) -> None:
+        self._show_choice()
 
     def _show_choice(self) -> None:
         self._filling = True

@@ -107,7 +107,7 @@ class DashboardView(QWidget):
         if choice is not None:
             self.switcher = CampaignSwitcher(read.campaigns, choice, catalog, self)
             self.campaign_id = self.switcher.current()
-            choice.changed.connect(lambda _id: self._switched())
+            choice.changed.connect(self._on_choice)  # a method: gone with this widget
             header.addWidget(self.switcher)
         header.addWidget(self.status)
         header.addWidget(self.refresh_button)
@@ -173,6 +173,9 @@ class DashboardView(QWidget):
                 return _Failed(exc)
 
         self.pool.submit(work, self._arrived)
+
+    def _on_choice(self, _campaign_id: object) -> None:
+        self._switched()
 
     def _switched(self) -> None:
         if self.switcher is not None and self.switcher.current() != self.campaign_id:

@@ -211,7 +211,7 @@ class CampaignSetupView(QWidget):
         self.switcher = CampaignSwitcher(
             services.campaigns.campaign_list, self.choice, catalog, self
         )
-        self.choice.changed.connect(lambda _id: self.reload())
+        self.choice.changed.connect(self._on_choice)  # a method: gone with this widget
         top = QHBoxLayout()
         top.addWidget(self.switcher)
         top.addWidget(self.no_campaign, 1)
@@ -220,6 +220,9 @@ class CampaignSetupView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
+        self.reload()
+
+    def _on_choice(self, _campaign_id: object) -> None:
         self.reload()
 
     def reload(self) -> None:
