@@ -249,8 +249,27 @@ def _run(
     from gridapp.ui.shell.collector import UiThreadCollector
 
     # Cycles (closed views and their lambdas) are collected on this thread, between
-    # events: never inside a paint or on a read-pool thread.
+    # events: never inside a paint or on a read-pool thread. However the app ends (a
+    # sign-in refused, a database that will not open), the collector stops and gc is
+    # itself again: left running, it collected inside whatever this process did next
+    # (the next test), where it crashed a dashboard test now and then.
     collector = UiThreadCollector(app)
+    try:
+        return _run_app(app, args, data_dir, settings, catalog, log_path, qt_words)
+    finally:
+        collector.stop()
+        collector.setParent(None)
+
+
+def _run_app(
+    app: QApplication,
+    args: argparse.Namespace,
+    data_dir: Path,
+    settings: Settings,
+    catalog: Catalog,
+    log_path: Path | None,
+    qt_words: QtTranslations,
+) -> int:
     errors = ErrorPresenter(catalog, log_path)
     errors.db_path = data_dir / DB_FILENAME
     errors.install()
@@ -355,7 +374,6 @@ def _run(
     # Closing the last window posted a quit of its own; delivered after this loop, it
     # would end every event loop at once (an app made again in this process, tests).
     QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
-    collector.stop()
     if idle_lock is not None:
         idle_lock.stop()
     release_database()  # a backup half-written at exit would be wasted work: it finishes
