@@ -231,21 +231,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_cjk_font(app)
     qt_words = QtTranslations(app)  # Qt's own dialogs (print, files, calendar) in our language
     qt_words.apply(settings.language)
-    try:
-        return _run(app, args, data_dir, settings, catalog, log_path, qt_words)
-    finally:
-        qt_words.reset()  # an app made again in the same process (tests) starts clean
-
-
-def _run(
-    app: QApplication,
-    args: argparse.Namespace,
-    data_dir: Path,
-    settings: Settings,
-    catalog: Catalog,
-    log_path: Path | None,
-    qt_words: QtTranslations,
-) -> int:
     from gridapp.ui.shell.collector import UiThreadCollector
 
     # Cycles (closed views and their lambdas) are collected on this thread, between
@@ -255,13 +240,14 @@ def _run(
     # (the next test), where it crashed a dashboard test now and then.
     collector = UiThreadCollector(app)
     try:
-        return _run_app(app, args, data_dir, settings, catalog, log_path, qt_words)
+        return _run(app, args, data_dir, settings, catalog, log_path, qt_words)
     finally:
         collector.stop()
         collector.setParent(None)
+        qt_words.reset()  # an app made again in the same process (tests) starts clean
 
 
-def _run_app(
+def _run(
     app: QApplication,
     args: argparse.Namespace,
     data_dir: Path,
